@@ -1,0 +1,164 @@
+"""Edits planned on the ``ast`` and carried over to LibCST without position metadata.
+
+An edit names an ``ast`` node. Before the rewrite, each edit is re-expressed as an *anchor* (the
+n-th node of a kind that both trees share: calls, assignments, function definitions, imports, in
+source order) plus a *path* from the anchor down to the node (``("kw", "model")``,
+``("default", "model")``, ...). The LibCST side counts anchors as it walks and follows the path.
+Each anchor carries a fingerprint (the dotted callee, target or name) that the rewriter checks, so a
+mismatch is an error for the file, never a wrong edit.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from migrator.resolve import dotted
+
+ANCHOR_TYPES: dict[type, str] = {
+    ast.Call: "call",
+    ast.Assign: "assign",
+    ast.AnnAssign: "annassign",
+    ast.FunctionDef: "def",
+    ast.AsyncFunctionDef: "def",
+    ast.Import: "import",
+    ast.ImportFrom: "importfrom",
+    ast.Expr: "expr",
+}
+
+
+@dataclass
+class Edit:
+    node: ast.AST  # the ast node the edit applies to
+    op: str
+    # ops: add_kwarg(name, src) | remove_kwarg(name) | rename_kwarg(old, new) | replace_string(value)
+    #      | replace_expr(src) | rename_callee(name) | insert_after(stmts) | merge_extra_body(entries)
+    args: dict = field(default_factory=dict)
+    tag: tuple[int, str] = (0, "")  # (site id, rule code): suppressions drop edits by tag
+
+
+@dataclass(frozen=True)
+class Anchor:
+    kind: str
+    ordinal: int
+    fingerprint: str
+
+
+@dataclass
+class PlacedEdit:
+    anchor: Anchor
+    path: tuple
+    op: str
+    args: dict
+
+
+class Unplaceable(Exception):
+    """The node sits where the rewriter cannot reach it (reported, not guessed)."""
+
+
+def fingerprint(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        return dotted(node.func) or ""
+    if isinstance(node, ast.Assign):
+        return dotted(node.targets[0]) or ""
+    if isinstance(node, ast.AnnAssign):
+        return dotted(node.target) or ""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return node.name
+    if isinstance(node, ast.Import):
+        return ",".join(a.name for a in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return "." * node.level + (node.module or "")
+    return ""
+
+
+def _order_key(node: ast.AST) -> tuple:
+    return (node.lineno, node.col_offset, -(node.end_lineno or 0), -(node.end_col_offset or 0))  # type: ignore[attr-defined]
+
+
+class Placer:
+    """Turns ast-node edits into anchor + path edits for one module."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.parents: dict[int, ast.AST] = {}
+        by_kind: dict[str, list[ast.AST]] = {}
+        for node in ast.walk(tree):
+            for child in ast.iter_child_nodes(node):
+                self.parents[id(child)] = node
+            kind = ANCHOR_TYPES.get(type(node))
+            if kind is not None:
+                by_kind.setdefault(kind, []).append(node)
+        self.ordinal: dict[int, Anchor] = {}
+        for kind, nodes in by_kind.items():
+            nodes.sort(key=_order_key)
+            for i, node in enumerate(nodes):
+                self.ordinal[id(node)] = Anchor(kind, i, fingerprint(node))
+
+    def place(self, edit: Edit) -> PlacedEdit:
+        node = edit.node
+        if edit.op in ("add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body",
+                       "insert_after"):
+            anchor = self.ordinal.get(id(node))
+            if anchor is None:
+                raise Unplaceable(f"no anchor for {type(node).__name__}")
+            return PlacedEdit(anchor, (), edit.op, edit.args)
+        path: list[tuple] = []
+        child = node
+        while True:
+            parent = self.parents.get(id(child))
+            if parent is None:
+                raise Unplaceable("node outside any anchor")
+            step, anchor_node = self._step(parent, child)
+            path.append(step)
+            if anchor_node is not None:
+                anchor = self.ordinal[id(anchor_node)]
+                return PlacedEdit(anchor, tuple(reversed(path)), edit.op, edit.args)
+            child = parent
+
+    def _step(self, parent: ast.AST, child: ast.AST) -> tuple[tuple, ast.AST | None]:
+        """The step from ``parent`` to ``child``; the anchor node when ``parent`` (or its owner) is one."""
+        if isinstance(parent, ast.Call):
+            if child is parent.func:
+                return ("func",), parent
+            positional = [a for a in parent.args if not isinstance(a, ast.Starred)]
+            for i, a in enumerate(positional):
+                if a is child:
+                    return ("arg", i), parent
+            raise Unplaceable("starred argument")
+        if isinstance(parent, ast.keyword):
+            call = self.parents.get(id(parent))
+            if isinstance(call, ast.Call) and parent.arg is not None:
+                return ("kw", parent.arg), call
+            raise Unplaceable("keyword outside a call")
+        if isinstance(parent, ast.Assign | ast.AnnAssign) and child is parent.value:
+            return ("value",), parent
+        if isinstance(parent, ast.Expr) and child is parent.value:
+            return ("value",), parent
+        if isinstance(parent, ast.arguments):
+            func = self.parents.get(id(parent))
+            positional = [*parent.posonlyargs, *parent.args]
+            offset = len(positional) - len(parent.defaults)
+            for i, d in enumerate(parent.defaults):
+                if d is child:
+                    return ("default", positional[offset + i].arg), func
+            for arg, d in zip(parent.kwonlyargs, parent.kw_defaults, strict=True):
+                if d is child:
+                    return ("default", arg.arg), func
+            raise Unplaceable("annotation")
+        if isinstance(parent, ast.BoolOp):
+            return ("boolop", parent.values.index(child)), None  # type: ignore[arg-type]
+        if isinstance(parent, ast.IfExp):
+            field_name = "body" if child is parent.body else "orelse" if child is parent.orelse else "test"
+            return ("ifexp", field_name), None
+        if isinstance(parent, ast.Dict):
+            for k, v in zip(parent.keys, parent.values, strict=True):
+                if v is child and isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    return ("dictval", k.value), None
+            raise Unplaceable("dict key")
+        if isinstance(parent, ast.Await):
+            return ("await",), None
+        if isinstance(parent, ast.Attribute):
+            return ("attrvalue",), None
+        if isinstance(parent, ast.Subscript):
+            return (("subvalue",) if child is parent.value else ("slice",)), None
+        raise Unplaceable(type(parent).__name__)

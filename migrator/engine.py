@@ -1,0 +1,82 @@
+"""The pure core: source text in, new source text and findings out (design.md §3). No I/O."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from migrator.model import Finding, Severity
+from migrator.resolve import ProjectIndex
+from migrator.rewrite import RewriteError, apply, place
+from migrator.rules.base import Options
+from migrator.scan import Analysis, analyze
+
+
+@dataclass
+class Outcome:
+    new_text: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # the file could not be rewritten safely: left as it was
+
+
+def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
+                   module_name: str | None = None, project: ProjectIndex | None = None,
+                   analysis: Analysis | None = None) -> tuple[str, list[Finding]]:
+    """Migrate one module's source. Raises SyntaxError when the input is not valid Python.
+
+    Returns the new text (the same text when nothing changes or the rewrite could not be verified)
+    and the findings. Use :func:`migrate` for the verification error as well.
+    """
+    outcome = migrate(text, kind, settings, path=path, module_name=module_name, project=project, analysis=analysis)
+    return outcome.new_text, outcome.findings
+
+
+def migrate(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
+            module_name: str | None = None, project: ProjectIndex | None = None,
+            analysis: Analysis | None = None) -> Outcome:
+    if kind != "python":
+        raise ValueError(f"unsupported kind {kind!r}")
+    settings = settings or Options()
+    if not settings.target:
+        raise ValueError("migrate needs a target")
+    if analysis is None:
+        analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
+    findings = list(analysis.findings)
+    if not analysis.edits:
+        return Outcome(text, findings)
+    placed, failed = place(analysis.tree, analysis.edits)
+    for edit, reason in failed:
+        findings.append(_unplaced(edit, reason, path, text))
+    try:
+        new_text = apply(text, placed, analysis.imports)
+    except RewriteError as exc:
+        return Outcome(text, findings, str(exc))
+    error = verify(new_text, settings, path=path, module_name=module_name, project=project)
+    if error:
+        return Outcome(text, findings, error)
+    return Outcome(new_text, findings)
+
+
+def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,
+           project: ProjectIndex | None) -> str | None:
+    """The output parses and a second run would change nothing; else the reason."""
+    try:
+        tree = ast.parse(new_text)
+    except SyntaxError as exc:
+        return f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as it was"
+    again = analyze(new_text, path=path, options=settings, module_name=module_name, project=project, tree=tree)
+    replaceable, _ = place(tree, again.edits) if again.edits else ([], [])
+    if replaceable:
+        ops = ", ".join(sorted({e.op for e in replaceable}))
+        return f"internal: a second run would change the file again ({ops}); left as it was"
+    return None
+
+
+def _unplaced(edit, reason: str, path: str, text: str) -> Finding:
+    from migrator.model import Span
+
+    node = edit.node
+    line = getattr(node, "lineno", 1)
+    col = getattr(node, "col_offset", 0) + 1
+    return Finding(path, Span(line, col, getattr(node, "end_lineno", line) or line, col), edit.tag[1], "engine",
+                   Severity.MANUAL, f"migrator could not place this edit ({reason}); change it by hand")

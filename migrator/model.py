@@ -1,0 +1,95 @@
+"""Plain data passed between the pipeline stages (no behaviour, no I/O)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    """How much of a site migrator handles (design.md §2)."""
+
+    AUTO = "auto"  # migrated, nothing to look at
+    REVIEW = "review"  # migrated (or kept), a human should look
+    MANUAL = "manual"  # not done by the tool; the message says why and what to do
+
+    @property
+    def rank(self) -> int:
+        return {"auto": 0, "review": 1, "manual": 2}[self.value]
+
+
+def worst(*severities: Severity) -> Severity:
+    return max(severities, key=lambda s: s.rank)
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based lines, 1-based columns counted in characters (end column exclusive + 1 like ruff)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Finding:
+    path: str
+    span: Span
+    code: str
+    feature: str
+    severity: Severity
+    message: str
+    reaches_openai: bool = False
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.span.line, self.span.column, self.code)
+
+    def to_json(self) -> dict:
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "feature": self.feature,
+            "severity": self.severity.value,
+            "message": self.message,
+            "reaches_openai": self.reaches_openai,
+        }
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # as found on disk
+    display: str  # relative to the current directory, with '/'
+    explicit: bool = False  # named on the command line
+
+
+@dataclass
+class FileError:
+    path: str
+    message: str
+
+    def to_json(self) -> dict:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass
+class FileResult:
+    """What one file produced. Workers return these; only the parent writes files."""
+
+    source: SourceFile
+    findings: list[Finding] = field(default_factory=list)
+    error: FileError | None = None
+    mentions_openai: bool = False
+    old_bytes: bytes | None = None  # set when the file changes
+    new_bytes: bytes | None = None
+    old_text: str | None = None
+    new_text: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.new_bytes is not None and self.new_bytes != self.old_bytes

@@ -1,0 +1,633 @@
+"""A light name-resolution table over Python's ``ast`` (design.md §3: no LibCST metadata).
+
+It answers one question for any expression: what OpenAI thing, if any, does it evaluate to? The
+values are symbolic: a qualified name imported from a package, an OpenAI client (with the call that
+built it), a resource path under a client, a string literal, a class instance. Bindings are
+flow-insensitive (every assignment to a name counts) and evaluated lazily, so a function may use a
+name bound further down the file, and a method may use ``self.client`` set in ``__init__``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from migrator.rules import surface
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass(frozen=True)
+class Qual:
+    """Something imported: a module or a name in it (``openai``, ``openai.OpenAI``, ``os.getenv``)."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class Client:
+    """An OpenAI client. ``origin`` is the constructor call when known (None: injected or annotated)."""
+
+    origin: ast.Call | None
+    is_async: bool = False
+    module: bool = False  # the module-level client (``openai.chat.completions.create``)
+    export: ClientExport | None = None  # built in another module of the project
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Client) and (self.origin, self.module, self.export) == (
+            other.origin, other.module, other.export)
+
+    def __hash__(self) -> int:
+        return hash((id(self.origin), self.module, self.export))
+
+
+@dataclass(frozen=True)
+class Res:
+    """A resource or method path under a client: ``client.chat.completions.create``."""
+
+    client: Client
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Lit:
+    node: ast.Constant
+
+
+@dataclass(frozen=True, eq=False)
+class DictLit:
+    node: ast.Dict
+
+
+@dataclass(frozen=True, eq=False)
+class EnvRead:
+    """``os.getenv("X", default)`` / ``os.environ.get(...)`` / ``os.environ["X"]``."""
+
+    node: ast.expr
+    var: str | None
+    default: ast.expr | None
+
+
+@dataclass(frozen=True, eq=False)
+class Func:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    cls: ClassInfo | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ClassRef:
+    cls: ClassInfo
+
+
+@dataclass(frozen=True, eq=False)
+class Inst:
+    cls: ClassInfo
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """An object from a package other than openai (a look-alike such as ``zhipuai.ZhipuAI()``)."""
+
+    package: str
+
+
+@dataclass(frozen=True)
+class ClientExport:
+    """A client built in another module of the project, found through the project index."""
+
+    module: str
+    name: str
+    is_async: bool
+    reaches: bool | None  # True: talks to OpenAI; False: elsewhere; None: cannot tell
+    host: str | None = None
+
+
+Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | Foreign
+
+EMPTY: frozenset = frozenset()
+
+
+# ---------------------------------------------------------------------------------------------
+# Scopes
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    node: ast.ClassDef
+    scope: Scope
+    attrs: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)  # self.x = ... and body
+    annotations: dict[str, list[tuple[ast.expr, Scope]]] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: str  # module | function | class
+    node: ast.AST
+    parent: Scope | None
+    bindings: dict[str, list[tuple]] = field(default_factory=dict)
+    returns: list[ast.expr] = field(default_factory=list)
+    cls: ClassInfo | None = None  # for a method: the class it belongs to
+    self_name: str | None = None  # for a method: the name of its first parameter
+    star_openai: bool = False
+
+    def bind(self, name: str, entry: tuple) -> None:
+        self.bindings.setdefault(name, []).append(entry)
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+dotted = _dotted
+
+
+class Resolver:
+    """Builds scopes for one module, then evaluates expressions to sets of values."""
+
+    def __init__(self, tree: ast.Module, module_name: str | None = None,
+                 project: ProjectIndex | None = None) -> None:
+        self.tree = tree
+        self.module_name = module_name
+        self.project = project
+        self.module_scope = Scope("module", tree, None)
+        self.scope_of: dict[int, Scope] = {}  # id(def/class/lambda node) -> its scope
+        self.classes: dict[int, ClassInfo] = {}
+        self._guard: set[tuple[int, int]] = set()
+        self.project_imports: list[str] = []  # qualified names imported from non-stdlib modules
+        self.env_defaults: dict[int, str] = {}  # id(literal) -> env variable it is the default of
+        self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
+        _Collector(self).collect(tree, self.module_scope)
+
+    # -- lookup ---------------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope) -> frozenset:
+        s: Scope | None = scope
+        first = True
+        while s is not None:
+            if s.kind == "class" and not first:
+                s = s.parent
+                continue
+            if name in s.bindings:
+                return self._eval_bindings(s.bindings[name], name)
+            first = False
+            s = s.parent
+        if self.module_scope.star_openai and (name in surface.CLIENT_CLASSES or name in surface.EXCEPTIONS):
+            return frozenset({Qual(f"openai.{name}")})
+        return EMPTY
+
+    def _eval_bindings(self, entries: list[tuple], name: str) -> frozenset:
+        out: set = set()
+        for entry in entries:
+            out |= self._eval_entry(entry)
+        return frozenset(out)
+
+    def _eval_entry(self, entry: tuple) -> frozenset:
+        tag = entry[0]
+        if tag == "value":
+            return frozenset({entry[1]})
+        if tag == "expr":
+            return self.eval(entry[1], entry[2])
+        if tag == "param":
+            _, arg, default, scope = entry
+            out = set(self.eval_annotation(arg.annotation, scope)) if arg.annotation is not None else set()
+            if default is not None:
+                out |= self.eval(default, scope.parent or scope)
+            return frozenset(out)
+        if tag == "with":  # with OpenAI() as client: the value of the context manager
+            return self.eval(entry[1], entry[2])
+        return EMPTY
+
+    # -- evaluation -----------------------------------------------------------------------------
+
+    def eval(self, node: ast.expr | None, scope: Scope) -> frozenset:
+        if node is None:
+            return EMPTY
+        key = (id(node), id(scope))
+        if key in self._guard:
+            return EMPTY
+        self._guard.add(key)
+        try:
+            return self._eval(node, scope)
+        finally:
+            self._guard.discard(key)
+
+    def _eval(self, node: ast.expr, scope: Scope) -> frozenset:
+        if isinstance(node, ast.Name):
+            return self.lookup(node.id, scope)
+        if isinstance(node, ast.Attribute):
+            out: set = set()
+            for v in self.eval(node.value, scope):
+                out |= self.attr_of(v, node.attr)
+            return frozenset(out)
+        if isinstance(node, ast.Call):
+            out = set()
+            for v in self.eval(node.func, scope):
+                out |= self.call_result(v, node, scope)
+            return frozenset(out)
+        if isinstance(node, ast.Await):
+            return self.eval(node.value, scope)
+        if isinstance(node, ast.NamedExpr):
+            return self.eval(node.value, scope)
+        if isinstance(node, ast.BoolOp):
+            out = set()
+            for v in node.values:
+                out |= self.eval(v, scope)
+            return frozenset(out)
+        if isinstance(node, ast.IfExp):
+            return self.eval(node.body, scope) | self.eval(node.orelse, scope)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return frozenset({Lit(node)})
+        if isinstance(node, ast.Dict):
+            return frozenset({DictLit(node)})
+        if isinstance(node, ast.Subscript):
+            base = self.eval(node.value, scope)
+            if Qual("os.environ") in base:
+                var = node.slice.value if isinstance(node.slice, ast.Constant) else None
+                return frozenset({EnvRead(node, var if isinstance(var, str) else None, None)})
+            if isinstance(node.value, ast.Name):
+                return self.lookup(node.value.id + "[]", scope)
+            if isinstance(node.value, ast.Attribute):
+                out = set()
+                for v in self.eval(node.value.value, scope):
+                    out |= self.attr_of(v, node.value.attr + "[]")
+                return frozenset(out)
+        return EMPTY
+
+    def attr_of(self, v: Value, attr: str) -> frozenset:
+        if isinstance(v, Qual):
+            if v.name == "openai" and attr in surface.RESOURCE_ROOTS:
+                return frozenset({Res(MODULE_CLIENT, (attr,))})
+            qual = f"{v.name}.{attr}"
+            if self.project is not None:
+                exported = self.project.lookup(qual)
+                if exported is not None:
+                    return frozenset({exported})
+            return frozenset({Qual(qual)})
+        if isinstance(v, Client):
+            return frozenset({Res(v, (attr,))})
+        if isinstance(v, Res):
+            return frozenset({Res(v.client, (*v.path, attr))})
+        if isinstance(v, Inst | ClassRef):
+            return self.class_attr(v.cls, attr)
+        if isinstance(v, Foreign):
+            return frozenset({v})
+        if isinstance(v, EnvRead) or isinstance(v, Lit):
+            return EMPTY
+        return EMPTY
+
+    def class_attr(self, cls: ClassInfo, attr: str) -> frozenset:
+        out: set = set()
+        for expr, scope in cls.attrs.get(attr, ()):
+            out |= self.eval(expr, scope)
+        for ann, scope in cls.annotations.get(attr, ()):
+            out |= self.eval_annotation(ann, scope)
+        for entry in cls.scope.bindings.get(attr, ()):
+            if entry[0] == "value" and isinstance(entry[1], Func):
+                out.add(entry[1])
+        return frozenset(out)
+
+    def call_result(self, v: Value, call: ast.Call, scope: Scope) -> frozenset:
+        if isinstance(v, Qual):
+            name = v.name
+            if name.startswith("openai."):
+                cls = name[len("openai."):]
+                if cls in surface.CLIENT_CLASSES:
+                    return frozenset({Client(call, surface.CLIENT_CLASSES[cls][0])})
+                return EMPTY
+            if name in ("os.getenv", "os.environ.get"):
+                var = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+                default = call.args[1] if len(call.args) > 1 else next(
+                    (k.value for k in call.keywords if k.arg == "default"), None)
+                return frozenset({EnvRead(call, var if isinstance(var, str) else None, default)})
+            pkg = name.split(".", 1)[0]
+            if pkg not in ("os", "typing", "functools") and "." in name:
+                return frozenset({Foreign(pkg)})
+            return EMPTY
+        if isinstance(v, Res):
+            if v.path and v.path[-1] in surface.CLIENT_COPY_METHODS:
+                return frozenset({v.client})
+            return EMPTY
+        if isinstance(v, Func):
+            fscope = self.scope_of.get(id(v.node))
+            out: set = set()
+            if fscope is not None:
+                for ret in fscope.returns:
+                    out |= self.eval(ret, fscope)
+            return frozenset(out)
+        if isinstance(v, ClassRef):
+            return frozenset({Inst(v.cls)})
+        if isinstance(v, ClientExport):
+            return frozenset({Client(None, v.is_async, export=v)})
+        if isinstance(v, Foreign):
+            return frozenset({v})
+        return EMPTY
+
+    def eval_annotation(self, ann: ast.expr | None, scope: Scope) -> frozenset:
+        """Client values for a parameter annotated ``OpenAI``, ``Optional[AsyncOpenAI]``, ``"OpenAI"``, ..."""
+        if ann is None:
+            return EMPTY
+        if isinstance(ann, ast.Constant) and isinstance(ann.value, str):
+            try:
+                ann = ast.parse(ann.value, mode="eval").body
+            except SyntaxError:
+                return EMPTY
+        if isinstance(ann, ast.BinOp):
+            return self.eval_annotation(ann.left, scope) | self.eval_annotation(ann.right, scope)
+        if isinstance(ann, ast.Subscript):
+            inner = ann.slice
+            elts = inner.elts if isinstance(inner, ast.Tuple) else [inner]
+            out: set = set()
+            for e in elts:
+                out |= self.eval_annotation(e, scope)
+            return frozenset(out)
+        out = set()
+        for v in self.eval(ann, scope):
+            if isinstance(v, Qual) and v.name.startswith("openai."):
+                cls = v.name[len("openai."):]
+                if cls in surface.CLIENT_CLASSES:
+                    out.add(Client(None, surface.CLIENT_CLASSES[cls][0]))
+        return frozenset(out)
+
+    # -- helpers for rules ----------------------------------------------------------------------
+
+    def literal_sources(self, node: ast.expr | None, scope: Scope) -> list[ast.Constant | None]:
+        """String literals an expression can take, following names, env defaults and ``or``.
+
+        A ``None`` entry means some path could not be followed to a literal.
+        """
+        found: list[ast.Constant | None] = []
+        self._literals(node, scope, found, set())
+        return found
+
+    def _literals(self, node: ast.expr | None, scope: Scope, found: list, seen: set) -> None:
+        if node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, ast.Constant):
+            found.append(node if isinstance(node.value, str) else None)
+            return
+        if isinstance(node, ast.BoolOp):
+            for v in node.values:
+                self._literals(v, scope, found, seen)
+            return
+        if isinstance(node, ast.IfExp):
+            self._literals(node.body, scope, found, seen)
+            self._literals(node.orelse, scope, found, seen)
+            return
+        if isinstance(node, ast.Name):
+            entries = self._binding_entries(node.id, scope)
+            if not entries:
+                found.append(None)
+            for entry, escope in entries:
+                if entry[0] == "expr":
+                    self._literals(entry[1], entry[2], found, seen)
+                elif entry[0] == "param":
+                    if entry[2] is None:
+                        found.append(None)
+                    else:
+                        self._literals(entry[2], entry[3].parent or entry[3], found, seen)
+                else:
+                    found.append(None)
+            return
+        if isinstance(node, ast.Call):
+            for v in self.eval(node, scope):
+                if isinstance(v, EnvRead):
+                    if v.default is None:
+                        found.append(None)
+                    else:
+                        before = len(found)
+                        self._literals(v.default, scope, found, seen)
+                        for lit in found[before:]:
+                            if lit is not None and v.var:
+                                self.env_defaults.setdefault(id(lit), v.var)
+                    return
+        found.append(None)
+
+    def _binding_entries(self, name: str, scope: Scope) -> list[tuple[tuple, Scope]]:
+        s: Scope | None = scope
+        first = True
+        while s is not None:
+            if s.kind == "class" and not first:
+                s = s.parent
+                continue
+            if name in s.bindings:
+                return [(e, s) for e in s.bindings[name]]
+            first = False
+            s = s.parent
+        return []
+
+    def module_exports(self) -> Iterator[tuple[str, frozenset]]:
+        """Module-level names and their values (for the project index)."""
+        for name in self.module_scope.bindings:
+            if name.endswith("[]"):
+                continue
+            yield name, self.lookup(name, self.module_scope)
+
+
+MODULE_CLIENT = Client(None, module=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pass 1: scopes and bindings
+
+
+_STDLIB_HINT = frozenset({"os", "sys", "typing", "json", "re", "asyncio", "logging", "time", "dataclasses",
+                          "functools", "collections", "pathlib", "itertools", "abc", "enum", "__future__"})
+
+
+class _Collector(ast.NodeVisitor):
+    def __init__(self, resolver: Resolver) -> None:
+        self.r = resolver
+        self.scope: Scope = resolver.module_scope
+
+    def collect(self, tree: ast.Module, scope: Scope) -> None:
+        self.scope = scope
+        for stmt in tree.body:
+            self.visit(stmt)
+
+    # imports
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self.scope.bind(alias.asname, ("value", Qual(alias.name)))
+            else:
+                top = alias.name.split(".", 1)[0]
+                self.scope.bind(top, ("value", Qual(top)))
+            if alias.name.split(".", 1)[0] not in _STDLIB_HINT and alias.name.split(".", 1)[0] != "openai":
+                self.r.project_imports.append(alias.name)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level:
+            base = self.r.module_name.split(".") if self.r.module_name else []
+            # a relative import inside a package: resolve against this module's package
+            pkg = base[: max(0, len(base) - node.level)] if base else []
+            module = ".".join([*pkg, module] if module else pkg)
+            if not module:
+                return
+        for alias in node.names:
+            if alias.name == "*":
+                if module == "openai":
+                    self.scope.star_openai = True
+                continue
+            qual = f"{module}.{alias.name}"
+            value: Value = Qual(qual)
+            if self.r.project is not None and module.split(".", 1)[0] != "openai":
+                exported = self.r.project.lookup(qual)
+                if exported is not None:
+                    value = exported  # type: ignore[assignment]
+            self.scope.bind(alias.asname or alias.name, ("value", value))
+            if module.split(".", 1)[0] not in _STDLIB_HINT and module.split(".", 1)[0] != "openai":
+                self.r.project_imports.append(qual)
+
+    # definitions
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for d in node.decorator_list:
+            self.visit(d)
+        cls = self.scope.cls if self.scope.kind == "class" else None
+        self.scope.bind(node.name, ("value", Func(node, cls)))
+        fscope = Scope("function", node, self.scope)
+        self.r.scope_of[id(node)] = fscope
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        is_static = any(_dotted(d) == "staticmethod" for d in node.decorator_list)
+        is_classmethod = any(_dotted(d) == "classmethod" for d in node.decorator_list)
+        for i, (arg, default) in enumerate(zip(positional, defaults, strict=True)):
+            if i == 0 and cls is not None and not is_static:
+                fscope.cls = cls
+                fscope.self_name = arg.arg
+                fscope.bind(arg.arg, ("value", ClassRef(cls) if is_classmethod else Inst(cls)))
+                continue
+            fscope.bind(arg.arg, ("param", arg, default, fscope))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            fscope.bind(arg.arg, ("param", arg, default, fscope))
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                fscope.bind(arg.arg, ("value", Foreign("*args")))
+        outer = self.scope
+        self.scope = fscope
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+
+    visit_FunctionDef = _function
+    visit_AsyncFunctionDef = _function
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        return
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for d in node.decorator_list:
+            self.visit(d)
+        cscope = Scope("class", node, self.scope)
+        info = ClassInfo(node, cscope)
+        cscope.cls = info
+        self.r.classes[id(node)] = info
+        self.r.scope_of[id(node)] = cscope
+        self.scope.bind(node.name, ("value", ClassRef(info)))
+        outer = self.scope
+        self.scope = cscope
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scope = outer
+        for name, entries in cscope.bindings.items():
+            for entry in entries:
+                if entry[0] == "expr":
+                    info.attrs.setdefault(name, []).append((entry[1], entry[2]))
+
+    # bindings
+    def _bind_target(self, target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            if value is not None:
+                self.scope.bind(target.id, ("expr", value, self.scope))
+        elif isinstance(target, ast.Tuple | ast.List):
+            if isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(target.elts):
+                for t, v in zip(target.elts, value.elts, strict=True):
+                    self._bind_target(t, v)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            s = self.scope
+            if s.self_name is not None and target.value.id == s.self_name and s.cls is not None and value is not None:
+                s.cls.attrs.setdefault(target.attr, []).append((value, s))
+        elif isinstance(target, ast.Subscript) and value is not None:
+            if isinstance(target.value, ast.Name):
+                self.scope.bind(target.value.id + "[]", ("expr", value, self.scope))
+            elif isinstance(target.value, ast.Attribute) and isinstance(target.value.value, ast.Name):
+                s = self.scope
+                if s.self_name == target.value.value.id and s.cls is not None:
+                    s.cls.attrs.setdefault(target.value.attr + "[]", []).append((value, s))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for t in node.targets:
+            self._bind_target(t, node.value)
+        self.generic_visit(node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        t = node.target
+        if node.value is not None:
+            self._bind_target(t, node.value)
+        if isinstance(t, ast.Name):
+            if self.scope.kind == "class" and self.scope.cls is not None:
+                self.scope.cls.annotations.setdefault(t.id, []).append((node.annotation, self.scope))
+            else:
+                self.scope.bind(t.id, ("param", ast.arg(arg=t.id, annotation=node.annotation), None, self.scope))
+        elif isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
+            s = self.scope
+            if s.self_name == t.value.id and s.cls is not None:
+                s.cls.annotations.setdefault(t.attr, []).append((node.annotation, s))
+        self.generic_visit(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._bind_target(node.target, node.value)
+        self.generic_visit(node)
+
+    def _with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            if isinstance(item.optional_vars, ast.Name):
+                self.scope.bind(item.optional_vars.id, ("with", item.context_expr, self.scope))
+        self.generic_visit(node)
+
+    visit_With = _with
+    visit_AsyncWith = _with
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None and self.scope.kind == "function":
+            self.scope.returns.append(node.value)
+        self.generic_visit(node)
+
+
+# ---------------------------------------------------------------------------------------------
+# Project index: clients exported by one module and imported by another
+
+
+@dataclass
+class ProjectIndex:
+    exports: dict[str, ClientExport] = field(default_factory=dict)
+
+    def lookup(self, qual: str) -> ClientExport | None:
+        return self.exports.get(qual)
+
+    def add(self, export: ClientExport) -> None:
+        self.exports[f"{export.module}.{export.name}"] = export
+
+
+def module_name_for(parts: Iterable[str]) -> str | None:
+    """Dotted module name of a file path given as its parts relative to the root."""
+    parts = list(parts)
+    if not parts or not parts[-1].endswith(".py"):
+        return None
+    parts[-1] = parts[-1][:-3]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)

@@ -1,0 +1,150 @@
+"""Rewrite: apply planned edits to a module with one LibCST transform (no metadata providers)."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from migrator import cst as h
+from migrator.edits import Anchor, Edit, PlacedEdit, Placer, Unplaceable
+
+
+class RewriteError(Exception):
+    """The planned edits could not be applied; the file is reported and left untouched."""
+
+
+_KINDS = {
+    cst.Call: "call",
+    cst.Assign: "assign",
+    cst.AnnAssign: "annassign",
+    cst.FunctionDef: "def",
+    cst.Import: "import",
+    cst.ImportFrom: "importfrom",
+    cst.Expr: "expr",
+}
+
+
+class _Applier(cst.CSTTransformer):
+    def __init__(self, edits: dict[tuple[str, int], list[PlacedEdit]]) -> None:
+        super().__init__()
+        self.edits = edits
+        self.counters: dict[str, int] = defaultdict(int)
+        self.stack: list[tuple[str, int]] = []
+        self.applied = 0
+        self.pending_after: list[list[str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        kind = _KINDS.get(type(node))
+        if kind is not None:
+            self.stack.append((kind, self.counters[kind]))
+            self.counters[kind] += 1
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+        kind = _KINDS.get(type(original_node))
+        result = super().on_leave(original_node, updated_node)
+        if kind is not None:
+            key = self.stack.pop()
+            for edit in self.edits.get(key, ()):
+                if edit.anchor.fingerprint != h.fingerprint(original_node):
+                    raise RewriteError(f"internal: anchor {key} is {h.fingerprint(original_node)!r}, "
+                                       f"expected {edit.anchor.fingerprint!r}")
+                result = self._apply(result, edit)  # type: ignore[arg-type]
+                self.applied += 1
+        if isinstance(original_node, cst.SimpleStatementSuite) and self.pending_after:
+            raise RewriteError("cannot add a statement after a one-line block (`if x: import openai`)")
+        if isinstance(original_node, cst.SimpleStatementLine) and self.pending_after:
+            stmts = [cst.parse_statement(src) for group in self.pending_after for src in group]
+            self.pending_after = []
+            return cst.FlattenSentinel([result, *stmts])  # type: ignore[list-item]
+        return result
+
+    def _apply(self, node: cst.CSTNode, edit: PlacedEdit) -> cst.CSTNode:
+        op, a = edit.op, edit.args
+        try:
+            if op == "add_kwarg":
+                return h.add_kwarg(node, a["name"], cst.parse_expression(a["src"]))  # type: ignore[arg-type]
+            if op == "remove_kwarg":
+                return h.remove_kwarg(node, a["name"])  # type: ignore[arg-type]
+            if op == "rename_kwarg":
+                return h.rename_kwarg(node, a["old"], a["new"])  # type: ignore[arg-type]
+            if op == "rename_callee":
+                assert isinstance(node, cst.Call)
+                func = node.func
+                if isinstance(func, cst.Attribute):
+                    return node.with_changes(func=func.with_changes(attr=cst.Name(a["name"])))
+                return node.with_changes(func=cst.Name(a["name"]))
+            if op == "merge_extra_body":
+                return self._merge_extra_body(node, a)  # type: ignore[arg-type]
+            if op == "insert_after":
+                self.pending_after.append(a["stmts"])
+                return node
+            if op == "replace_string":
+                return h.replace_at(node, edit.path, lambda old: h.restring(old, a["value"]))
+            if op == "replace_expr":
+                new = cst.parse_expression(a["src"])
+                return h.replace_at(node, edit.path, lambda old: new.with_changes(
+                    lpar=getattr(old, "lpar", ()), rpar=getattr(old, "rpar", ())))
+        except h.PathError as exc:
+            raise RewriteError(f"internal: {exc}") from exc
+        raise RewriteError(f"internal: unknown edit {op}")
+
+    def _merge_extra_body(self, call: cst.Call, a: dict) -> cst.Call:
+        entries = {k: cst.parse_expression(v) for k, v in a["entries"].items()}
+        arg = h.kwarg(call, "extra_body")
+        if arg is None:
+            quote = a["quote"]
+            items = ", ".join(f"{quote}{k}{quote}: {v}" for k, v in a["entries"].items())
+            return h.add_kwarg(call, "extra_body", cst.parse_expression("{" + items + "}"))
+        if not isinstance(arg.value, cst.Dict):
+            raise RewriteError("internal: extra_body is not a dict literal")
+        args = [x.with_changes(value=h.add_dict_entries(x.value, entries, a["quote"])) if x is arg else x
+                for x in call.args]
+        return call.with_changes(args=args)
+
+
+def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]]]:
+    """Anchor every edit; the ones that cannot be placed come back with the reason."""
+    placer = Placer(tree)
+    placed: list[PlacedEdit] = []
+    failed: list[tuple[Edit, str]] = []
+    for e in edits:
+        try:
+            placed.append(placer.place(e))
+        except Unplaceable as exc:
+            failed.append((e, str(exc)))
+    return placed, failed
+
+
+def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]]) -> str:
+    """The module's new source. ``text`` is the decoded source (no BOM)."""
+    by_anchor: dict[tuple[str, int], list[PlacedEdit]] = defaultdict(list)
+    seen: set[tuple] = set()
+    for p in placed:
+        key = (p.anchor.kind, p.anchor.ordinal)
+        ident = (key, p.path, p.op, repr(sorted(p.args.items())))
+        if ident in seen:
+            continue  # the same edit planned twice (a constant shared by two calls)
+        seen.add(ident)
+        by_anchor[key].append(p)
+    try:
+        module = cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise RewriteError(f"LibCST cannot parse this file: {str(exc).splitlines()[0]}") from exc
+    applier = _Applier(by_anchor)
+    new = module.visit(applier)
+    if applier.applied != sum(len(v) for v in by_anchor.values()) or applier.pending_after:
+        raise RewriteError("internal: not every planned edit found its place")
+    if imports:
+        context = CodemodContext()
+        for module_name, obj in sorted(imports, key=lambda i: (i[0], i[1] or "")):
+            AddImportsVisitor.add_needed_import(context, module_name, obj)
+        new = AddImportsVisitor(context).transform_module(new)
+    return new.code
+
+
+__all__ = ["Anchor", "RewriteError", "apply", "place"]

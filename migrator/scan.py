@@ -1,0 +1,158 @@
+"""Scan: bytes → sites → findings and planned edits. Fast path: a byte prefilter, then ``ast``."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+
+from migrator.edits import Edit
+from migrator.model import Finding, Severity, worst
+from migrator.resolve import ProjectIndex, Resolver
+from migrator.rules import all_rules, providers
+from migrator.rules.base import Options, PlanContext
+from migrator.sites import Site, SiteFinder, module_destination
+
+# A file that contains none of these cannot hold an OpenAI site: it is never parsed.
+_NEEDLES = (b"openai", b".chat.completions.", b".embeddings.create")
+
+_SUPPRESS = re.compile(r"#\s*migrator:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
+
+_RULES = None
+
+
+def rules() -> list:
+    global _RULES
+    if _RULES is None:
+        _RULES = all_rules()
+    return _RULES
+
+
+def may_contain_sites(data: bytes) -> bool:
+    return any(n in data for n in _NEEDLES)
+
+
+def provider_hosts() -> dict[str, str]:
+    return {host: spec.name for spec in providers.all_specs() for host in spec.hosts()}
+
+
+@dataclass
+class Analysis:
+    tree: ast.Module
+    resolver: Resolver
+    sites: list[Site]
+    findings: list[Finding] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    imports: set[tuple[str, str | None]] = field(default_factory=set)
+    quote: str = '"'
+
+
+def quote_style(text: str) -> str:
+    return "'" if text.count("'") > text.count('"') else '"'
+
+
+def find_sites(tree: ast.Module, module_name: str | None = None,
+               project: ProjectIndex | None = None) -> tuple[Resolver, list[Site], list[Site]]:
+    resolver = Resolver(tree, module_name, project)
+    finder = SiteFinder(resolver, provider_hosts())
+    sites = finder.find()
+    return resolver, sites, finder.module_settings
+
+
+def analyze(text: str, *, path: str = "<string>", options: Options | None = None, module_name: str | None = None,
+            project: ProjectIndex | None = None, tree: ast.Module | None = None,
+            specs: list[providers.ProviderSpec] | None = None) -> Analysis:
+    """Findings and planned edits for one module (no I/O). Raises SyntaxError for invalid Python."""
+    options = options or Options()
+    if tree is None:
+        tree = ast.parse(text)
+    resolver, sites, settings = find_sites(tree, module_name, project)
+    analysis = Analysis(tree, resolver, sites, quote=quote_style(text))
+    if not sites:
+        return analysis
+    hosts = provider_hosts()
+    module_dest = module_destination(settings, resolver, hosts)
+    if specs is None:
+        specs = [providers.load(options.target)] if options.target else providers.all_specs()
+    plans = []
+    for spec in specs:
+        ctx = PlanContext(path=path, text=text, resolver=resolver, spec=spec, options=options,
+                          module_dest=module_dest, provider_hosts=hosts, quote=analysis.quote)
+        for site in sites:
+            ctx.site_id = id(site)
+            for rule in rules():
+                if rule.applies(site):
+                    rule.check(site, ctx)
+        for rule in rules():
+            check_file = getattr(rule, "check_file", None)
+            if check_file is not None:
+                check_file(sites, ctx)
+        _suppress(ctx)
+        plans.append(ctx)
+    if len(plans) == 1:
+        ctx = plans[0]
+        analysis.findings = ctx.findings
+        analysis.edits = ctx.edits
+        analysis.imports = ctx.imports
+    else:
+        analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
+    return analysis
+
+
+def _suppress(ctx: PlanContext) -> None:
+    """Drop findings (and the edits of their site and code) silenced by ``# migrator: ignore``."""
+    if "migrator:" not in ctx.text:
+        return
+    keep: list[Finding] = []
+    dropped: set[tuple[int, str]] = set()
+    dropped_sites: set[int] = set()
+    for finding, site_id in zip(ctx.findings, ctx.site_of_finding, strict=True):
+        codes = _suppressed_codes(ctx.lines, finding.span.line)
+        if codes is not None and (not codes or finding.code in codes):
+            dropped.add((site_id, finding.code))
+            if not codes:
+                dropped_sites.add(site_id)
+            continue
+        keep.append(finding)
+    ctx.findings = keep
+    ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
+
+
+def _suppressed_codes(lines: list[str], line: int) -> set[str] | None:
+    """Codes silenced at a line (empty set: all), from a comment on it or on the line above."""
+    for index in (line - 1, line - 2):
+        if 0 <= index < len(lines):
+            m = _SUPPRESS.search(lines[index])
+            if m:
+                if index == line - 2 and lines[index].lstrip().startswith("#") is False:
+                    continue  # a trailing comment on the line above belongs to that line
+                return {c.strip() for c in m.group(1).split(",")} if m.group(1) else set()
+    return None
+
+
+def _merge(per_spec: list[list[Finding]], names: list[str]) -> list[Finding]:
+    """Without a target: one finding per site and code, at the worst severity over the providers."""
+    merged: dict[tuple, list[tuple[str, Finding]]] = {}
+    for name, findings in zip(names, per_spec, strict=True):
+        for f in findings:
+            merged.setdefault((f.span, f.code), []).append((name, f))
+    out: list[Finding] = []
+    for entries in merged.values():
+        sev = worst(*(f.severity for _, f in entries))
+        first = next(f for _, f in entries if f.severity == sev)
+        message = first.message
+        severities = {f.severity for _, f in entries}
+        if len(severities) > 1 or len(entries) < len(names):
+            by = {n: f.severity.value for n, f in entries}
+            parts = [f"{n}: {by.get(n, 'nothing to do')}" for n in names]
+            message = f"{message} [{' · '.join(parts)}]"
+        out.append(Finding(first.path, first.span, first.code, first.feature, sev, message,
+                           any(f.reaches_openai for _, f in entries)))
+    return out
+
+
+def reaching(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.reaches_openai]
+
+
+__all__ = ["Analysis", "analyze", "may_contain_sites", "reaching", "Severity"]

@@ -1,0 +1,288 @@
+"""Pass 2 of the scan: walk a module once and list every place that touches the OpenAI SDK.
+
+A site is a fact about the code (this call is ``chat.completions.create`` on a client built at line
+4), not a decision; the rules in ``migrator.rules.features`` turn sites into findings and edits for
+a target provider.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from migrator.resolve import (
+    MODULE_CLIENT,
+    Client,
+    ClientExport,
+    Foreign,
+    Qual,
+    Res,
+    Resolver,
+    Scope,
+    dotted,
+)
+from migrator.rules import surface
+
+
+@dataclass(eq=False)
+class Site:
+    kind: str  # construct | call | probable_call | module_setting | module_use | exception | types_import
+    #          | endpoint | legacy
+    node: ast.AST
+    scope: Scope
+    resource: surface.Resource | None = None
+    clients: frozenset = frozenset()
+    attr: str | None = None  # module setting name / exception name / legacy name
+    is_async: bool = False
+    is_azure: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a client sends its requests, as far as the code shows."""
+
+    kind: str  # openai | provider | other | unknown | injected
+    host: str | None = None
+    provider: str | None = None  # target name when ``kind == "provider"``
+
+    @property
+    def reaches_openai(self) -> bool:
+        return self.kind == "openai"
+
+    @property
+    def migratable(self) -> bool:
+        """Calls on such a client are the migration's business."""
+        return self.kind in ("openai", "injected", "provider")
+
+
+def host_of(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+def classify_host(host: str | None, provider_hosts: dict[str, str]) -> Destination:
+    if host is None:
+        return Destination("unknown")
+    if host in surface.OPENAI_HOSTS or host.endswith(".openai.azure.com"):
+        return Destination("openai", host)
+    if host in provider_hosts:
+        return Destination("provider", host, provider_hosts[host])
+    return Destination("other", host)
+
+
+class SiteFinder(ast.NodeVisitor):
+    def __init__(self, resolver: Resolver, provider_hosts: dict[str, str]) -> None:
+        self.r = resolver
+        self.provider_hosts = provider_hosts
+        self.sites: list[Site] = []
+        self.scope: Scope = resolver.module_scope
+        self._skip: set[int] = set()  # nodes already reported as part of a larger site
+        self._docstrings: set[int] = set()
+        self.module_settings: list[Site] = []
+
+    def find(self) -> list[Site]:
+        self._mark_docstrings(self.r.tree)
+        for stmt in self.r.tree.body:
+            self.visit(stmt)
+        return self.sites
+
+    def _mark_docstrings(self, tree: ast.AST) -> None:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                body = node.body
+                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                    self._docstrings.add(id(body[0].value))
+
+    # -- scopes ---------------------------------------------------------------------------------
+
+    def _enter(self, node: ast.AST) -> None:
+        outer = self.scope
+        self.scope = self.r.scope_of.get(id(node), outer)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for d in node.decorator_list:
+                self.scope = outer
+                self.visit(d)
+            self.scope = self.r.scope_of.get(id(node), outer)
+            self.visit(node.args)
+            if node.returns is not None:
+                self.visit(node.returns)
+            for stmt in node.body:
+                self.visit(stmt)
+        else:
+            self.generic_visit(node)
+        self.scope = outer
+
+    visit_FunctionDef = _enter
+    visit_AsyncFunctionDef = _enter
+    visit_ClassDef = _enter
+
+    # -- sites ----------------------------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name.startswith("openai.types") or alias.name.startswith("openai.error"):
+                self.sites.append(Site("types_import", node, self.scope, attr=alias.name))
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level:
+            return
+        if module.startswith("openai.types") or module == "openai.error" or module.startswith("openai.error."):
+            self.sites.append(Site("types_import", node, self.scope, attr=module))
+        elif module == "openai":
+            for alias in node.names:
+                if alias.name in surface.LEGACY_RESOURCES:
+                    self.sites.append(Site("legacy", node, self.scope, attr=alias.name))
+                elif alias.name in ("types", "error"):
+                    self.sites.append(Site("types_import", node, self.scope, attr=f"openai.{alias.name}"))
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Attribute):
+                base = self.r.eval(target.value, self.scope)
+                if Qual("openai") in base:
+                    self._skip.add(id(target))
+                    site = Site("module_setting", node, self.scope, attr=target.attr)
+                    self.sites.append(site)
+                    self.module_settings.append(site)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.r.call_scopes[id(node)] = self.scope
+        values = self.r.eval(node.func, self.scope)
+        handled = False
+        for v in values:
+            if isinstance(v, Qual) and v.name.startswith("openai."):
+                name = v.name[len("openai."):]
+                if name in surface.CLIENT_CLASSES:
+                    is_async, is_azure = surface.CLIENT_CLASSES[name]
+                    self.sites.append(Site("construct", node, self.scope, is_async=is_async, is_azure=is_azure,
+                                           attr=name))
+                    handled = True
+                    break
+                head = name.split(".", 1)[0]
+                if head in surface.LEGACY_RESOURCES:
+                    self.sites.append(Site("legacy", node, self.scope, attr=name))
+                    handled = True
+                    break
+        if not handled:
+            calls = [v for v in values if isinstance(v, Res)]
+            if calls:
+                res = surface.match_resource(calls[0].path)
+                if res is not None:
+                    clients = frozenset(v.client for v in calls)
+                    self.sites.append(Site("call", node, self.scope, resource=res, clients=clients,
+                                           is_async=any(c.is_async for c in clients),
+                                           extra={"path": calls[0].path}))
+                    handled = True
+            elif not values or all(isinstance(v, Foreign) and v.package == "*args" for v in values):
+                path = dotted(node.func)
+                if path is not None:
+                    parts = tuple(path.split("."))
+                    res = surface.match_resource(parts[1:]) if len(parts) > 2 else None
+                    if res is not None and res.feature in ("chat", "embeddings", "structured") and \
+                            not self._foreign_root(node.func):
+                        self.sites.append(Site("probable_call", node, self.scope, resource=res,
+                                               extra={"path": parts[1:]}))
+        if isinstance(node.func, ast.Attribute):
+            self._skip.add(id(node.func))
+        self.generic_visit(node)
+
+    def _foreign_root(self, func: ast.expr) -> bool:
+        node = func
+        while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+            node = node.func if isinstance(node, ast.Call) else node.value
+        return any(isinstance(v, Foreign) and v.package != "*args" for v in self.r.eval(node, self.scope))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
+            self._reference(node)
+        self._skip.add(id(node.value))
+        self.generic_visit(node)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
+            self._reference(node)
+
+    def _reference(self, node: ast.expr) -> None:
+        for v in self.r.eval(node, self.scope):
+            if isinstance(v, Qual) and v.name.startswith("openai."):
+                name = v.name[len("openai."):]
+                last = name.rsplit(".", 1)[-1]
+                if last in surface.EXCEPTIONS or name.startswith("error."):
+                    self.sites.append(Site("exception", node, self.scope, attr=name))
+                    return
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str) and "api.openai.com" in node.value and id(node) not in self._docstrings \
+                and id(node) not in self._skip:
+            self.sites.append(Site("endpoint", node, self.scope))
+
+    # -- destinations ---------------------------------------------------------------------------
+
+    def mark_handled(self, node: ast.AST) -> None:
+        self._skip.add(id(node))
+
+
+def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
+                             provider_hosts: dict[str, str]) -> Destination:
+    kw = {k.arg: k.value for k in call.keywords}
+    if "base_url" in kw:
+        return _expr_destination(kw["base_url"], r, scope, provider_hosts)
+    if "azure_endpoint" in kw:
+        return Destination("openai", "azure")
+    if None in kw:  # **kwargs could carry base_url
+        return Destination("unknown")
+    return Destination("openai", "api.openai.com")
+
+
+def _expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
+    if isinstance(expr, ast.Constant) and expr.value is None:
+        return Destination("openai", "api.openai.com")
+    literals = r.literal_sources(expr, scope)
+    if literals and all(lit is not None for lit in literals):
+        dests = {classify_host(host_of(lit.value), provider_hosts) for lit in literals}  # type: ignore[union-attr]
+        if len(dests) == 1:
+            return dests.pop()
+    return Destination("unknown")
+
+
+def module_destination(settings: list[Site], r: Resolver, provider_hosts: dict[str, str]) -> Destination:
+    """Where ``openai.chat.completions.create`` goes in this module."""
+    urls = [s for s in settings if s.attr in ("base_url", "api_base")]
+    if not urls:
+        return Destination("openai", "api.openai.com")
+    dests = {_expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]
+    if len(dests) == 1:
+        return dests.pop()
+    if any(d.kind == "openai" for d in dests):
+        return Destination("openai", "api.openai.com")
+    return Destination("unknown")
+
+
+def client_destination(client: Client, r: Resolver, provider_hosts: dict[str, str],
+                       module_dest: Destination) -> Destination:
+    if client is MODULE_CLIENT or client.module:
+        return module_dest
+    if client.export is not None:
+        return _export_destination(client.export, provider_hosts)
+    if client.origin is None:
+        return Destination("injected")
+    scope = _scope_of_call(client.origin, r)
+    return construction_destination(client.origin, r, scope, provider_hosts)
+
+
+def _export_destination(export: ClientExport, provider_hosts: dict[str, str]) -> Destination:
+    if export.reaches is True:
+        return Destination("openai", export.host)
+    if export.host is not None:
+        return classify_host(export.host, provider_hosts)
+    return Destination("unknown")
+
+
+def _scope_of_call(call: ast.Call, r: Resolver) -> Scope:
+    return r.call_scopes.get(id(call), r.module_scope)

@@ -1,0 +1,40 @@
+"""Rules (features) and provider specs; installed as ``migrator.rules``.
+
+``RULES`` is the registry, in the order rules run on a site. Codes name the OpenAI feature, not the
+target: OA0xx legacy, OA1xx clients, OA2xx chat, OA3xx embeddings, OA4xx media, OA5xx other APIs,
+OA6xx models, OA7xx parameters, OA8xx raw HTTP, OA9xx exceptions, types and untraced calls.
+"""
+
+from __future__ import annotations
+
+
+def all_rules() -> list:
+    from migrator.rules.features import clients, embeddings, endpoints, exceptions, legacy, models, module_client, \
+        params, resources
+
+    return [
+        legacy.LegacyApi(),
+        clients.ClientConstruction(),
+        module_client.ModuleClient(),
+        clients.AzureClient(),
+        clients.HardcodedKey(),
+        resources.ChatCompletions(),
+        resources.StructuredOutput(),
+        resources.LegacyCompletions(),
+        embeddings.Embeddings(),
+        resources.Images(),
+        resources.Audio(),
+        resources.Moderations(),
+        resources.Responses(),
+        resources.Assistants(),
+        resources.FineTuning(),
+        resources.FilesBatches(),
+        resources.ModelsList(),
+        resources.OtherResources(),
+        models.ModelName(),
+        params.ChatParameters(),
+        endpoints.EndpointUrl(),
+        exceptions.Exceptions(),
+        exceptions.TypesImport(),
+        legacy.UntracedCall(),
+    ]

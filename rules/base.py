@@ -1,0 +1,124 @@
+"""What a rule sees (``PlanContext``) and what it is (``Rule``).
+
+A rule looks at one kind of site and, for the target provider in the context, reports findings and
+plans edits on ``ast`` nodes. It does no I/O and never touches LibCST: the engine turns planned
+edits into a LibCST transform, so the scanner and the rewriter cannot disagree about what a site is.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from migrator.edits import Edit
+from migrator.model import Finding, Severity, Span
+from migrator.resolve import Resolver
+from migrator.rules.providers import ProviderSpec
+from migrator.sites import Destination, Site
+
+
+@dataclass
+class Options:
+    """The part of the settings that rules read."""
+
+    target: str | None = None
+    style: str = "compat"
+    region: str = "cn"
+    models: dict[str, str] = field(default_factory=dict)  # OpenAI model -> target model, from config / --model
+
+
+class PlanContext:
+    """Collects findings and edits for one file and one provider."""
+
+    def __init__(self, *, path: str, text: str, resolver: Resolver, spec: ProviderSpec, options: Options,
+                 module_dest: Destination, provider_hosts: dict[str, str], quote: str = '"') -> None:
+        self.path = path
+        self.text = text
+        self.lines = text.splitlines()
+        self.resolver = resolver
+        self.spec = spec
+        self.options = options
+        self.module_dest = module_dest
+        self.provider_hosts = provider_hosts
+        self.quote = quote
+        self.findings: list[Finding] = []
+        self.edits: list[Edit] = []
+        self.imports: set[tuple[str, str | None]] = set()
+        self.site_id = 0
+        self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
+        self.site_of_finding: list[int] = []
+
+    # -- reporting ------------------------------------------------------------------------------
+
+    def span(self, node: ast.AST) -> Span:
+        line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+        end_line = node.end_lineno or line  # type: ignore[attr-defined]
+        end_col = node.end_col_offset if node.end_col_offset is not None else col  # type: ignore[attr-defined]
+        return Span(line, self._chars(line, col) + 1, end_line, self._chars(end_line, end_col) + 1)
+
+    def _chars(self, line: int, byte_col: int) -> int:
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if text.isascii():
+                return byte_col
+            return len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+        return byte_col
+
+    def report(self, node: ast.AST, code: str, feature: str, severity: Severity, message: str,
+               reaches_openai: bool = False) -> None:
+        self.findings.append(Finding(self.path, self.span(node), code, feature, severity, message, reaches_openai))
+        self.site_of_finding.append(self.site_id)
+
+    # -- planning -------------------------------------------------------------------------------
+
+    def edit(self, node: ast.AST, op: str, code: str, **args: object) -> None:
+        self.edits.append(Edit(node, op, dict(args), (self.site_id, code)))
+
+    def need_import(self, module: str, name: str | None = None) -> None:
+        self.imports.add((module, name))
+
+    def string(self, value: str) -> str:
+        """Source for a new string literal in the file's quote style."""
+        q = self.quote
+        if q in value or "\\" in value:
+            return repr(value)
+        return f"{q}{value}{q}"
+
+    def env_read(self, var: str) -> str:
+        self.need_import("os")
+        return f"os.environ[{self.string(var)}]"
+
+    def base_url(self) -> str:
+        return self.spec.base_url(self.options.region)
+
+    def destination(self, clients: Iterable) -> Destination:
+        from migrator.sites import client_destination
+
+        dests = [client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in clients]
+        for kind in ("openai", "provider", "injected", "unknown", "other"):
+            for d in dests:
+                if d.kind == kind:
+                    return d
+        return Destination("unknown")
+
+
+class Rule:
+    """Base of every rule. Subclasses set the metadata and implement ``check``.
+
+    The docstring is user documentation (``migrator explain CODE``): what the rule finds, an
+    example, and what the fix does.
+    """
+
+    CODE: ClassVar[str]
+    NAME: ClassVar[str]
+    FEATURE: ClassVar[str]
+    SITES: ClassVar[tuple[str, ...]]  # site kinds this rule looks at
+    SUMMARY: ClassVar[str]
+
+    def applies(self, site: Site) -> bool:
+        return site.kind in self.SITES
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Frontends: one module per OpenAI feature, provider-agnostic (design.md §3)."""

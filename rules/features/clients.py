@@ -1,0 +1,197 @@
+"""Client construction: ``OpenAI()``, ``AsyncOpenAI()``, ``AzureOpenAI()`` and the API key they send."""
+
+from __future__ import annotations
+
+import ast
+
+from migrator.model import Severity
+from migrator.resolve import EnvRead, Lit
+from migrator.rules import surface
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.common import has_star_kwargs, kwarg, source
+from migrator.sites import Site, construction_destination
+
+
+def redact(key: str) -> str:
+    """Enough of a key to recognise it, never the whole of it."""
+    if len(key) <= 8:
+        return "…"
+    return f"{key[:3]}…{key[-4:]}"
+
+
+def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanContext, code: str,
+             *, add_kwarg: bool) -> str:
+    """Make the client read the provider key. Returns a note for the finding's message."""
+    env = ctx.spec.key_env
+    if value is None:
+        if add_kwarg:
+            ctx.edit(holder, "add_kwarg", code, name="api_key", src=ctx.env_read(env))
+        return f"key from {env}"
+    if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, str)):
+        ctx.edit(value, "replace_expr", code, src=ctx.env_read(env))
+        if isinstance(value.value, str) and value.value:
+            ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
+                       f"API key literal {redact(value.value)} removed from the code; set {env} where the program "
+                       "runs (and revoke the old key if it was committed)")
+        return f"key from {env}"
+    reads = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, EnvRead)]
+    if reads and all(r.var is None or r.var.startswith("OPENAI") or r.var == env for r in reads):
+        if isinstance(value, ast.Call | ast.Subscript) and _is_env_expr(value, ctx, site):
+            ctx.edit(value, "replace_expr", code, src=ctx.env_read(env))
+            return f"key from {env} (was {reads[0].var or 'an environment variable'})"
+    if any(isinstance(v, Lit) for v in ctx.resolver.eval(value, site.scope)):
+        ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
+                   f"api_key comes from {source(ctx, value)}, a string constant; read it from {env} instead")
+        return "key left as written"
+    ctx.report(value, code, "client", Severity.REVIEW,
+               f"api_key comes from {source(ctx, value)}; make sure it holds the {ctx.spec.display} key "
+               f"(convention: {env}), never an OpenAI key")
+    return "key left as written"
+
+
+def _is_env_expr(value: ast.expr, ctx: PlanContext, site: Site) -> bool:
+    return any(isinstance(v, EnvRead) and v.node is value for v in ctx.resolver.eval(value, site.scope))
+
+
+class ClientConstruction(Rule):
+    """Points an OpenAI client at the provider's OpenAI-compatible endpoint.
+
+    What it does: finds ``OpenAI(...)`` / ``AsyncOpenAI(...)`` however imported, and gives it the
+    provider's ``base_url`` and an ``api_key`` read from the provider's environment variable. Without
+    an explicit key the openai SDK would send ``OPENAI_API_KEY`` to the provider. Arguments that only
+    mean something to api.openai.com (``organization``, ``project``) are removed. A client whose
+    ``base_url`` already points elsewhere is left alone and reported.
+
+    Example::
+
+        from openai import OpenAI
+        client = OpenAI()
+
+    becomes (``--target qwen``)::
+
+        import os
+        from openai import OpenAI
+        client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+
+    Fix safety: safe; the deployment must set the provider's key variable.
+    """
+
+    CODE = "OA101"
+    NAME = "client-construction"
+    FEATURE = "client"
+    SITES = ("construct",)
+    SUMMARY = "OpenAI client construction: base_url and key of the provider"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        call = site.node
+        assert isinstance(call, ast.Call)
+        dest = construction_destination(call, ctx.resolver, site.scope, ctx.provider_hosts)
+        name = site.attr or "OpenAI"
+        if dest.kind == "provider":
+            if dest.provider != ctx.spec.name:
+                ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                           f"{name} client already points at {dest.host} ({dest.provider}); left alone")
+            return
+        if dest.kind == "other":
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{name} client already talks to {dest.host} through base_url; left alone")
+            return
+        if dest.kind == "unknown":
+            if has_star_kwargs(call) and kwarg(call, "base_url") is None:
+                ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
+                           f"{name} client built from **kwargs: migrator cannot see its base_url or api_key; pass "
+                           f"base_url={ctx.base_url()!r} and api_key=os.environ[{ctx.spec.key_env!r}]")
+            else:
+                url = kwarg(call, "base_url")
+                shown = source(ctx, url.value) if url is not None else "configuration"
+                ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                           f"{name} client takes base_url from {shown}; make sure it is {ctx.base_url()} "
+                           f"and the key is the {ctx.spec.display} key")
+            return
+        notes: list[str] = []
+        severity = Severity.AUTO
+        if site.is_azure:
+            new_name = "AsyncOpenAI" if site.is_async else "OpenAI"
+            ctx.edit(call, "rename_callee", AzureClient.CODE, name=new_name,
+                     module_attr=isinstance(call.func, ast.Attribute))
+            if not isinstance(call.func, ast.Attribute):
+                ctx.need_import("openai", new_name)
+            dropped = [k.arg for k in call.keywords if k.arg in surface.AZURE_ONLY_KWARGS]
+            for arg in dropped:
+                ctx.edit(call, "remove_kwarg", AzureClient.CODE, name=arg)
+            ctx.report(call, AzureClient.CODE, AzureClient.FEATURE, Severity.REVIEW,
+                       f"{name} → {new_name} on {ctx.spec.display}; dropped {', '.join(dropped) or 'nothing'}; "
+                       "Azure deployment names passed as model= must become provider model names")
+        key = kwarg(call, "api_key")
+        notes.append(plan_key(key.value if key else None, call, site, ctx, self.CODE, add_kwarg=True))
+        url = kwarg(call, "base_url")
+        if url is None:
+            ctx.edit(call, "add_kwarg", self.CODE, name="base_url", src=ctx.string(ctx.base_url()))
+        else:
+            ctx.edit(url.value, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
+        for arg in surface.OPENAI_ONLY_CLIENT_KWARGS:
+            if kwarg(call, arg) is not None:
+                ctx.edit(call, "remove_kwarg", self.CODE, name=arg)
+                notes.append(f"removed {arg}= (OpenAI only)")
+        region = ctx.spec.region_notes.get(ctx.options.region)
+        if region:
+            notes.append(region)
+        ctx.report(call, self.CODE, self.FEATURE, severity,
+                   f"{name} client → {ctx.spec.display} compatible endpoint ({'; '.join(notes)})",
+                   reaches_openai=True)
+
+
+class AzureClient(Rule):
+    """Turns an Azure OpenAI client into a plain OpenAI client on the provider's endpoint.
+
+    What it does: ``AzureOpenAI(azure_endpoint=..., api_version=..., azure_deployment=...)`` becomes
+    ``OpenAI(api_key=..., base_url=...)``; the Azure-only arguments are dropped. Azure code passes
+    deployment names as ``model=``; those are not provider models, so the model rule reports them.
+
+    Example::
+
+        client = AzureOpenAI(azure_endpoint=endpoint, api_version="2024-02-01", api_key=key)
+
+    becomes::
+
+        client = OpenAI(api_key=key, base_url="https://open.bigmodel.cn/api/paas/v4/")
+
+    Fix safety: review; check the deployment names and the key.
+    """
+
+    CODE = "OA103"
+    NAME = "azure-client"
+    FEATURE = "client"
+    SITES = ()
+    SUMMARY = "Azure OpenAI client becomes a plain client on the provider"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:  # reported by ClientConstruction
+        return
+
+
+class HardcodedKey(Rule):
+    """Replaces an API key written in the code with a read of the provider's key variable.
+
+    What it does: ``api_key="sk-..."`` (on a client or as ``openai.api_key``) becomes
+    ``api_key=os.environ["DASHSCOPE_API_KEY"]``. The finding shows only the start and end of the old
+    key. A key from a string constant elsewhere is reported, not changed.
+
+    Example::
+
+        client = OpenAI(api_key="sk-live-1234567890abcdef")
+
+    becomes::
+
+        client = OpenAI(api_key=os.environ["QIANFAN_API_KEY"], base_url="https://qianfan.baidubce.com/v2")
+
+    Fix safety: review; set the variable where the program runs and revoke the old key.
+    """
+
+    CODE = "OA104"
+    NAME = "hardcoded-api-key"
+    FEATURE = "client"
+    SITES = ()
+    SUMMARY = "API key literal replaced by the provider's environment variable"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:  # reported by the client rules
+        return

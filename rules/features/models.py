@@ -1,0 +1,85 @@
+"""Model names: the OpenAI model a call uses becomes the provider's model."""
+
+from __future__ import annotations
+
+import ast
+
+from migrator.model import Severity
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.common import call_destination, example_mapping, is_plain_string, models_of, source
+from migrator.sites import Site
+
+# Features whose calls take a model that the provider table maps.
+MAPPED_FEATURES = ("chat", "structured", "embeddings", "images", "audio", "files", "batches")
+
+
+class ModelName(Rule):
+    """Maps the model a call uses to the provider's model.
+
+    What it does: follows ``model=`` to where the name is written: a literal, a module constant, a
+    default argument, the default of ``os.getenv("X", "gpt-4o")``, either side of ``or``, or the
+    ``"model"`` key of a ``**params`` dict. Each literal is rewritten once through the provider's
+    table (dated snapshots map by family: ``gpt-4o-2024-08-06`` is ``gpt-4o``). The table can be
+    overridden with ``[tool.migrator.models]`` or ``--model OLD=NEW``. An unknown model is reported
+    as manual work, never guessed; a model read from configuration is reported for review.
+
+    Example::
+
+        MODEL = os.getenv("CHAT_MODEL", "gpt-4o-mini")
+        client.chat.completions.create(model=MODEL, messages=m)
+
+    becomes (``--target ernie``)::
+
+        MODEL = os.getenv("CHAT_MODEL", "ernie-4.5-turbo-32k")
+        client.chat.completions.create(model=MODEL, messages=m)
+
+    Fix safety: safe for mapped models; the environment variable, if set, must name a provider model.
+    """
+
+    CODE = "OA601"
+    NAME = "model-name"
+    FEATURE = "models"
+    SITES = ("call",)
+    SUMMARY = "model names mapped to the provider's models"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        feature = site.resource.feature  # type: ignore[union-attr]
+        if feature not in MAPPED_FEATURES or feature in ctx.spec.unsupported:
+            return
+        if call_destination(site, ctx) is None:
+            return
+        call = site.node
+        assert isinstance(call, ast.Call)
+        followed = False
+        for use in models_of(site, ctx):
+            if use.literal is None:
+                if not followed:
+                    followed = True
+                    kind = "embedding" if feature == "embeddings" else "chat"
+                    ctx.report(use.expr or call, self.CODE, feature, Severity.REVIEW,
+                               f"model comes from {source(ctx, use.expr)}; make sure it names a {ctx.spec.display} "
+                               f"model ({example_mapping(ctx, kind)})")
+                continue
+            if use.owned or id(use.literal) in ctx.handled_literals:
+                continue
+            ctx.handled_literals.add(id(use.literal))
+            name = use.literal.value
+            if use.target is None:
+                ctx.report(use.literal, self.CODE, feature, Severity.MANUAL,
+                           f"unknown model {name!r} for {ctx.spec.display}: add it to [tool.migrator.models] "
+                           f"or pass --model {name}=<{ctx.spec.name} model>")
+                continue
+            if not is_plain_string(ctx, use.literal):
+                ctx.report(use.literal, self.CODE, feature, Severity.REVIEW,
+                           f"model {name!r} is built from several string pieces; change it to {use.target.model!r}")
+                continue
+            ctx.edit(use.literal, "replace_string", self.CODE, value=use.target.model)
+            message = f"model {name!r} → {use.target.model!r}"
+            env = ctx.resolver.env_defaults.get(id(use.literal))
+            severity = Severity.AUTO
+            if use.target.note:
+                message += f" ({use.target.note})"
+                severity = Severity.REVIEW
+            if env:
+                message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
+            ctx.report(use.literal, self.CODE, feature, severity, message)

@@ -1,0 +1,169 @@
+"""Chat parameters the provider takes differently: names, ranges, limits, thinking."""
+
+from __future__ import annotations
+
+import ast
+
+from migrator.model import Severity
+from migrator.rules import surface
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.common import call_destination, kwarg, models_of, source
+from migrator.sites import Site
+
+# Values that mean "the OpenAI default": passing them changes nothing, so they need no look.
+_DEFAULTS: dict[str, tuple] = {
+    "n": (1,), "logprobs": (False, None), "top_logprobs": (None, 0), "presence_penalty": (0, 0.0),
+    "frequency_penalty": (0, 0.0), "logit_bias": (None,), "tool_choice": ("auto", None),
+    "parallel_tool_calls": (None,),
+}
+
+
+def _number(node: ast.expr) -> float | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def _literal(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return ...
+
+
+class ChatParameters(Rule):
+    """Fixes chat arguments that the provider names, bounds or defaults differently.
+
+    What it does, from the provider spec's data:
+
+    - renames ``max_completion_tokens`` to ``max_tokens``;
+    - clamps a literal ``temperature`` into the provider's range (ERNIE (0, 1], GLM [0, 1], Qwen
+      [0, 2)) and reports a temperature it cannot see for review;
+    - reports ``stop`` lists longer than the provider accepts, and parameters it does not document
+      (``n``, ``logprobs``, ``logit_bias``, ...) when they are not at their default;
+    - switches thinking off (``extra_body``) when a non-reasoning OpenAI model maps to a model that
+      thinks by default (GLM-4.5+, Qwen 3.5+), so latency and cost stay as they were.
+
+    Example::
+
+        client.chat.completions.create(model="gpt-4o", messages=m, temperature=1.3, max_completion_tokens=500)
+
+    becomes (``--target glm``)::
+
+        client.chat.completions.create(model="glm-4.6", messages=m, temperature=1.0, max_tokens=500, extra_body={"thinking": {"type": "disabled"}})
+
+    Fix safety: review where a value changed.
+    """
+
+    CODE = "OA701"
+    NAME = "chat-parameters"
+    FEATURE = "chat"
+    SITES = ("call",)
+    SUMMARY = "chat parameters: renames, ranges, stop limits, thinking switch"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        feature = site.resource.feature  # type: ignore[union-attr]
+        if feature not in ("chat", "structured") or feature in ctx.spec.unsupported:
+            return
+        if call_destination(site, ctx) is None:
+            return
+        call = site.node
+        assert isinstance(call, ast.Call)
+        spec = ctx.spec
+        for old, new in spec.renamed_params.items():
+            k = kwarg(call, old)
+            if k is not None and kwarg(call, new) is None:
+                ctx.edit(call, "rename_kwarg", self.CODE, old=old, new=new)
+                ctx.report(k, self.CODE, feature, Severity.AUTO, f"{old}= → {new}= ({spec.display} takes {new})")
+        self._temperature(call, ctx, feature)
+        self._stop(call, ctx, feature)
+        for name, note in spec.param_notes.items():
+            k = kwarg(call, name)
+            if k is None:
+                continue
+            value = _literal(k.value)
+            if value is not ... and value in _DEFAULTS.get(name, ()):
+                continue
+            ctx.report(k, self.CODE, feature, Severity.REVIEW, f"{name}={source(ctx, k.value)}: {note}")
+        fmt = kwarg(call, "response_format")
+        if fmt is not None and isinstance(fmt.value, ast.Dict):
+            value = _literal(fmt.value)
+            kind = value.get("type") if isinstance(value, dict) else None
+            caveat = spec.caveats.get(f"response_format:{kind}")
+            if caveat:
+                ctx.report(fmt, self.CODE, feature, Severity.REVIEW, f"response_format {kind}: {caveat}")
+        self._thinking(site, call, ctx, feature)
+
+    def _temperature(self, call: ast.Call, ctx: PlanContext, feature: str) -> None:
+        k = kwarg(call, "temperature")
+        if k is None:
+            return
+        rng = ctx.spec.temperature
+        value = _number(k.value)
+        if value is None:
+            if rng.high < 2.0 or not rng.low_inclusive:
+                ctx.report(k, self.CODE, feature, Severity.REVIEW,
+                           f"temperature={source(ctx, k.value)}: {ctx.spec.display} accepts {rng} "
+                           "(OpenAI [0, 2]); make sure the value stays inside")
+            return
+        if rng.contains(value):
+            return
+        new = rng.clamp(value)
+        ctx.edit(k.value, "replace_expr", self.CODE, src=repr(new))
+        ctx.report(k, self.CODE, feature, Severity.REVIEW,
+                   f"temperature {value:g} → {new:g}: {ctx.spec.display} accepts {rng}")
+
+    def _stop(self, call: ast.Call, ctx: PlanContext, feature: str) -> None:
+        k = kwarg(call, "stop")
+        spec = ctx.spec
+        if k is None or (spec.stop_max_items is None and spec.stop_max_chars is None):
+            return
+        value = _literal(k.value)
+        if value is ...:
+            ctx.report(k, self.CODE, feature, Severity.REVIEW,
+                       f"stop={source(ctx, k.value)}: {spec.display} accepts at most {spec.stop_max_items} stop "
+                       "sequence(s)" + (f" of {spec.stop_max_chars} characters" if spec.stop_max_chars else ""))
+            return
+        items = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+        problems = []
+        if spec.stop_max_items is not None and len(items) > spec.stop_max_items:
+            problems.append(f"{len(items)} stop sequences, at most {spec.stop_max_items} accepted")
+        if spec.stop_max_chars is not None and any(isinstance(i, str) and len(i) > spec.stop_max_chars for i in items):
+            problems.append(f"a stop sequence is longer than {spec.stop_max_chars} characters")
+        if problems:
+            ctx.report(k, self.CODE, feature, Severity.REVIEW, f"stop: {'; '.join(problems)} by {spec.display}")
+
+    def _thinking(self, site: Site, call: ast.Call, ctx: PlanContext, feature: str) -> None:
+        spec = ctx.spec
+        if not spec.thinking_off:
+            return
+        targets = []
+        for use in models_of(site, ctx):
+            if use.literal is None:
+                continue
+            if use.target is not None:
+                model = surface.OPENAI_MODELS.get(use.family or "")
+                if spec.thinks_by_default(use.target.model) and not (model and model.reasoning):
+                    targets.append(use.target.model)
+        if not targets:
+            return
+        extra = kwarg(call, "extra_body")
+        key = next(iter(spec.thinking_off))
+        if extra is not None and not isinstance(extra.value, ast.Dict):
+            ctx.report(extra, self.CODE, feature, Severity.REVIEW,
+                       f"{targets[0]} thinks by default; add {key}={spec.thinking_off[key]!r} to extra_body "
+                       "to keep answers fast")
+            return
+        if extra is not None:
+            keys = [k.value for k in extra.value.keys if isinstance(k, ast.Constant)]  # type: ignore[attr-defined]
+            if key in keys:
+                return
+        entries = {key: repr(spec.thinking_off[key]).replace("'", ctx.quote) if ctx.quote == '"' else
+                   repr(spec.thinking_off[key])}
+        ctx.edit(call, "merge_extra_body", self.CODE, entries=entries, quote=ctx.quote)
+        ctx.report(call, self.CODE, feature, Severity.AUTO,
+                   f"thinking switched off ({key}={spec.thinking_off[key]!r}): {targets[0]} thinks by default, "
+                   "the OpenAI model did not")

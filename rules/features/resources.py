@@ -1,0 +1,290 @@
+"""Resource calls on an OpenAI client, one rule per feature.
+
+Every call is migrated the same way in compat style (the client already points at the provider);
+what differs per feature is whether the provider offers it. That comes from the provider spec:
+``unsupported`` features are left untouched and reported as manual work, ``caveats`` are migrated
+and reported for review.
+"""
+
+from __future__ import annotations
+
+from migrator.model import Severity
+from migrator.resolve import MODULE_CLIENT
+from migrator.rules import surface
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.common import call_destination
+from migrator.sites import Site
+
+
+def call_label(site: Site) -> str:
+    path = tuple(p for p in site.extra.get("path", ()) if p not in surface.TRANSPARENT_SEGMENTS)
+    if MODULE_CLIENT in site.clients:
+        owner = "the module-level client"
+    else:
+        owner = "an AsyncOpenAI client" if site.is_async else "an OpenAI client"
+    return f"{'.'.join(path)} on {owner}"
+
+
+class ResourceRule(Rule):
+    SITES = ("call",)
+
+    def applies(self, site: Site) -> bool:
+        return site.kind == "call" and site.resource is not None and site.resource.code == self.CODE
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        dest = call_destination(site, ctx)
+        if dest is None:
+            return
+        feature = site.resource.feature  # type: ignore[union-attr]
+        label = call_label(site)
+        reason = ctx.spec.unsupported.get(feature)
+        if reason:
+            ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
+                       f"{label}: not migrated — {reason}", reaches_openai=dest.reaches_openai)
+            return
+        caveat = ctx.spec.caveats.get(feature)
+        if dest.kind != "openai" and not caveat:
+            return  # nothing to change on the call itself; the model and parameter rules still look at it
+        severity = Severity.REVIEW if caveat else Severity.AUTO
+        message = f"{label} → {ctx.spec.display}"
+        if caveat:
+            message += f" ({caveat})"
+        ctx.report(site.node, self.CODE, feature, severity, message, reaches_openai=dest.reaches_openai)
+
+
+class ChatCompletions(ResourceRule):
+    """Chat completions (``chat.completions.create`` / ``stream``), sync, async, streaming and tools.
+
+    What it does: the call stays as it is; its client now points at the provider. The model rule
+    maps ``model=``, the parameter rule fixes arguments the provider treats differently.
+
+    Example::
+
+        r = client.chat.completions.create(model="gpt-4o-mini", messages=messages)
+
+    becomes (``--target qwen``)::
+
+        r = client.chat.completions.create(model="qwen-flash", messages=messages)
+
+    Fix safety: safe.
+    """
+
+    CODE = "OA201"
+    NAME = "chat-completions"
+    FEATURE = "chat"
+    SUMMARY = "chat.completions.create / stream"
+
+
+class StructuredOutput(ResourceRule):
+    """Structured output helpers (``chat.completions.parse``, ``beta.chat.completions.parse``).
+
+    What it does: migrates the call like a chat call; the helper sends a ``json_schema`` response
+    format, which some providers support only partly (reported).
+
+    Example::
+
+        r = client.beta.chat.completions.parse(model="gpt-4o", messages=m, response_format=Answer)
+
+    becomes (``--target ernie``)::
+
+        r = client.beta.chat.completions.parse(model="ernie-4.5-turbo-128k", messages=m, response_format=Answer)
+
+    Fix safety: review on providers whose json_schema support is partial.
+    """
+
+    CODE = "OA202"
+    NAME = "structured-output"
+    FEATURE = "structured"
+    SUMMARY = "chat.completions.parse (json_schema structured output)"
+
+
+class LegacyCompletions(ResourceRule):
+    """The legacy text completions endpoint (``client.completions.create(prompt=...)``).
+
+    What it does: reports it. None of the providers offers ``/completions`` for general models, so the
+    prompt must move to ``chat.completions.create``.
+
+    Example::
+
+        r = client.completions.create(model="gpt-3.5-turbo-instruct", prompt=p)
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA203"
+    NAME = "legacy-completions"
+    FEATURE = "completions"
+    SUMMARY = "completions.create (text completions endpoint)"
+
+
+class Images(ResourceRule):
+    """Image generation and editing (``images.generate`` / ``edit`` / ``create_variation``).
+
+    What it does: migrates the call where the provider has an OpenAI-shaped image endpoint (ERNIE
+    ``irag-1.0``, GLM CogView), maps the model, and reports it as manual where it has none (Qwen).
+
+    Example::
+
+        img = client.images.generate(model="dall-e-3", prompt=p)
+
+    becomes (``--target glm``)::
+
+        img = client.images.generate(model="cogview-4-250304", prompt=p)
+
+    Fix safety: review (sizes, ``n`` and ``b64_json`` differ).
+    """
+
+    CODE = "OA401"
+    NAME = "images"
+    FEATURE = "images"
+    SUMMARY = "images.generate / edit / create_variation"
+
+
+class Audio(ResourceRule):
+    """Speech to text and text to speech (``audio.transcriptions`` / ``translations`` / ``speech``).
+
+    What it does: migrates the call where the provider has OpenAI-shaped audio endpoints (GLM), and
+    reports it as manual elsewhere.
+
+    Example::
+
+        t = client.audio.transcriptions.create(model="whisper-1", file=f)
+
+    becomes (``--target glm``)::
+
+        t = client.audio.transcriptions.create(model="glm-asr-2512", file=f)
+
+    Fix safety: review (length limits, voices and formats differ).
+    """
+
+    CODE = "OA402"
+    NAME = "audio"
+    FEATURE = "audio"
+    SUMMARY = "audio.transcriptions / translations / speech"
+
+
+class Moderations(ResourceRule):
+    """Moderation (``moderations.create``).
+
+    What it does: reports it; no provider returns OpenAI's moderation schema.
+
+    Example::
+
+        flagged = client.moderations.create(input=text).results[0].flagged
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA403"
+    NAME = "moderations"
+    FEATURE = "moderations"
+    SUMMARY = "moderations.create"
+
+
+class Responses(ResourceRule):
+    """The Responses API (``responses.create``, ``conversations``).
+
+    What it does: reports it; only DashScope offers it, at a different base URL and for some models.
+
+    Example::
+
+        r = client.responses.create(model="gpt-4o", input="Hello")
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA501"
+    NAME = "responses"
+    FEATURE = "responses"
+    SUMMARY = "responses.create (Responses API)"
+
+
+class Assistants(ResourceRule):
+    """Assistants, threads, runs and vector stores (``beta.assistants``, ``beta.threads``, ...).
+
+    What it does: reports it; no provider offers these APIs.
+
+    Example::
+
+        a = client.beta.assistants.create(model="gpt-4o", tools=[{"type": "code_interpreter"}])
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA502"
+    NAME = "assistants"
+    FEATURE = "assistants"
+    SUMMARY = "beta.assistants / threads / vector_stores"
+
+
+class FineTuning(ResourceRule):
+    """Fine-tuning jobs (``fine_tuning.jobs.*``).
+
+    What it does: reports it; fine-tuning is done in each provider's console.
+
+    Example::
+
+        job = client.fine_tuning.jobs.create(training_file=fid, model="gpt-4o-mini")
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA503"
+    NAME = "fine-tuning"
+    FEATURE = "fine_tuning"
+    SUMMARY = "fine_tuning.jobs"
+
+
+class FilesBatches(ResourceRule):
+    """Files, uploads and batches (``files.*``, ``batches.*``).
+
+    What it does: migrates the call where the provider has OpenAI-shaped files and batches (Qwen; GLM
+    untested, reported), and reports it as manual where it has none (ERNIE).
+
+    Example::
+
+        batch = client.batches.create(input_file_id=fid, endpoint="/v1/chat/completions", completion_window="24h")
+
+    Fix safety: review.
+    """
+
+    CODE = "OA504"
+    NAME = "files-batches"
+    FEATURE = "files"
+    SUMMARY = "files / uploads / batches"
+
+
+class ModelsList(ResourceRule):
+    """Model listing (``models.list`` / ``retrieve``).
+
+    What it does: keeps the call and reports it: no provider documents ``/models`` in compatible mode.
+
+    Example::
+
+        names = [m.id for m in client.models.list()]
+
+    Fix safety: review.
+    """
+
+    CODE = "OA505"
+    NAME = "models-list"
+    FEATURE = "models"
+    SUMMARY = "models.list / retrieve"
+
+
+class OtherResources(ResourceRule):
+    """Realtime, containers, evals, videos and other OpenAI-only resources.
+
+    What it does: reports them; no provider offers them in compatible mode.
+
+    Example::
+
+        conn = client.beta.realtime.connect(model="gpt-4o-realtime-preview")
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA506"
+    NAME = "other-resources"
+    FEATURE = "other"
+    SUMMARY = "realtime, containers, evals, videos"

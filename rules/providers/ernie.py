@@ -1,0 +1,77 @@
+"""ERNIE on Baidu Qianfan, V2 OpenAI-compatible API.
+
+Facts from providers.md §3 (endpoint and key §3.1, chat parameters §3.2, other endpoints §3.3,
+models and the suggested mapping §3.5, warnings §3.6) and §6.
+"""
+
+from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+
+_X1 = "reasoning model: ernie-x1-turbo-32k rejects stop, seed and response_format"
+_EMB = "Chinese text; use bge-large-en for English corpora"
+
+SPEC = ProviderSpec(
+    name="ernie",
+    display="ERNIE (Qianfan)",
+    base_urls={"cn": "https://qianfan.baidubce.com/v2"},
+    key_env="QIANFAN_API_KEY",
+    models={
+        "gpt-4o": ModelTarget("ernie-4.5-turbo-128k"),
+        "gpt-4.1": ModelTarget("ernie-4.5-turbo-128k", note="gpt-4.1 has a 1M-token context; ernie-4.5-turbo-128k has 128K"),
+        "gpt-4.5": ModelTarget("ernie-4.5-turbo-128k"),
+        "gpt-5": ModelTarget("ernie-4.5-turbo-128k"),
+        "gpt-4o-mini": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-4.1-mini": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-4.1-nano": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-5-mini": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-5-nano": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-3.5-turbo": ModelTarget("ernie-4.5-turbo-32k"),
+        "gpt-4": ModelTarget("ernie-4.0-turbo-128k"),
+        "gpt-4-turbo": ModelTarget("ernie-4.0-turbo-128k"),
+        "o1": ModelTarget("ernie-x1-turbo-32k", note=_X1),
+        "o1-mini": ModelTarget("ernie-x1-turbo-32k", note=_X1),
+        "o3": ModelTarget("ernie-x1-turbo-32k", note=_X1),
+        "o3-mini": ModelTarget("ernie-x1-turbo-32k", note=_X1),
+        "o4-mini": ModelTarget("ernie-x1-turbo-32k", note=_X1),
+        "gpt-4-vision": ModelTarget("ernie-4.5-turbo-vl-32k"),
+        "text-embedding-ada-002": ModelTarget("bge-large-zh", note=_EMB),
+        "text-embedding-3-small": ModelTarget("bge-large-zh", note=_EMB),
+        "text-embedding-3-large": ModelTarget("bge-large-zh", note=_EMB),
+        "dall-e-2": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
+        "dall-e-3": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
+        "gpt-image-1": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
+    },
+    native_model_prefixes=(
+        "ernie-", "deepseek-", "qwen", "glm-", "bge-large", "embedding-v1", "tao-8k", "irag-", "flux.1", "gme-",
+    ),
+    temperature=Range(0.0, 1.0, low_inclusive=False),
+    unsupported={
+        "audio": "Qianfan V2 has no speech endpoints (Baidu speech is a separate product)",
+        "moderations": "Qianfan has no moderation endpoint; safety is reported in-band (choices[].flag, "
+        'finish_reason="content_filter")',
+        "responses": "Qianfan does not offer the Responses API; use chat.completions",
+        "assistants": "Qianfan has no Assistants / threads / vector stores API",
+        "fine_tuning": "fine-tuning is done in the Qianfan console, not through an OpenAI-compatible API",
+        "files": "Qianfan has no OpenAI-shaped Files API",
+        "batches": "Qianfan batch inference (/v2/batchinference) is not OpenAI-shaped",
+        "realtime": "no OpenAI-compatible realtime API",
+        "other": "no OpenAI-compatible equivalent",
+        "completions": "Qianfan V2 has no legacy /completions endpoint; move the prompt to chat.completions",
+    },
+    caveats={
+        "models": "models.list is not documented for the V2 OpenAI-compatible API",
+    },
+    param_notes={
+        "n": "n is not documented for Qianfan V2",
+        "logprobs": "logprobs is not documented for Qianfan V2",
+        "top_logprobs": "top_logprobs is not documented for Qianfan V2",
+        "logit_bias": "logit_bias is not documented for Qianfan V2",
+    },
+    renamed_params={"max_completion_tokens": "max_tokens"},
+    stop_max_items=4,
+    stop_max_chars=20,
+    embedding_max_inputs=16,
+    embedding_dimensions={"bge-large-zh": (1024,), "bge-large-en": (1024,), "tao-8k": (1024,)},
+    embedding_accepts_dimensions=False,
+    region_notes={"intl": "Qianfan has one host; the intl region uses it too"},
+    docs="https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m3fihw8s",
+)

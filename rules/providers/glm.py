@@ -1,0 +1,86 @@
+"""GLM on Zhipu BigModel (China) and Z.ai (international), OpenAI-compatible API.
+
+Facts from providers.md §4 (endpoints §4.1, chat parameters §4.2, other endpoints §4.3, models and
+the suggested mapping §4.5, warnings §4.6) and §6.
+"""
+
+from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+
+_REASONING = "GLM thinks by default; reasoning text arrives in message.reasoning_content"
+
+SPEC = ProviderSpec(
+    name="glm",
+    display="GLM (Zhipu)",
+    base_urls={
+        "cn": "https://open.bigmodel.cn/api/paas/v4/",
+        "intl": "https://api.z.ai/api/paas/v4/",
+    },
+    key_env="ZHIPUAI_API_KEY",
+    models={
+        "gpt-4o": ModelTarget("glm-4.6"),
+        "gpt-4.1": ModelTarget("glm-4.6", note="gpt-4.1 has a 1M-token context; glm-4.6 has 200K"),
+        "gpt-4.5": ModelTarget("glm-4.6"),
+        "gpt-4o-mini": ModelTarget("glm-4.5-air"),
+        "gpt-4.1-mini": ModelTarget("glm-4.5-air"),
+        "gpt-4.1-nano": ModelTarget("glm-4.5-air"),
+        "gpt-3.5-turbo": ModelTarget("glm-4.5-air"),
+        "gpt-4": ModelTarget("glm-4-plus"),
+        "gpt-4-turbo": ModelTarget("glm-4-air-250414"),
+        "gpt-5": ModelTarget("glm-5"),
+        "gpt-5-mini": ModelTarget("glm-4.5-air"),
+        "gpt-5-nano": ModelTarget("glm-4.5-air"),
+        "o1": ModelTarget("glm-4.6", note=_REASONING),
+        "o1-mini": ModelTarget("glm-4.6", note=_REASONING),
+        "o3": ModelTarget("glm-4.6", note=_REASONING),
+        "o3-mini": ModelTarget("glm-4.6", note=_REASONING),
+        "o4-mini": ModelTarget("glm-4.6", note=_REASONING),
+        "gpt-4-vision": ModelTarget("glm-4v-plus", note="pass images as raw base64 or URLs"),
+        "text-embedding-ada-002": ModelTarget("embedding-3", dimensions=1024),
+        "text-embedding-3-small": ModelTarget("embedding-3", dimensions=1024),
+        "text-embedding-3-large": ModelTarget("embedding-3", dimensions=2048),
+        "dall-e-2": ModelTarget("cogview-4-250304"),
+        "dall-e-3": ModelTarget("cogview-4-250304"),
+        "gpt-image-1": ModelTarget("cogview-4-250304"),
+        "whisper-1": ModelTarget("glm-asr-2512", note="glm-asr-2512 takes at most 30 s of audio per request"),
+        "gpt-4o-transcribe": ModelTarget("glm-asr-2512", note="glm-asr-2512 takes at most 30 s of audio per request"),
+        "tts-1": ModelTarget("glm-tts", note="voices differ (tongtong, chuichui, ...); output is wav or pcm, not mp3"),
+        "tts-1-hd": ModelTarget("glm-tts", note="voices differ (tongtong, chuichui, ...); output is wav or pcm, not mp3"),
+    },
+    native_model_prefixes=("glm-", "cogview", "embedding-2", "embedding-3", "charglm", "codegeex", "moderation"),
+    temperature=Range(0.0, 1.0),
+    unsupported={
+        "responses": "Zhipu does not offer the Responses API; use chat.completions",
+        "assistants": "Zhipu has no Assistants / threads / vector stores API",
+        "fine_tuning": "fine-tuning is done in the BigModel console, not through an OpenAI-compatible API",
+        "moderations": "Zhipu's /moderations (model \"moderation\") returns a different schema; rewrite the result handling",
+        "realtime": "no OpenAI-compatible realtime API",
+        "other": "no OpenAI-compatible equivalent",
+        "completions": "Zhipu has no legacy /completions endpoint; move the prompt to chat.completions",
+    },
+    caveats={
+        "images": "CogView: no b64_json, n is not documented; results are temporary URLs",
+        "audio": "GLM speech: transcription takes at most 30 s and 25 MB; TTS voices and formats differ",
+        "files": "OpenAI-shaped, not tested against the provider",
+        "batches": "OpenAI-shaped, not tested against the provider",
+        "models": "models.list is not documented",
+        "structured": "GLM has no json_schema response format; only json_object",
+        "response_format:json_schema": "GLM has no json_schema response format; only json_object",
+    },
+    param_notes={
+        "n": "n is not documented for GLM",
+        "logprobs": "logprobs is not documented for GLM",
+        "top_logprobs": "top_logprobs is not documented for GLM",
+        "presence_penalty": "presence_penalty is not documented for GLM",
+        "frequency_penalty": "frequency_penalty is not documented for GLM",
+        "logit_bias": "logit_bias is not documented for GLM",
+        "user": "GLM's end-user field is user_id (6-128 characters); pass it through extra_body",
+        "tool_choice": "GLM supports only tool_choice=\"auto\"",
+    },
+    renamed_params={"max_completion_tokens": "max_tokens"},
+    stop_max_items=1,
+    thinking_default_prefixes=("glm-4.5", "glm-4.6", "glm-4.7", "glm-5"),
+    thinking_off={"thinking": {"type": "disabled"}},
+    embedding_max_inputs=64,
+    embedding_dimensions={"embedding-3": (256, 512, 1024, 2048), "embedding-2": (1024,)},
+    docs="https://docs.bigmodel.cn/cn/guide/develop/openai/introduction",
+)

@@ -1,0 +1,222 @@
+"""The OpenAI SDK surface: the one table that both the scanner and the rewriter read.
+
+Names here come from the installed ``openai`` package (1.x to 3.x): client classes, resource paths
+under a client, module-level settings, exception classes, and the OpenAI model catalogue. Adding a
+resource or an exception is a one-line change here; the feature rules pick it up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PACKAGE = "openai"
+
+# Client classes, by the name the package exports. Value: (is_async, is_azure).
+CLIENT_CLASSES: dict[str, tuple[bool, bool]] = {
+    "OpenAI": (False, False),
+    "Client": (False, False),  # alias of OpenAI exported by the package
+    "AsyncOpenAI": (True, False),
+    "AsyncClient": (True, False),
+    "AzureOpenAI": (False, True),
+    "AsyncAzureOpenAI": (True, True),
+}
+
+# Keyword arguments of AzureOpenAI that have no meaning on a plain client.
+AZURE_ONLY_KWARGS = ("azure_endpoint", "api_version", "azure_deployment", "azure_ad_token", "azure_ad_token_provider")
+# Keyword arguments that only make sense against api.openai.com.
+OPENAI_ONLY_CLIENT_KWARGS = ("organization", "project", "webhook_secret", "admin_api_key")
+
+# Methods on a client that return a client configured like it.
+CLIENT_COPY_METHODS = ("with_options", "copy")
+# Path segments that wrap a resource without changing what it calls.
+TRANSPARENT_SEGMENTS = ("with_raw_response", "with_streaming_response")
+
+# Attributes of the module-level client (``openai.api_key = ...``).
+MODULE_SETTINGS = ("api_key", "base_url", "organization", "project", "default_headers", "timeout", "max_retries")
+# Settings of the pre-1.0 SDK that v1 ignores.
+LEGACY_MODULE_SETTINGS = ("api_base", "api_type", "api_version", "proxy", "api_key_path", "requestssession")
+
+OPENAI_HOSTS = ("api.openai.com",)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A group of SDK methods that migrate the same way."""
+
+    path: tuple[str, ...]  # resource path under the client; methods are matched by prefix
+    feature: str  # name used in reports, e.g. "chat"
+    code: str  # rule code, e.g. "OA201"
+    methods: tuple[str, ...] = ()  # empty: every method under ``path``
+
+
+# Longest paths first: matching takes the first entry whose path is a prefix of the call's.
+RESOURCES: tuple[Resource, ...] = (
+    Resource(("beta", "chat", "completions"), "structured", "OA202", ("parse",)),
+    Resource(("chat", "completions"), "structured", "OA202", ("parse",)),
+    Resource(("beta", "chat", "completions"), "chat", "OA201", ("stream", "create")),
+    Resource(("chat", "completions"), "chat", "OA201", ("create", "stream")),
+    Resource(("completions",), "completions", "OA203", ("create",)),
+    Resource(("embeddings",), "embeddings", "OA301", ("create",)),
+    Resource(("images",), "images", "OA401"),
+    Resource(("audio",), "audio", "OA402"),
+    Resource(("moderations",), "moderations", "OA403"),
+    Resource(("responses",), "responses", "OA501"),
+    Resource(("conversations",), "responses", "OA501"),
+    Resource(("beta", "assistants"), "assistants", "OA502"),
+    Resource(("beta", "threads"), "assistants", "OA502"),
+    Resource(("beta", "vector_stores"), "assistants", "OA502"),
+    Resource(("vector_stores",), "assistants", "OA502"),
+    Resource(("fine_tuning",), "fine_tuning", "OA503"),
+    Resource(("files",), "files", "OA504"),
+    Resource(("uploads",), "files", "OA504"),
+    Resource(("batches",), "batches", "OA504"),
+    Resource(("models",), "models", "OA505"),
+    Resource(("beta", "realtime"), "realtime", "OA506"),
+    Resource(("realtime",), "realtime", "OA506"),
+    Resource(("containers",), "other", "OA506"),
+    Resource(("evals",), "other", "OA506"),
+    Resource(("videos",), "other", "OA506"),
+    Resource(("skills",), "other", "OA506"),
+)
+
+# Top-level attribute names of a client that start a resource path.
+RESOURCE_ROOTS = frozenset(r.path[0] for r in RESOURCES) | {"beta"}
+
+
+def match_resource(path: tuple[str, ...]) -> Resource | None:
+    """Map a call path under a client (``("chat", "completions", "create")``) to its resource."""
+    path = tuple(p for p in path if p not in TRANSPARENT_SEGMENTS)
+    if len(path) < 2:
+        return None
+    for res in RESOURCES:
+        n = len(res.path)
+        if path[:n] == res.path and len(path) > n:
+            if not res.methods or (len(path) == n + 1 and path[n] in res.methods):
+                return res
+    return None
+
+
+EXCEPTIONS = frozenset(
+    {
+        "OpenAIError",
+        "APIError",
+        "APIStatusError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "APIResponseValidationError",
+        "AuthenticationError",
+        "BadRequestError",
+        "ConflictError",
+        "ContentFilterFinishReasonError",
+        "InternalServerError",
+        "LengthFinishReasonError",
+        "NotFoundError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "UnprocessableEntityError",
+        "InvalidWebhookSignatureError",
+    }
+)
+
+# Pre-1.0 module API (``openai.ChatCompletion.create``): reported, migrated by the legacy feature.
+LEGACY_RESOURCES = frozenset(
+    {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Model", "File", "FineTune",
+     "FineTuningJob", "Edit", "Engine", "Deployment", "Customer"}
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# OpenAI model catalogue: what a model is, so that a provider's table can map it.
+
+
+@dataclass(frozen=True)
+class OpenAIModel:
+    name: str
+    kind: str  # chat | embedding | image | transcription | speech | moderation | completion
+    reasoning: bool = False  # o-series and gpt-5: think before answering
+    dimensions: int | None = None  # embeddings: size of the vectors it returns by default
+
+
+OPENAI_MODELS: dict[str, OpenAIModel] = {
+    m.name: m
+    for m in (
+        OpenAIModel("gpt-3.5-turbo", "chat"),
+        OpenAIModel("gpt-3.5-turbo-instruct", "completion"),
+        OpenAIModel("gpt-4", "chat"),
+        OpenAIModel("gpt-4-turbo", "chat"),
+        OpenAIModel("gpt-4-vision", "chat"),
+        OpenAIModel("gpt-4o", "chat"),
+        OpenAIModel("gpt-4o-mini", "chat"),
+        OpenAIModel("gpt-4.1", "chat"),
+        OpenAIModel("gpt-4.1-mini", "chat"),
+        OpenAIModel("gpt-4.1-nano", "chat"),
+        OpenAIModel("gpt-4.5", "chat"),
+        OpenAIModel("gpt-5", "chat", reasoning=True),
+        OpenAIModel("gpt-5-mini", "chat", reasoning=True),
+        OpenAIModel("gpt-5-nano", "chat", reasoning=True),
+        OpenAIModel("o1", "chat", reasoning=True),
+        OpenAIModel("o1-mini", "chat", reasoning=True),
+        OpenAIModel("o3", "chat", reasoning=True),
+        OpenAIModel("o3-mini", "chat", reasoning=True),
+        OpenAIModel("o4-mini", "chat", reasoning=True),
+        OpenAIModel("text-davinci-003", "completion"),
+        OpenAIModel("text-davinci-002", "completion"),
+        OpenAIModel("davinci-002", "completion"),
+        OpenAIModel("text-embedding-ada-002", "embedding", dimensions=1536),
+        OpenAIModel("text-embedding-3-small", "embedding", dimensions=1536),
+        OpenAIModel("text-embedding-3-large", "embedding", dimensions=3072),
+        OpenAIModel("dall-e-2", "image"),
+        OpenAIModel("dall-e-3", "image"),
+        OpenAIModel("gpt-image-1", "image"),
+        OpenAIModel("whisper-1", "transcription"),
+        OpenAIModel("gpt-4o-transcribe", "transcription"),
+        OpenAIModel("gpt-4o-mini-transcribe", "transcription"),
+        OpenAIModel("tts-1", "speech"),
+        OpenAIModel("tts-1-hd", "speech"),
+        OpenAIModel("gpt-4o-mini-tts", "speech"),
+        OpenAIModel("omni-moderation-latest", "moderation"),
+        OpenAIModel("text-moderation-latest", "moderation"),
+        OpenAIModel("text-moderation-stable", "moderation"),
+    )
+}
+
+# Suffixes that name a snapshot or variant of a family: gpt-4o-2024-08-06, gpt-3.5-turbo-0125,
+# gpt-4-1106-preview, gpt-3.5-turbo-16k, chatgpt-4o-latest.
+_SNAPSHOT_SUFFIXES = (
+    re.compile(r"-\d{4}-\d{2}-\d{2}$"),
+    re.compile(r"-\d{4}$"),
+    re.compile(r"-(preview|latest)$"),
+    re.compile(r"-(16k|32k|8k)$"),
+)
+_ALIASES = {"chatgpt-4o": "gpt-4o", "gpt-4-turbo-preview": "gpt-4-turbo", "gpt-4o-audio": "gpt-4o",
+            "o1-preview": "o1", "gpt-4.5-preview": "gpt-4.5"}
+
+# Strings that look like OpenAI model names even when the table does not know them.
+OPENAI_MODEL_PATTERN = re.compile(
+    r"^(gpt-|chatgpt-|o\d(-|$)|text-embedding-|text-davinci|davinci|babbage|curie|ada$|dall-e|whisper|tts-|"
+    r"omni-moderation|text-moderation|gpt-image|codex-|computer-use)"
+)
+
+
+def model_family(name: str) -> str | None:
+    """The catalogue entry a model name belongs to (dated snapshots map to their family)."""
+    seen = name
+    for _ in range(6):
+        if seen in OPENAI_MODELS:
+            return seen
+        if seen in _ALIASES:
+            seen = _ALIASES[seen]
+            continue
+        for pat in _SNAPSHOT_SUFFIXES:
+            stripped = pat.sub("", seen)
+            if stripped != seen:
+                seen = stripped
+                break
+        else:
+            return None
+    return None
+
+
+def looks_like_openai_model(name: str) -> bool:
+    return bool(OPENAI_MODEL_PATTERN.match(name)) or model_family(name) is not None
