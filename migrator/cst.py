@@ -103,17 +103,13 @@ def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
 
 def remove_kwarg(call: cst.Call, name: str) -> cst.Call:
     args = list(call.args)
-    for i, a in enumerate(args):
-        if a.keyword is not None and a.keyword.value == name:
-            break
-    else:
+    index = next((i for i, a in enumerate(args) if a.keyword is not None and a.keyword.value == name), None)
+    if index is None:
         return call
-    removed = args.pop(i)
-    if i == len(args) and i > 0:  # it was the last: the one before takes over its comma and spacing
-        prev = args[i - 1]
-        args[i - 1] = prev.with_changes(comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg)
-    elif i == 0 and args and not isinstance(removed.comma, cst.MaybeSentinel):
-        pass  # the next argument keeps its own layout
+    removed = args.pop(index)
+    if index == len(args) and index > 0:  # it was the last: the one before takes over its comma and spacing
+        prev = args[index - 1]
+        args[index - 1] = prev.with_changes(comma=removed.comma, whitespace_after_arg=removed.whitespace_after_arg)
     return call.with_changes(args=args)
 
 

@@ -42,6 +42,7 @@ class Finding:
     severity: Severity
     message: str
     reaches_openai: bool = False
+    subject: str = field(default="", compare=False, repr=False)  # provider-neutral description (not in JSON)
 
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code)
@@ -89,6 +90,8 @@ class FileResult:
     new_bytes: bytes | None = None
     old_text: str | None = None
     new_text: str | None = None
+    exports: list = field(default_factory=list)  # clients this module offers (project index)
+    project_imports: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -387,7 +387,7 @@ class Resolver:
             entries = self._binding_entries(node.id, scope)
             if not entries:
                 found.append(None)
-            for entry, escope in entries:
+            for entry, _scope in entries:
                 if entry[0] == "expr":
                     self._literals(entry[1], entry[2], found, seen)
                 elif entry[0] == "param":

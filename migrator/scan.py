@@ -93,7 +93,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         ctx = plans[0]
         analysis.findings = ctx.findings
         analysis.edits = ctx.edits
-        analysis.imports = ctx.imports
+        analysis.imports = ctx.imports if ctx.edits else set()
     else:
         analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
     return analysis
@@ -141,13 +141,13 @@ def _merge(per_spec: list[list[Finding]], names: list[str]) -> list[Finding]:
         sev = worst(*(f.severity for _, f in entries))
         first = next(f for _, f in entries if f.severity == sev)
         message = first.message
-        severities = {f.severity for _, f in entries}
-        if len(severities) > 1 or len(entries) < len(names):
+        if len({f.message for _, f in entries}) > 1 or len(entries) < len(names):
             by = {n: f.severity.value for n, f in entries}
             parts = [f"{n}: {by.get(n, 'nothing to do')}" for n in names]
-            message = f"{message} [{' · '.join(parts)}]"
+            same = len({f.severity for _, f in entries}) == 1 and len(entries) == len(names)
+            message = first.subject if same else f"{first.subject} ({' · '.join(parts)})"
         out.append(Finding(first.path, first.span, first.code, first.feature, sev, message,
-                           any(f.reaches_openai for _, f in entries)))
+                           any(f.reaches_openai for _, f in entries), first.subject))
     return out
 
 
@@ -156,3 +156,30 @@ def reaching(findings: list[Finding]) -> list[Finding]:
 
 
 __all__ = ["Analysis", "analyze", "may_contain_sites", "reaching", "Severity"]
+
+
+def client_exports(analysis: Analysis, module_name: str | None) -> list:
+    """Module-level clients and client factories this module offers to the rest of the project."""
+    from migrator.resolve import Client, ClientExport, Func
+    from migrator.sites import client_destination, module_destination
+
+    if not module_name or not analysis.sites:
+        return []
+    r = analysis.resolver
+    hosts = provider_hosts()
+    settings = [s for s in analysis.sites if s.kind == "module_setting"]
+    module_dest = module_destination(settings, r, hosts)
+    out = []
+    for name, values in r.module_exports():
+        clients = [v for v in values if isinstance(v, Client)]
+        for v in values:
+            if isinstance(v, Func):
+                clients += [c for c in r.call_result(v, None, r.module_scope) if isinstance(c, Client)]  # type: ignore[arg-type]
+        if not clients:
+            continue
+        dests = [client_destination(c, r, hosts, module_dest) for c in clients]
+        reaches = True if any(d.kind == "openai" for d in dests) else (False if all(
+            d.kind in ("provider", "other") for d in dests) else None)
+        host = next((d.host for d in dests if d.host), None)
+        out.append(ClientExport(module_name, name, any(c.is_async for c in clients), reaches, host))
+    return out

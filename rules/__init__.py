@@ -9,8 +9,17 @@ from __future__ import annotations
 
 
 def all_rules() -> list:
-    from migrator.rules.features import clients, embeddings, endpoints, exceptions, legacy, models, module_client, \
-        params, resources
+    from migrator.rules.features import (
+        clients,
+        embeddings,
+        endpoints,
+        exceptions,
+        legacy,
+        models,
+        module_client,
+        params,
+        resources,
+    )
 
     return [
         legacy.LegacyApi(),

@@ -27,6 +27,13 @@ class Options:
     style: str = "compat"
     region: str = "cn"
     models: dict[str, str] = field(default_factory=dict)  # OpenAI model -> target model, from config / --model
+    select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
+    ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not code.startswith(self.select):
+            return False
+        return not (self.ignore and code.startswith(self.ignore))
 
 
 class PlanContext:
@@ -67,13 +74,22 @@ class PlanContext:
         return byte_col
 
     def report(self, node: ast.AST, code: str, feature: str, severity: Severity, message: str,
-               reaches_openai: bool = False) -> None:
-        self.findings.append(Finding(self.path, self.span(node), code, feature, severity, message, reaches_openai))
+               reaches_openai: bool = False, subject: str = "") -> None:
+        """Record a finding. ``subject`` describes the site without the provider (used when a scan has no
+        target and the providers disagree); by default, the part of the message before ' → ' or ':'."""
+        if not self.options.enabled(code):
+            return
+        if not subject:
+            subject = message.split(" → ")[0].split(": ")[0]
+        self.findings.append(Finding(self.path, self.span(node), code, feature, severity, message, reaches_openai,
+                                     subject))
         self.site_of_finding.append(self.site_id)
 
     # -- planning -------------------------------------------------------------------------------
 
     def edit(self, node: ast.AST, op: str, code: str, **args: object) -> None:
+        if not self.options.enabled(code):
+            return
         self.edits.append(Edit(node, op, dict(args), (self.site_id, code)))
 
     def need_import(self, module: str, name: str | None = None) -> None:

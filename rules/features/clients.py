@@ -138,7 +138,7 @@ class ClientConstruction(Rule):
             notes.append(region)
         ctx.report(call, self.CODE, self.FEATURE, severity,
                    f"{name} client → {ctx.spec.display} compatible endpoint ({'; '.join(notes)})",
-                   reaches_openai=True)
+                   reaches_openai=True, subject=f"{name} client talks to api.openai.com")
 
 
 class AzureClient(Rule):

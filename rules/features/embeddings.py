@@ -103,4 +103,4 @@ class Embeddings(Rule):
         ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                    f"{call_label(site)} → {spec.display} {model_text}({'; '.join(notes)}). Vectors change: "
                    f"{sizes_text}; re-embed stored vectors and rebuild the index",
-                   reaches_openai=dest.reaches_openai)
+                   reaches_openai=dest.reaches_openai, subject=f"{call_label(site)} (vectors must be re-embedded)")

@@ -6,7 +6,13 @@ import ast
 
 from migrator.model import Severity
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import call_destination, example_mapping, is_plain_string, models_of, source
+from migrator.rules.features.common import (
+    call_destination,
+    example_mapping,
+    is_plain_string,
+    models_of,
+    source,
+)
 from migrator.sites import Site
 
 # Features whose calls take a model that the provider table maps.

@@ -166,4 +166,4 @@ class ChatParameters(Rule):
         ctx.edit(call, "merge_extra_body", self.CODE, entries=entries, quote=ctx.quote)
         ctx.report(call, self.CODE, feature, Severity.AUTO,
                    f"thinking switched off ({key}={spec.thinking_off[key]!r}): {targets[0]} thinks by default, "
-                   "the OpenAI model did not")
+                   "the OpenAI model did not", subject="thinking switch")

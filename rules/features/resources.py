@@ -40,7 +40,7 @@ class ResourceRule(Rule):
         reason = ctx.spec.unsupported.get(feature)
         if reason:
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
-                       f"{label}: not migrated — {reason}", reaches_openai=dest.reaches_openai)
+                       f"{label}: not migrated — {reason}", reaches_openai=dest.reaches_openai, subject=label)
             return
         caveat = ctx.spec.caveats.get(feature)
         if dest.kind != "openai" and not caveat:
@@ -49,7 +49,8 @@ class ResourceRule(Rule):
         message = f"{label} → {ctx.spec.display}"
         if caveat:
             message += f" ({caveat})"
-        ctx.report(site.node, self.CODE, feature, severity, message, reaches_openai=dest.reaches_openai)
+        ctx.report(site.node, self.CODE, feature, severity, message, reaches_openai=dest.reaches_openai,
+                   subject=label)
 
 
 class ChatCompletions(ResourceRule):

@@ -1,0 +1,352 @@
+"""Command line (typer): scan, migrate, check, rules, explain. Results on stdout, the rest on stderr."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from contextlib import nullcontext
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from migrator import __version__
+from migrator.discover import discover
+from migrator.model import FileError, FileResult, Finding
+from migrator.report import Report, render
+from migrator.rules.base import Options
+from migrator.settings import ConfigError, Settings, find_config, load, models_for, parse_model_flags
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Move Python code off the OpenAI API onto Qwen (DashScope), ERNIE (Qianfan) or GLM (Zhipu).")
+
+err = Console(stderr=True, highlight=False)
+
+
+class Target(str, Enum):
+    qwen = "qwen"
+    ernie = "ernie"
+    glm = "glm"
+
+
+class Style(str, Enum):
+    compat = "compat"
+    native = "native"
+
+
+class Region(str, Enum):
+    cn = "cn"
+    intl = "intl"
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+
+
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: .)", show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to FILE instead of stdout.")]
+ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")]
+SelectOpt = Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (OA2,OA601).")]
+IgnoreOpt = Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"migrator {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# shared plumbing
+
+
+def _fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(2)
+
+
+def _settings(paths: list[Path]) -> Settings:
+    start = (paths[0] if paths else Path(".")).resolve()
+    try:
+        return load(find_config(start if start.exists() else Path.cwd()))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _codes(value: str | None, fallback: list[str]) -> tuple[str, ...]:
+    if value is None:
+        return tuple(fallback)
+    return tuple(c.strip() for c in value.split(",") if c.strip())
+
+
+def _options(settings: Settings, target: str | None, style: str | None, region: str | None,
+             model_flags: list[str] | None, select: str | None, ignore: str | None) -> Options:
+    tgt = target or settings.target
+    models = dict(settings.models)
+    try:
+        if tgt:
+            models.update(models_for(settings.config_file, tgt))
+        models.update(parse_model_flags(model_flags or []))
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    return Options(target=tgt, style=style or settings.style, region=region or settings.region, models=models,
+                   select=_codes(select, settings.select), ignore=_codes(ignore, settings.ignore))
+
+
+def _run(command: str, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
+         jobs: int | None) -> Report:
+    from migrator.runner import run
+
+    paths = paths or [Path(".")]
+    cwd = Path.cwd()
+    files, errors = discover(paths, cwd=cwd, exclude=[*settings.excludes(), *(exclude or [])])
+    roots = [((cwd / p) if not p.is_absolute() else p).resolve() for p in paths]
+    roots = [r if r.is_dir() else r.parent for r in roots]
+    progress_ctx = nullcontext()
+    advance = None
+    if err.is_terminal and len(files) > 300:
+        from rich.progress import Progress
+
+        progress_ctx = Progress(console=err, transient=True)
+    with progress_ctx as progress:
+        if progress is not None:
+            task = progress.add_task(f"{command}…", total=len(files))
+
+            def advance(n: int) -> None:
+                progress.advance(task, n)
+
+        results = run(files, options, "migrate" if command == "migrate" else command, roots=roots, jobs=jobs,
+                      progress=advance)
+    file_errors = [r.error for r in results if r.error is not None]
+    return Report(command, options.target, results, [*errors, *file_errors], files_scanned=len(files))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    err.print(f"report written to {output}")
+
+
+def _summary(report: Report, title: str) -> None:
+    findings = report.findings
+    if findings:
+        table = Table(title=title, title_justify="left")
+        for col in ("feature", "found", "auto", "review", "manual", "reach OpenAI"):
+            table.add_column(col, justify="left" if col == "feature" else "right")
+        by_feature: dict[str, Counter] = {}
+        for f in findings:
+            c = by_feature.setdefault(f.feature, Counter())
+            c["found"] += 1
+            c[f.severity.value] += 1
+            c["reach"] += int(f.reaches_openai)
+        for feature in sorted(by_feature):
+            c = by_feature[feature]
+            table.add_row(feature, *(str(c[k]) for k in ("found", "auto", "review", "manual", "reach")))
+        total = Counter(f.severity.value for f in findings)
+        table.add_row("total", str(len(findings)), str(total["auto"]), str(total["review"]), str(total["manual"]),
+                      str(sum(f.reaches_openai for f in findings)), style="bold")
+        err.print(table)
+    files = len({f.path for f in findings})
+    err.print(f"{report.files_scanned} files scanned, {len(findings)} findings in {files} files, "
+              f"{len(report.errors)} errors")
+    for e in report.errors:
+        err.print(f"  [yellow]skipped[/] {e.path}: {e.message}", markup=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# commands
+
+
+@app.command()
+def scan(
+    paths: PathsArg = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    target: Annotated[Target | None, typer.Option("--target", help="Judge each site for this provider.")] = None,
+    region: Annotated[Region | None, typer.Option("--region")] = None,
+    exclude: ExcludeOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    jobs: JobsOpt = None,
+) -> None:
+    """List every OpenAI SDK site and how hard it is to migrate."""
+    settings = _settings(paths or [])
+    options = _options(settings, target.value if target else None, None, region.value if region else None,
+                       None, select, ignore)
+    report = _run("scan", paths, settings, options, exclude, jobs)
+    _emit(render(fmt.value, report), output)
+    if fmt is Format.text or output is not None:
+        _summary(report, "OpenAI sites by feature" + (f" (target {options.target})" if options.target else ""))
+    raise typer.Exit(0)
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    target: Annotated[Target | None, typer.Option("--target", help="Word the messages for this provider.")] = None,
+    exclude: ExcludeOpt = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when sites remain.")] = False,
+    jobs: JobsOpt = None,
+) -> None:
+    """Fail (exit 1) while anything still reaches OpenAI. For CI."""
+    settings = _settings(paths or [])
+    options = _options(settings, target.value if target else None, None, None, None, select, ignore)
+    report = _run("check", paths, settings, options, exclude, jobs)
+    _emit(render(fmt.value, report), output)
+    remaining = report.shown()
+    broken = [r for r in report.results if r.error is not None and r.mentions_openai]
+    if fmt is Format.text or output is not None:
+        if remaining:
+            files = len({f.path for f in remaining})
+            err.print(f"[bold red]{len(remaining)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
+            err.print("run `migrator migrate --target {qwen|ernie|glm} .` to migrate them, or suppress a site with "
+                      "`# migrator: ignore`")
+        else:
+            err.print(f"[green]nothing reaches OpenAI[/] ({report.files_scanned} files checked)", markup=True)
+        for r in broken:
+            err.print(f"  [yellow]could not check[/] {r.error.path}: {r.error.message}", markup=True)  # type: ignore[union-attr]
+    code = 1 if (remaining or broken) and not exit_zero else 0
+    raise typer.Exit(code)
+
+
+@app.command()
+def migrate(
+    paths: PathsArg = None,
+    target: Annotated[Target | None, typer.Option("--target", help="Provider to move to.")] = None,
+    style: Annotated[Style | None, typer.Option("--style", help="compat: keep the openai SDK (default).")] = None,
+    region: Annotated[Region | None, typer.Option("--region", help="cn (default) or intl.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Apply the changes (default: dry run).")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a plain patch on stdout that git apply accepts.")] = False,
+    model: Annotated[list[str] | None, typer.Option("--model", help="Map a model: OLD=NEW (repeatable).")] = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    exclude: ExcludeOpt = None,
+    jobs: JobsOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Write even over uncommitted changes.")] = False,
+) -> None:
+    """Rewrite OpenAI code for a provider (dry run unless --write)."""
+    settings = _settings(paths or [])
+    options = _options(settings, target.value if target else None, style.value if style else None,
+                       region.value if region else None, model, select, ignore)
+    if not options.target:
+        raise _fail("migrate needs a target: --target qwen|ernie|glm (or target = ... in [tool.migrator])")
+    if options.style == "native":
+        raise _fail("--style native is not available in this version; use --style compat")
+    report = _run("migrate", paths, settings, options, exclude, jobs)
+    changed = [r for r in report.results if r.changed]
+    if diff:
+        from migrator.report.diff import unified
+
+        sys.stdout.write("".join(unified(r) for r in changed))
+        sys.stdout.flush()
+    elif not write:
+        _show_diffs(changed)
+    _summary(report, f"Migration to {options.target} ({options.style}, {options.region})")
+    err.print(f"{len(changed)} file(s) {'changed' if write else 'would change'}")
+    if write:
+        code = _write(changed, force)
+        raise typer.Exit(code)
+    if changed:
+        err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")
+    raise typer.Exit(0)
+
+
+def _show_diffs(changed: list[FileResult]) -> None:
+    from rich.syntax import Syntax
+
+    from migrator.report.diff import unified
+
+    out = Console(highlight=False)
+    for r in changed:
+        text = unified(r)
+        if out.is_terminal:
+            out.print(Syntax(text, "diff", theme="ansi_dark", background_color="default"))
+        else:
+            out.file.write(text)
+
+
+def _write(changed: list[FileResult], force: bool) -> int:
+    from migrator.write import atomic_write, dirty_files
+
+    if not force:
+        dirty = dirty_files([r.source.path for r in changed])
+        if dirty:
+            shown = ", ".join(sorted(str(p) for p in dirty)[:5])
+            err.print(f"[bold red]error:[/] uncommitted changes in files migrate would rewrite: {shown}"
+                      f"{' …' if len(dirty) > 5 else ''}. Commit or stash them first (so `git diff` shows exactly "
+                      "what migrator did), or pass --force.", markup=True)
+            return 2
+    failed = 0
+    for r in changed:
+        try:
+            atomic_write(r.source.path, r.new_bytes)  # type: ignore[arg-type]
+        except OSError as exc:
+            failed += 1
+            err.print(f"[bold red]error:[/] cannot write {r.source.display}: {exc.strerror or exc}", markup=True)
+    err.print(f"{len(changed) - failed} file(s) written")
+    return 2 if failed else 0
+
+
+@app.command("rules")
+def rules_cmd() -> None:
+    """Table of rule codes, names and summaries."""
+    from migrator.scan import rules
+
+    table = Table(title="migrator rules", title_justify="left")
+    table.add_column("code")
+    table.add_column("name")
+    table.add_column("feature")
+    table.add_column("what it covers")
+    for r in sorted(rules(), key=lambda r: r.CODE):
+        table.add_row(r.CODE, r.NAME, r.FEATURE, r.SUMMARY)
+    Console(highlight=False).print(table)
+
+
+@app.command()
+def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")]) -> None:
+    """What a rule does, with an example."""
+    from migrator.scan import rules
+
+    for r in rules():
+        if r.CODE == code.upper():
+            print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
+            print(_dedent(r.__doc__ or r.SUMMARY))
+            raise typer.Exit(0)
+    raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
+
+
+def _dedent(doc: str) -> str:
+    import inspect
+
+    return inspect.cleandoc(doc)
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main", "FileError", "Finding"]

@@ -1,0 +1,136 @@
+"""Discover: command-line paths → the Python files to look at (no reading of file contents)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pathspec
+
+from migrator.model import FileError, SourceFile
+
+# Folders never worth scanning: tool caches, virtual environments, installed and built packages.
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".migrator_cache", "__pycache__", "node_modules", "site-packages", "build", "dist",
+    ".eggs", "*.egg-info", ".ipynb_checkpoints",
+)
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.relpath(path, cwd)).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def _spec(patterns: list[str]) -> pathspec.PathSpec:
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+    f = directory / ".gitignore"
+    try:
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return _spec(lines) if lines else None
+
+
+def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+    """The .gitignore files above ``root`` up to the top of its git work tree (none outside one)."""
+    if (root / ".git").exists():
+        return []
+    found: list[tuple[Path, pathspec.PathSpec]] = []
+    for d in root.parents:
+        spec = _gitignore(d)
+        if spec is not None:
+            found.append((d, spec))
+        if (d / ".git").exists():
+            return found
+    return []
+
+
+def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) -> tuple[list[SourceFile], list[FileError]]:
+    """Python files under ``paths``, honouring .gitignore and excludes; never leaves a root through a link."""
+    excludes = _spec([*DEFAULT_EXCLUDES, *(exclude or [])])
+    files: list[SourceFile] = []
+    errors: list[FileError] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = (cwd / raw) if not raw.is_absolute() else raw
+        shown = display_path(path, cwd)
+        if not path.exists():
+            errors.append(FileError(shown, "no such file or directory"))
+            continue
+        if path.is_file():
+            if path.suffix not in (".py", ".pyi") and path.suffix != "":
+                errors.append(FileError(shown, "not a Python file (.py)"))
+                continue
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                files.append(SourceFile(path, shown, explicit=True))
+            continue
+        root = path.resolve()
+        ignores = _ancestor_ignores(root)
+        _walk(path, root, cwd, excludes, ignores, files, errors, seen)
+    return files, errors
+
+
+def _walk(top: Path, root: Path, cwd: Path, excludes: pathspec.PathSpec,
+          ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
+          seen: set[Path]) -> None:
+    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
+    while stack:
+        directory, active = stack.pop()
+        own = _gitignore(directory)
+        if own is not None:
+            active = [*active, (directory, own)]
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            errors.append(FileError(display_path(directory, cwd), f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        subdirs = []
+        for entry in entries:
+            p = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_link = entry.is_symlink()
+            except OSError:
+                continue
+            rel_root = p.relative_to(top).as_posix() if p != top else p.name
+            if _excluded(excludes, entry.name, rel_root, is_dir):
+                continue
+            if any(_excluded(spec, entry.name, p.relative_to(base).as_posix(), is_dir) for base, spec in active):
+                continue
+            if is_dir:
+                if (p / "pyvenv.cfg").exists():  # a virtual environment under any name
+                    continue
+                subdirs.append(p)
+                continue
+            if is_link:
+                try:
+                    target = p.resolve()
+                except OSError:
+                    continue
+                if not target.is_file() or root not in target.parents:
+                    continue
+            if not entry.name.endswith(".py"):
+                continue
+            resolved = p.resolve() if is_link else p
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            files.append(SourceFile(p, display_path(p, cwd)))
+        for d in reversed(subdirs):
+            stack.append((d, active))
+
+
+def _excluded(spec: pathspec.PathSpec, name: str, rel: str, is_dir: bool) -> bool:
+    suffix = "/" if is_dir else ""
+    return spec.match_file(rel + suffix) or spec.match_file(name + suffix)
