@@ -163,6 +163,7 @@ class Resolver:
         self.classes: dict[int, ClassInfo] = {}
         self._guard: set[tuple[int, int]] = set()
         self.project_imports: list[str] = []  # qualified names imported from non-stdlib modules
+        self.remote_literals: set[int] = set()  # constants defined in another module (not edited here)
         self.env_defaults: dict[int, str] = {}  # id(literal) -> env variable it is the default of
         self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
         _Collector(self).collect(tree, self.module_scope)
@@ -388,7 +389,12 @@ class Resolver:
             if not entries:
                 found.append(None)
             for entry, _scope in entries:
-                if entry[0] == "expr":
+                if entry[0] == "value" and isinstance(entry[1], Qual) and self.project is not None \
+                        and entry[1].name in self.project.constants:
+                    remote = ast.Constant(value=self.project.constants[entry[1].name])
+                    self.remote_literals.add(id(remote))
+                    found.append(remote)
+                elif entry[0] == "expr":
                     self._literals(entry[1], entry[2], found, seen)
                 elif entry[0] == "param":
                     if entry[2] is None:
@@ -612,12 +618,16 @@ class _Collector(ast.NodeVisitor):
 @dataclass
 class ProjectIndex:
     exports: dict[str, ClientExport] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)  # module.NAME -> string value
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)
 
     def add(self, export: ClientExport) -> None:
         self.exports[f"{export.module}.{export.name}"] = export
+
+    def knows(self, qual: str) -> bool:
+        return qual in self.exports or qual in self.constants
 
 
 def module_name_for(parts: Iterable[str]) -> str | None:

@@ -66,7 +66,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     except OSError as exc:
         result.error = FileError(job.source.display, f"cannot read: {exc.strerror or exc}")
         return
-    if not may_contain_sites(data):
+    if not may_contain_sites(data, models=job.mode != "check"):
         return
     result.mentions_openai = b"openai" in data
     try:
@@ -113,11 +113,13 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
     results = _map(work, options, None, jobs, progress)
     project = ProjectIndex()
     for r in results:
-        for export in getattr(r, "exports", ()):
-            project.add(export)
-    if project.exports:
-        again = [i for i, r in enumerate(results)
-                 if any(q in project.exports for q in getattr(r, "project_imports", ()))]
+        for export in r.exports:
+            if isinstance(export, tuple):
+                project.constants[export[0]] = export[1]
+            else:
+                project.add(export)
+    if project.exports or project.constants:
+        again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)]
         if again:
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):

@@ -15,6 +15,8 @@ from migrator.sites import Site, SiteFinder, module_destination
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 _NEEDLES = (b"openai", b".chat.completions.", b".embeddings.create")
+# scan and migrate also look at files that name OpenAI models (a settings module with MODEL = "gpt-4o").
+_MODEL_NEEDLES = (b'gpt-', b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1")
 
 _SUPPRESS = re.compile(r"#\s*migrator:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 
@@ -28,8 +30,8 @@ def rules() -> list:
     return _RULES
 
 
-def may_contain_sites(data: bytes) -> bool:
-    return any(n in data for n in _NEEDLES)
+def may_contain_sites(data: bytes, models: bool = True) -> bool:
+    return any(n in data for n in _NEEDLES) or (models and any(n in data for n in _MODEL_NEEDLES))
 
 
 def provider_hosts() -> dict[str, str]:
@@ -151,6 +153,12 @@ def _merge(per_spec: list[list[Finding]], names: list[str]) -> list[Finding]:
     return out
 
 
+def _model_like(value: str) -> bool:
+    from migrator.rules import surface
+
+    return surface.looks_like_openai_model(value) or any(spec.owns_model(value) for spec in providers.all_specs())
+
+
 def reaching(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.reaches_openai]
 
@@ -163,14 +171,18 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
     from migrator.resolve import Client, ClientExport, Func
     from migrator.sites import client_destination, module_destination
 
-    if not module_name or not analysis.sites:
+    if not module_name:
         return []
     r = analysis.resolver
     hosts = provider_hosts()
     settings = [s for s in analysis.sites if s.kind == "module_setting"]
     module_dest = module_destination(settings, r, hosts)
-    out = []
+    out: list = []
     for name, values in r.module_exports():
+        lits = r.literal_sources(ast.Name(id=name), r.module_scope)
+        if len(lits) == 1 and lits[0] is not None and id(lits[0]) not in r.remote_literals \
+                and isinstance(lits[0].value, str) and _model_like(lits[0].value):
+            out.append((f"{module_name}.{name}", lits[0].value))
         clients = [v for v in values if isinstance(v, Client)]
         for v in values:
             if isinstance(v, Func):

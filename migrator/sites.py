@@ -15,6 +15,7 @@ from migrator.resolve import (
     MODULE_CLIENT,
     Client,
     ClientExport,
+    DictLit,
     Foreign,
     Qual,
     Res,
@@ -140,7 +141,41 @@ class SiteFinder(ast.NodeVisitor):
                 elif alias.name in ("types", "error"):
                     self.sites.append(Site("types_import", node, self.scope, attr=f"openai.{alias.name}"))
 
+    def _model_setting(self, name: str | None, value: ast.expr | None, where: str) -> None:
+        """A known OpenAI model name held by something named like a model setting."""
+        if name is None or value is None or "model" not in name.lower():
+            return
+        for lit in self.r.literal_sources(value, self.scope):
+            if lit is not None and isinstance(lit.value, str) and surface.model_family(lit.value) is not None \
+                    and id(lit) not in self.r.remote_literals:
+                self.sites.append(Site("model_constant", lit, self.scope, attr=where or name))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        t = node.target
+        self._model_setting(t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None,
+                            node.value, "")
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Constant):
+                self._model_setting(key.value, value, f"{key.value!r} entry")
+        self.generic_visit(node)
+
+    def visit_arguments(self, node: ast.arguments) -> None:
+        positional = [*node.posonlyargs, *node.args]
+        for arg, default in zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True):
+            if isinstance(default, ast.Constant):
+                self._model_setting(arg.arg, default, f"default of {arg.arg}")
+        for arg, default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
+            if isinstance(default, ast.Constant):
+                self._model_setting(arg.arg, default, f"default of {arg.arg}")
+        self.generic_visit(node)
+
     def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Name | ast.Attribute) and not isinstance(node.value, ast.Name):
+                self._model_setting(target.id if isinstance(target, ast.Name) else target.attr, node.value, "")
         for target in node.targets:
             if isinstance(target, ast.Attribute):
                 base = self.r.eval(target.value, self.scope)
@@ -228,14 +263,40 @@ class SiteFinder(ast.NodeVisitor):
         self._skip.add(id(node))
 
 
+def call_kwarg(call: ast.Call, name: str, r: Resolver, scope: Scope) -> tuple[bool, ast.expr | None]:
+    """The value passed as ``name=``, looking into ``**d`` when ``d`` is one dict literal.
+
+    Returns (known, value): known is False when a ``**`` argument hides what is passed.
+    """
+    for k in call.keywords:
+        if k.arg == name:
+            return True, k.value
+    known = True
+    for k in call.keywords:
+        if k.arg is None:
+            dicts = [v for v in r.eval(k.value, scope) if isinstance(v, DictLit)]
+            if len(dicts) != 1 or len(r.eval(k.value, scope)) != 1:
+                known = False
+                continue
+            node = dicts[0].node
+            if any(key is None for key in node.keys):
+                known = False
+                continue
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == name:
+                    return True, value
+    return known, None
+
+
 def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
                              provider_hosts: dict[str, str]) -> Destination:
-    kw = {k.arg: k.value for k in call.keywords}
-    if "base_url" in kw:
-        return _expr_destination(kw["base_url"], r, scope, provider_hosts)
-    if "azure_endpoint" in kw:
+    known, url = call_kwarg(call, "base_url", r, scope)
+    if url is not None:
+        return _expr_destination(url, r, scope, provider_hosts)
+    known_azure, azure = call_kwarg(call, "azure_endpoint", r, scope)
+    if azure is not None:
         return Destination("openai", "azure")
-    if None in kw:  # **kwargs could carry base_url
+    if not known or not known_azure:  # **kwargs could carry base_url
         return Destination("unknown")
     return Destination("openai", "api.openai.com")
 

@@ -41,6 +41,7 @@ def all_rules() -> list:
         resources.ModelsList(),
         resources.OtherResources(),
         models.ModelName(),
+        models.ModelConstant(),
         params.ChatParameters(),
         endpoints.EndpointUrl(),
         exceptions.Exceptions(),

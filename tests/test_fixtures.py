@@ -16,6 +16,7 @@ import pytest
 from migrator.engine import migrate
 from migrator.rules.base import Options
 from migrator.scan import analyze
+from migrator.textio import decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TARGETS = ("qwen", "ernie", "glm")
@@ -46,7 +47,9 @@ def _options(case: Path, target: str, style: str) -> Options:
 
 @pytest.mark.parametrize(("case", "target", "style"), _cases())
 def test_fixture(case: Path, target: str, style: str, update_fixtures: bool) -> None:
-    source = (case / "input.py").read_bytes().decode("utf-8")
+    raw = (case / "input.py").read_bytes()
+    decoded = decode(raw)  # BOM, encoding cookie and line endings are kept, byte for byte
+    source = decoded.text
     options = _options(case, target, style)
     outcome = migrate(source, settings=options, path="input.py")
     assert outcome.error is None, outcome.error
@@ -59,14 +62,15 @@ def test_fixture(case: Path, target: str, style: str, update_fixtures: bool) -> 
     # every finding the rewrite called auto is gone from a scan of the output
     left = [f for f in analyze(output, path="input.py", options=options).findings if f.severity.value == "auto"]
     assert not left, [f"{f.span.line}:{f.code} {f.message}" for f in left]
+    output_bytes = encode(output, decoded)
     if case.name.startswith("noop_"):
-        assert output == source
+        assert output_bytes == raw
         return
     expected_file = case / f"{target}.{style}.py"
     if update_fixtures:
-        expected_file.write_bytes(output.encode("utf-8"))
+        expected_file.write_bytes(output_bytes)
     assert expected_file.exists(), f"missing {expected_file.relative_to(FIXTURES)}; run pytest --update-fixtures"
-    assert output == expected_file.read_bytes().decode("utf-8")
+    assert output_bytes == expected_file.read_bytes()
 
 
 def test_fixture_matrix_is_large_enough() -> None:

@@ -9,7 +9,7 @@ from migrator.resolve import EnvRead, Lit
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import has_star_kwargs, kwarg, source
-from migrator.sites import Site, construction_destination
+from migrator.sites import Site, call_kwarg, construction_destination
 
 
 def redact(key: str) -> str:
@@ -97,13 +97,13 @@ class ClientConstruction(Rule):
                        f"{name} client already talks to {dest.host} through base_url; left alone")
             return
         if dest.kind == "unknown":
-            if has_star_kwargs(call) and kwarg(call, "base_url") is None:
+            if has_star_kwargs(call) and call_kwarg(call, "base_url", ctx.resolver, site.scope)[1] is None:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                            f"{name} client built from **kwargs: migrator cannot see its base_url or api_key; pass "
                            f"base_url={ctx.base_url()!r} and api_key=os.environ[{ctx.spec.key_env!r}]")
             else:
-                url = kwarg(call, "base_url")
-                shown = source(ctx, url.value) if url is not None else "configuration"
+                url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
+                shown = source(ctx, url) if url is not None else "configuration"
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                            f"{name} client takes base_url from {shown}; make sure it is {ctx.base_url()} "
                            f"and the key is the {ctx.spec.display} key")
@@ -122,13 +122,13 @@ class ClientConstruction(Rule):
             ctx.report(call, AzureClient.CODE, AzureClient.FEATURE, Severity.REVIEW,
                        f"{name} → {new_name} on {ctx.spec.display}; dropped {', '.join(dropped) or 'nothing'}; "
                        "Azure deployment names passed as model= must become provider model names")
-        key = kwarg(call, "api_key")
-        notes.append(plan_key(key.value if key else None, call, site, ctx, self.CODE, add_kwarg=True))
-        url = kwarg(call, "base_url")
+        key = call_kwarg(call, "api_key", ctx.resolver, site.scope)[1]
+        notes.append(plan_key(key, call, site, ctx, self.CODE, add_kwarg=True))
+        url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
         if url is None:
             ctx.edit(call, "add_kwarg", self.CODE, name="base_url", src=ctx.string(ctx.base_url()))
         else:
-            ctx.edit(url.value, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
+            ctx.edit(url, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
         for arg in surface.OPENAI_ONLY_CLIENT_KWARGS:
             if kwarg(call, arg) is not None:
                 ctx.edit(call, "remove_kwarg", self.CODE, name=arg)

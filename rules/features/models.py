@@ -12,6 +12,7 @@ from migrator.rules.features.common import (
     is_plain_string,
     models_of,
     source,
+    target_for,
 )
 from migrator.sites import Site
 
@@ -66,8 +67,8 @@ class ModelName(Rule):
                                f"model comes from {source(ctx, use.expr)}; make sure it names a {ctx.spec.display} "
                                f"model ({example_mapping(ctx, kind)})")
                 continue
-            if use.owned or id(use.literal) in ctx.handled_literals:
-                continue
+            if use.owned or id(use.literal) in ctx.handled_literals or id(use.literal) in ctx.resolver.remote_literals:
+                continue  # nothing to do, done already, or defined in another module (changed there)
             ctx.handled_literals.add(id(use.literal))
             name = use.literal.value
             if use.target is None:
@@ -89,3 +90,54 @@ class ModelName(Rule):
             if env:
                 message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
             ctx.report(use.literal, self.CODE, feature, severity, message)
+
+
+class ModelConstant(Rule):
+    """Maps OpenAI model names held in settings: constants, fields and defaults named like ``*model*``.
+
+    What it does: a string that is a known OpenAI model (``gpt-4o``, ``text-embedding-3-small``, a
+    dated snapshot) assigned to a name, attribute, dict key or parameter whose name contains
+    ``model`` is rewritten through the provider's table, even when no call in the same file uses it:
+    settings modules, dataclass and pydantic fields, config dicts. Calls in other modules that import
+    the constant are then migrated consistently (embedding sizes, thinking switch).
+
+    Example::
+
+        class Settings(BaseSettings):
+            chat_model: str = "gpt-4o"
+
+    becomes (``--target glm``)::
+
+        class Settings(BaseSettings):
+            chat_model: str = "glm-4.6"
+
+    Fix safety: safe; only known OpenAI model names are touched.
+    """
+
+    CODE = "OA602"
+    NAME = "model-setting"
+    FEATURE = "models"
+    SITES = ("model_constant",)
+    SUMMARY = "OpenAI model names in settings, constants and defaults"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        lit = site.node
+        assert isinstance(lit, ast.Constant)
+        if id(lit) in ctx.handled_literals or ctx.spec.owns_model(lit.value):
+            return
+        ctx.handled_literals.add(id(lit))
+        family, target = target_for(ctx, lit.value)
+        if target is None:
+            ctx.report(lit, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"{site.attr} = {lit.value!r}: {ctx.spec.display} has no equivalent in migrator's table; "
+                       f"add one to [tool.migrator.models] or pass --model {lit.value}=<model>")
+            return
+        if not is_plain_string(ctx, lit):
+            return
+        ctx.edit(lit, "replace_string", self.CODE, value=target.model)
+        message = f"{site.attr}: model {lit.value!r} → {target.model!r}"
+        env = ctx.resolver.env_defaults.get(id(lit))
+        if env:
+            message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
+        ctx.report(lit, self.CODE, self.FEATURE, Severity.REVIEW if target.note else Severity.AUTO,
+                   message + (f" ({target.note})" if target.note else ""), subject=f"{site.attr} = {lit.value!r}")
