@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from migrator import __version__
@@ -23,7 +24,7 @@ from migrator.settings import ConfigError, Settings, find_config, load, models_f
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Move Python code off the OpenAI API onto Qwen (DashScope), ERNIE (Qianfan) or GLM (Zhipu).")
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Target(str, Enum):
@@ -75,7 +76,7 @@ def _main(version: Annotated[bool, typer.Option("--version", callback=_version, 
 
 
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(2)
 
 
@@ -170,7 +171,7 @@ def _summary(report: Report, title: str) -> None:
     err.print(f"{report.files_scanned} files scanned, {len(findings)} findings in {files} files, "
               f"{len(report.errors)} errors")
     for e in report.errors:
-        err.print(f"  [yellow]skipped[/] {e.path}: {e.message}", markup=True)
+        err.print(f"  [yellow]skipped[/] {escape(e.path)}: {escape(e.message)}", markup=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,7 +229,8 @@ def check(
         else:
             err.print(f"[green]nothing reaches OpenAI[/] ({report.files_scanned} files checked)", markup=True)
         for r in broken:
-            err.print(f"  [yellow]could not check[/] {r.error.path}: {r.error.message}", markup=True)  # type: ignore[union-attr]
+            err.print(f"  [yellow]could not check[/] {escape(r.error.path)}: {escape(r.error.message)}",  # type: ignore[union-attr]
+                      markup=True)
     code = 1 if (remaining or broken) and not exit_zero else 0
     raise typer.Exit(code)
 
@@ -296,7 +298,7 @@ def _write(changed: list[FileResult], force: bool) -> int:
         dirty = dirty_files([r.source.path for r in changed])
         if dirty:
             shown = ", ".join(sorted(str(p) for p in dirty)[:5])
-            err.print(f"[bold red]error:[/] uncommitted changes in files migrate would rewrite: {shown}"
+            err.print(f"[bold red]error:[/] uncommitted changes in files migrate would rewrite: {escape(shown)}"
                       f"{' …' if len(dirty) > 5 else ''}. Commit or stash them first (so `git diff` shows exactly "
                       "what migrator did), or pass --force.", markup=True)
             return 2
@@ -306,7 +308,8 @@ def _write(changed: list[FileResult], force: bool) -> int:
             atomic_write(r.source.path, r.new_bytes)  # type: ignore[arg-type]
         except OSError as exc:
             failed += 1
-            err.print(f"[bold red]error:[/] cannot write {r.source.display}: {exc.strerror or exc}", markup=True)
+            err.print(f"[bold red]error:[/] cannot write {escape(r.source.display)}: {escape(str(exc.strerror or exc))}",
+                      markup=True)
     err.print(f"{len(changed) - failed} file(s) written")
     return 2 if failed else 0
 

@@ -28,7 +28,7 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def _spec(patterns: list[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def _gitignore(directory: Path) -> pathspec.PathSpec | None:
@@ -75,13 +75,12 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
                 seen.add(resolved)
                 files.append(SourceFile(path, shown, explicit=True))
             continue
-        root = path.resolve()
-        ignores = _ancestor_ignores(root)
-        _walk(path, root, cwd, excludes, ignores, files, errors, seen)
+        ignores = _ancestor_ignores(path.resolve())
+        _walk(path, cwd, excludes, ignores, files, errors, seen)
     return files, errors
 
 
-def _walk(top: Path, root: Path, cwd: Path, excludes: pathspec.PathSpec,
+def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec,
           ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
           seen: set[Path]) -> None:
     stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
@@ -114,15 +113,11 @@ def _walk(top: Path, root: Path, cwd: Path, excludes: pathspec.PathSpec,
                 subdirs.append(p)
                 continue
             if is_link:
-                try:
-                    target = p.resolve()
-                except OSError:
-                    continue
-                if not target.is_file() or root not in target.parents:
-                    continue
+                # a link to a file inside the root is found where it lives; one outside is never followed
+                continue
             if not entry.name.endswith(".py"):
                 continue
-            resolved = p.resolve() if is_link else p
+            resolved = p.resolve()
             if resolved in seen:
                 continue
             seen.add(resolved)

@@ -64,7 +64,7 @@ def load(path: Path | None) -> Settings:
     except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
     table = data.get("tool", {}).get("migrator", {})
-    where = f"{path} [tool.migrator]"
+    where = f"{_shown(path)} [tool.migrator]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table")
     unknown = set(table) - _KEYS
@@ -86,6 +86,13 @@ def load(path: Path | None) -> Settings:
                 raise ConfigError(f"{where} {key}: must be a list of strings")
             setattr(settings, key.replace("-", "_"), list(value))
     return settings
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:

@@ -35,6 +35,8 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                        "runs (and revoke the old key if it was committed)")
         return f"key from {env}"
     reads = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, EnvRead)]
+    if isinstance(value, ast.Subscript) and reads and all(r.var == env for r in reads):
+        return f"key from {env}"  # already os.environ["<provider key>"]
     if reads and all(r.var is None or r.var.startswith("OPENAI") or r.var == env for r in reads):
         if isinstance(value, ast.Call | ast.Subscript) and _is_env_expr(value, ctx, site):
             ctx.edit(value, "replace_expr", code, src=ctx.env_read(env))

@@ -19,6 +19,8 @@ class Exceptions(Rule):
 
     Example::
 
+        try:
+            reply = client.chat.completions.create(model="gpt-4o", messages=m)
         except openai.RateLimitError:
             time.sleep(5)
 

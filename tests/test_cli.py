@@ -1,0 +1,186 @@
+"""The command line on temporary trees: output formats, exit codes, writing, git safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from migrator.cli import app
+
+APP = '''import os
+from openai import OpenAI
+
+client = OpenAI()
+MODEL = "gpt-4o-mini"
+
+
+def ask(q):
+    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", "content": q}])
+'''
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_scan_lists_sites_and_exits_zero(tree: Path) -> None:
+    r = invoke("scan", ".")
+    assert r.exit_code == 0
+    assert "app.py:4:10: OA101" in r.stdout
+    assert "app.py:9:12: OA201" in r.stdout
+
+
+def test_scan_json_schema(tree: Path) -> None:
+    r = invoke("scan", ".", "--format", "json", "--target", "qwen")
+    doc = json.loads(r.stdout)
+    assert doc["version"] == 1 and doc["tool"]["name"] == "migrator" and doc["target"] == "qwen"
+    codes = {(f["code"], f["line"], f["severity"]) for f in doc["findings"]}
+    assert ("OA101", 4, "auto") in codes and ("OA602", 5, "auto") in codes
+    first = doc["findings"][0]
+    assert set(first) >= {"path", "line", "column", "end_line", "end_column", "code", "feature", "severity",
+                          "message", "reaches_openai"}
+    assert doc["summary"] == {"files_scanned": 2, "files_with_findings": 1, "findings": len(doc["findings"]),
+                              "errors": 0}
+
+
+def test_check_fails_until_migrated(tree: Path) -> None:
+    before = invoke("check", ".")
+    assert before.exit_code == 1
+    assert "OA101" in before.stdout
+    written = invoke("migrate", ".", "--target", "ernie", "--write")
+    assert written.exit_code == 0, written.output
+    text = (tree / "app.py").read_text()
+    assert 'api_key=os.environ["QIANFAN_API_KEY"]' in text and 'base_url="https://qianfan.baidubce.com/v2"' in text
+    assert 'MODEL = "ernie-4.5-turbo-32k"' in text
+    after = invoke("check", ".")
+    assert after.exit_code == 0, after.output
+    assert invoke("check", ".", "--exit-zero").exit_code == 0
+
+
+def test_check_json_and_github(tree: Path) -> None:
+    doc = json.loads(invoke("check", ".", "--format", "json").stdout)
+    assert doc["findings"] and all(f["reaches_openai"] for f in doc["findings"])
+    gh = invoke("check", ".", "--format", "github").stdout.splitlines()
+    assert gh and all(line.startswith("::error file=app.py,line=") for line in gh)
+
+
+def test_migrate_dry_run_changes_nothing(tree: Path) -> None:
+    r = invoke("migrate", ".", "--target", "glm")
+    assert r.exit_code == 0
+    assert "+client = OpenAI(api_key=" in r.stdout
+    assert (tree / "app.py").read_text() == APP
+
+
+def test_diff_applies_with_git(tree: Path) -> None:
+    subprocess.run(["git", "init", "-q"], check=True)
+    patch = invoke("migrate", ".", "--target", "qwen", "--diff").stdout
+    assert patch.startswith("--- a/app.py\n+++ b/app.py\n")
+    (tree / "p.diff").write_text(patch)
+    subprocess.run(["git", "apply", "p.diff"], check=True)
+    migrated = (tree / "app.py").read_text()
+    assert "dashscope.aliyuncs.com" in migrated and 'MODEL = "qwen-flash"' in migrated
+
+
+def test_write_refuses_uncommitted_changes(tree: Path) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", "init", "-q"], check=True)
+    subprocess.run(["git", "add", "."], check=True)
+    subprocess.run(["git", "commit", "-qm", "init"], check=True, env=env)
+    (tree / "app.py").write_text(APP + "# local edit\n")
+    r = invoke("migrate", ".", "--target", "qwen", "--write")
+    assert r.exit_code == 2
+    assert "uncommitted changes" in r.stderr and "app.py" in r.stderr
+    assert (tree / "app.py").read_text().endswith("# local edit\n")
+    forced = invoke("migrate", ".", "--target", "qwen", "--write", "--force")
+    assert forced.exit_code == 0
+    assert "dashscope" in (tree / "app.py").read_text()
+
+
+def test_unparseable_file_is_reported_and_run_goes_on(tree: Path) -> None:
+    (tree / "old.py").write_text("import openai\nprint 'hello'\n")
+    r = invoke("scan", ".", "--format", "json")
+    doc = json.loads(r.stdout)
+    assert r.exit_code == 0
+    assert doc["errors"][0]["path"] == "old.py" and "syntax error at 2" in doc["errors"][0]["message"]
+    assert any(f["path"] == "app.py" for f in doc["findings"])
+    assert invoke("check", ".").exit_code == 1
+    assert invoke("migrate", ".", "--target", "qwen", "--write").exit_code == 0
+    assert invoke("check", ".").exit_code == 1  # old.py mentions openai and could not be checked
+
+
+def test_missing_path_and_bad_config(tree: Path) -> None:
+    r = invoke("scan", "nope/")
+    assert r.exit_code == 0 and "nope" in r.stderr and "no such file" in r.stderr
+    (tree / "pyproject.toml").write_text('[tool.migrator]\ntarget = "gpt"\n')
+    bad = invoke("scan", ".")
+    assert bad.exit_code == 2
+    assert "pyproject.toml [tool.migrator] target" in bad.stderr and "'gpt'" in bad.stderr
+    (tree / "pyproject.toml").write_text('[tool.migrator]\ntargte = "qwen"\n')
+    assert "unknown key 'targte'" in invoke("scan", ".").stderr
+
+
+def test_config_target_and_model_override(tree: Path) -> None:
+    (tree / "pyproject.toml").write_text('[tool.migrator]\ntarget = "qwen"\n[tool.migrator.models]\n'
+                                         '"gpt-4o-mini" = "qwen-turbo"\n')
+    r = invoke("migrate", ".")
+    assert r.exit_code == 0 and '+MODEL = "qwen-turbo"' in r.stdout
+    r = invoke("migrate", ".", "--model", "gpt-4o-mini=qwen3-max")
+    assert '+MODEL = "qwen3-max"' in r.stdout
+    assert invoke("migrate", ".", "--model", "nonsense").exit_code == 2
+
+
+def test_migrate_needs_target_and_native_is_refused(tree: Path) -> None:
+    assert invoke("migrate", ".").exit_code == 2
+    assert invoke("migrate", ".", "--target", "qwen", "--style", "native").exit_code == 2
+
+
+def test_suppression_comment(tree: Path) -> None:
+    (tree / "app.py").write_text(APP.replace("client = OpenAI()", "client = OpenAI()  # migrator: ignore"))
+    doc = json.loads(invoke("check", ".", "--format", "json").stdout)
+    assert not [f for f in doc["findings"] if f["code"] == "OA101"]
+    out = invoke("migrate", ".", "--target", "qwen", "--diff").stdout
+    assert "-client = OpenAI()" not in out and " client = OpenAI()  # migrator: ignore" in out
+
+
+def test_rules_and_explain() -> None:
+    r = invoke("rules")
+    assert r.exit_code == 0
+    for code in ("OA101", "OA201", "OA301", "OA601", "OA901"):
+        assert code in r.stdout
+    e = invoke("explain", "oa201")
+    assert e.exit_code == 0 and "chat.completions" in e.stdout and "Example" in e.stdout
+    assert invoke("explain", "OA999").exit_code == 2
+
+
+def test_bytes_are_kept_on_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    source = "\ufeff# comment\r\nfrom openai import OpenAI\r\nclient = OpenAI()\r\n"
+    (tmp_path / "crlf.py").write_bytes(source.encode("utf-8"))
+    latin = "# -*- coding: latin-1 -*-\nimport openai\n# caf\xe9\nopenai.api_key = 'sk-abcdefghijklmnop'\n"
+    (tmp_path / "latin.py").write_bytes(latin.encode("latin-1"))
+    os.chmod(tmp_path / "latin.py", 0o750)
+    assert invoke("migrate", ".", "--target", "glm", "--write").exit_code == 0
+    data = (tmp_path / "crlf.py").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf# comment\r\n")
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    assert b"open.bigmodel.cn" in data
+    text = (tmp_path / "latin.py").read_bytes().decode("latin-1")
+    assert "# caf\xe9" in text and "ZHIPUAI_API_KEY" in text and "sk-abc" not in text
+    assert "openai.base_url = 'https://open.bigmodel.cn/api/paas/v4/'" in text
+    assert (tmp_path / "latin.py").stat().st_mode & 0o777 == 0o750
