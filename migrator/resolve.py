@@ -165,7 +165,9 @@ class Resolver:
         self.project_imports: list[str] = []  # qualified names imported from non-stdlib modules
         self.remote_literals: set[int] = set()  # constants defined in another module (not edited here)
         self.env_defaults: dict[int, str] = {}  # id(literal) -> env variable it is the default of
-        self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
+        self.call_scopes: dict[int, Scope] = {}
+        self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
+        self._memo: dict[tuple[int, int], frozenset] = {}  # id(call) -> the scope it sits in (filled by the site walk)
         _Collector(self).collect(tree, self.module_scope)
 
     # -- lookup ---------------------------------------------------------------------------------
@@ -213,13 +215,19 @@ class Resolver:
         if node is None:
             return EMPTY
         key = (id(node), id(scope))
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo
         if key in self._guard:
             return EMPTY
         self._guard.add(key)
         try:
-            return self._eval(node, scope)
+            result = self._eval(node, scope)
         finally:
             self._guard.discard(key)
+        if not self._guard:  # a value computed inside a cycle may be partial: keep only complete ones
+            self._memo[key] = result
+        return result
 
     def _eval(self, node: ast.expr, scope: Scope) -> frozenset:
         if isinstance(node, ast.Name):
@@ -468,6 +476,8 @@ class _Collector(ast.NodeVisitor):
             else:
                 top = alias.name.split(".", 1)[0]
                 self.scope.bind(top, ("value", Qual(top)))
+            if alias.name.split(".", 1)[0] == "openai":
+                self.r.openai_names.add(alias.asname or alias.name.split(".", 1)[0])
             if alias.name.split(".", 1)[0] not in _STDLIB_HINT and alias.name.split(".", 1)[0] != "openai":
                 self.r.project_imports.append(alias.name)
 
@@ -484,6 +494,7 @@ class _Collector(ast.NodeVisitor):
             if alias.name == "*":
                 if module == "openai":
                     self.scope.star_openai = True
+                    self.r.openai_names.update(surface.EXCEPTIONS)
                 continue
             qual = f"{module}.{alias.name}"
             value: Value = Qual(qual)
@@ -492,6 +503,8 @@ class _Collector(ast.NodeVisitor):
                 if exported is not None:
                     value = exported  # type: ignore[assignment]
             self.scope.bind(alias.asname or alias.name, ("value", value))
+            if module.split(".", 1)[0] == "openai":
+                self.r.openai_names.add(alias.asname or alias.name)
             if module.split(".", 1)[0] not in _STDLIB_HINT and module.split(".", 1)[0] != "openai":
                 self.r.project_imports.append(qual)
 

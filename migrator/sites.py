@@ -86,21 +86,20 @@ class SiteFinder(ast.NodeVisitor):
         self.module_settings: list[Site] = []
 
     def find(self) -> list[Site]:
-        self._mark_docstrings(self.r.tree)
+        self._mark_docstring(self.r.tree)
         for stmt in self.r.tree.body:
             self.visit(stmt)
         return self.sites
 
-    def _mark_docstrings(self, tree: ast.AST) -> None:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                body = node.body
-                if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                    self._docstrings.add(id(body[0].value))
+    def _mark_docstring(self, node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        body = node.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            self._docstrings.add(id(body[0].value))
 
     # -- scopes ---------------------------------------------------------------------------------
 
     def _enter(self, node: ast.AST) -> None:
+        self._mark_docstring(node)  # type: ignore[arg-type]
         outer = self.scope
         self.scope = self.r.scope_of.get(id(node), outer)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -235,12 +234,17 @@ class SiteFinder(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
-            self._reference(node)
+            root = node.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in self.r.openai_names:
+                self._reference(node)
         self._skip.add(id(node.value))
         self.generic_visit(node)
 
     def visit_Name(self, node: ast.Name) -> None:
-        if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
+        # only a name bound by an import from openai can be an openai exception class
+        if node.id in self.r.openai_names and id(node) not in self._skip and isinstance(node.ctx, ast.Load):
             self._reference(node)
 
     def _reference(self, node: ast.expr) -> None:
