@@ -41,7 +41,7 @@ class Exceptions(Rule):
             return
         ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
                    f"openai.{name} is still raised in compat style; {ctx.spec.display} error bodies and codes "
-                   "differ from OpenAI's — check handlers that read them")
+                   "differ from OpenAI's — check handlers that read them", subject=f"catches openai.{name}")
 
 
 class TypesImport(Rule):
@@ -72,4 +72,4 @@ class TypesImport(Rule):
             return
         ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
                    f"imports {module}: still valid in compat style (the openai SDK parses "
-                   f"{ctx.spec.display} responses); provider extension fields are untyped")
+                   f"{ctx.spec.display} responses); provider extension fields are untyped", subject=f"imports {module}")
