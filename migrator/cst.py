@@ -77,25 +77,45 @@ def _equal_style(args: list[cst.Arg]) -> cst.AssignEqual:
     return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
+def _plain(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    return _strip_comments(ws)
+
+
+def _join(head: cst.BaseParenthesizableWhitespace,
+          tail: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
+    """The end of line (comment included) of ``head`` with the indentation of ``tail``."""
+    if isinstance(head, cst.ParenthesizedWhitespace) and isinstance(tail, cst.ParenthesizedWhitespace):
+        return head.with_changes(indent=tail.indent, last_line=tail.last_line)
+    return tail
+
+
 def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
-    """Append ``name=value`` to a call, laid out like the call's other arguments."""
+    """Append ``name=value`` to a call, laid out like the call's other arguments.
+
+    A comment at the end of the last argument's line stays on that line.
+    """
     args = list(call.args)
     new = cst.Arg(value=value, keyword=cst.Name(name), equal=_equal_style(args))
     if not args:
         return call.with_changes(args=[new])
     last = args[-1]
     if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
-        sep = args[-2].comma.with_changes(whitespace_after=_strip_comments(args[-2].comma.whitespace_after))
+        sep = args[-2].comma.with_changes(whitespace_after=_plain(args[-2].comma.whitespace_after))
     elif _has_newline(call.whitespace_before_args):
-        sep = cst.Comma(whitespace_after=_strip_comments(call.whitespace_before_args))
+        sep = cst.Comma(whitespace_after=_plain(call.whitespace_before_args))
     else:
         sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    if isinstance(last.comma, cst.Comma):  # trailing comma: the new argument takes it over
-        new = new.with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
-        last = last.with_changes(comma=sep, whitespace_after_arg=cst.SimpleWhitespace(""))
+    if isinstance(last.comma, cst.Comma):  # trailing comma: the new argument gets one too
+        old = last.comma.whitespace_after
+        new = new.with_changes(comma=last.comma.with_changes(whitespace_after=_plain(old)),
+                               whitespace_after_arg=last.whitespace_after_arg)
+        last = last.with_changes(comma=last.comma.with_changes(whitespace_after=_join(old, sep.whitespace_after)),
+                                 whitespace_after_arg=cst.SimpleWhitespace(""))
     else:
-        new = new.with_changes(whitespace_after_arg=last.whitespace_after_arg)
-        last = last.with_changes(comma=sep, whitespace_after_arg=cst.SimpleWhitespace(""))
+        old = last.whitespace_after_arg
+        new = new.with_changes(whitespace_after_arg=_plain(old))
+        last = last.with_changes(comma=sep.with_changes(whitespace_after=_join(old, sep.whitespace_after)),
+                                 whitespace_after_arg=cst.SimpleWhitespace(""))
     args[-1] = last
     args.append(new)
     return call.with_changes(args=args)
@@ -233,6 +253,13 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
                 elements[i] = e.with_changes(value=sub(e.value))
                 return node.with_changes(elements=elements)
         raise PathError(f"no dict key {step[1]}")
+    if kind == "elt" and isinstance(node, cst.List | cst.Tuple):
+        elements = list(node.elements)
+        element = elements[step[1]]
+        if not isinstance(element, cst.Element):
+            raise PathError("starred element")
+        elements[step[1]] = element.with_changes(value=sub(element.value))
+        return node.with_changes(elements=elements)
     if kind == "await" and isinstance(node, cst.Await):
         return node.with_changes(expression=sub(node.expression))
     if kind == "attrvalue" and isinstance(node, cst.Attribute):

@@ -97,7 +97,7 @@ class Placer:
     def place(self, edit: Edit) -> PlacedEdit:
         node = edit.node
         if edit.op in ("add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body",
-                       "insert_after"):
+                       "insert_after", "rename_import"):
             anchor = self.ordinal.get(id(node))
             if anchor is None:
                 raise Unplaceable(f"no anchor for {type(node).__name__}")
@@ -155,6 +155,8 @@ class Placer:
                 if v is child and isinstance(k, ast.Constant) and isinstance(k.value, str):
                     return ("dictval", k.value), None
             raise Unplaceable("dict key")
+        if isinstance(parent, ast.List | ast.Tuple):
+            return ("elt", next(i for i, e in enumerate(parent.elts) if e is child)), None
         if isinstance(parent, ast.Await):
             return ("await",), None
         if isinstance(parent, ast.Attribute):

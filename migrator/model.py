@@ -92,6 +92,7 @@ class FileResult:
     new_text: str | None = None
     exports: list = field(default_factory=list)  # clients this module offers (project index)
     project_imports: list[str] = field(default_factory=list)
+    uses_openai: bool = False  # imports something from the openai package
 
     @property
     def changed(self) -> bool:

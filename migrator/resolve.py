@@ -377,20 +377,31 @@ class Resolver:
         self._literals(node, scope, found, set())
         return found
 
-    def _literals(self, node: ast.expr | None, scope: Scope, found: list, seen: set) -> None:
+    def env_reads(self, node: ast.expr | None, scope: Scope) -> list[tuple[ast.expr, str | None]]:
+        """Environment reads an expression can take its value from (``a or os.getenv("X")``)."""
+        reads: list[tuple[ast.expr, str | None]] = []
+        self._literals(node, scope, [], set(), reads)
+        return reads
+
+    def _literals(self, node: ast.expr | None, scope: Scope, found: list, seen: set,
+                  reads: list | None = None) -> None:
         if node is None or id(node) in seen:
             return
         seen.add(id(node))
+        if reads is not None and isinstance(node, ast.Call | ast.Subscript):
+            for v in self.eval(node, scope):
+                if isinstance(v, EnvRead) and v.node is node:
+                    reads.append((node, v.var))
         if isinstance(node, ast.Constant):
             found.append(node if isinstance(node.value, str) else None)
             return
         if isinstance(node, ast.BoolOp):
             for v in node.values:
-                self._literals(v, scope, found, seen)
+                self._literals(v, scope, found, seen, reads)
             return
         if isinstance(node, ast.IfExp):
-            self._literals(node.body, scope, found, seen)
-            self._literals(node.orelse, scope, found, seen)
+            self._literals(node.body, scope, found, seen, reads)
+            self._literals(node.orelse, scope, found, seen, reads)
             return
         if isinstance(node, ast.Name):
             entries = self._binding_entries(node.id, scope)
@@ -403,15 +414,28 @@ class Resolver:
                     self.remote_literals.add(id(remote))
                     found.append(remote)
                 elif entry[0] == "expr":
-                    self._literals(entry[1], entry[2], found, seen)
+                    self._literals(entry[1], entry[2], found, seen, reads)
                 elif entry[0] == "param":
                     if entry[2] is None:
                         found.append(None)
                     else:
-                        self._literals(entry[2], entry[3].parent or entry[3], found, seen)
+                        self._literals(entry[2], entry[3].parent or entry[3], found, seen, reads)
                 else:
                     found.append(None)
             return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args \
+                and node.func.attr in ("lower", "strip", "rstrip", "lstrip"):
+            self._literals(node.func.value, scope, found, seen, reads)  # os.getenv("M", "gpt-4o").lower()
+            return
+        if isinstance(node, ast.Attribute):
+            exprs = []
+            for v in self.eval(node.value, scope):
+                if isinstance(v, Inst | ClassRef):
+                    exprs += v.cls.attrs.get(node.attr, [])
+            if exprs:
+                for expr, escope in exprs:  # self.model, set in __init__ or in the class body
+                    self._literals(expr, escope, found, seen, reads)
+                return
         if isinstance(node, ast.Call):
             for v in self.eval(node, scope):
                 if isinstance(v, EnvRead):
@@ -419,7 +443,7 @@ class Resolver:
                         found.append(None)
                     else:
                         before = len(found)
-                        self._literals(v.default, scope, found, seen)
+                        self._literals(v.default, scope, found, seen, reads)
                         for lit in found[before:]:
                             if lit is not None and v.var:
                                 self.env_defaults.setdefault(id(lit), v.var)
@@ -632,6 +656,7 @@ class _Collector(ast.NodeVisitor):
 class ProjectIndex:
     exports: dict[str, ClientExport] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)  # module.NAME -> string value
+    used_constants: set[str] = field(default_factory=set)  # constants imported by modules that use openai
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)

@@ -78,6 +78,12 @@ class _Applier(cst.CSTTransformer):
                 if isinstance(func, cst.Attribute):
                     return node.with_changes(func=func.with_changes(attr=cst.Name(a["name"])))
                 return node.with_changes(func=cst.Name(a["name"]))
+            if op == "rename_import":
+                assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+                names = [a.with_changes(name=cst.Name(edit.args["new"]))
+                         if isinstance(a.name, cst.Name) and a.name.value == edit.args["old"] else a
+                         for a in node.names]
+                return node.with_changes(names=names)
             if op == "merge_extra_body":
                 return self._merge_extra_body(node, a)  # type: ignore[arg-type]
             if op == "insert_after":
@@ -143,7 +149,8 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
         context = CodemodContext()
         for module_name, obj in sorted(imports, key=lambda i: (i[0], i[1] or "")):
             AddImportsVisitor.add_needed_import(context, module_name, obj)
-        new = AddImportsVisitor(context).transform_module(new)
+        # visit directly: transform_module() would deep-copy the whole tree into a MetadataWrapper
+        new = new.visit(AddImportsVisitor(context))
     return new.code
 
 

@@ -85,6 +85,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     analysis = analyze(decoded.text, path=job.source.display, options=options, module_name=job.module_name,
                        project=project, tree=tree)
     result.exports = client_exports(analysis, job.module_name)
+    result.uses_openai = bool(analysis.resolver.openai_names)
     result.project_imports = analysis.resolver.project_imports
     if job.mode != "migrate":
         result.findings = analysis.findings
@@ -118,8 +119,13 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
                 project.constants[export[0]] = export[1]
             else:
                 project.add(export)
+    for r in results:
+        if r.uses_openai:
+            project.used_constants.update(q for q in r.project_imports if q in project.constants)
+    defines_used = {q.rsplit(".", 1)[0] for q in project.used_constants}
     if project.exports or project.constants:
-        again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)]
+        again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
+                 or (not r.uses_openai and work[i].module_name in defines_used)]
         if again:
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):

@@ -80,6 +80,8 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     for spec in specs:
         ctx = PlanContext(path=path, text=text, resolver=resolver, spec=spec, options=options,
                           module_dest=module_dest, provider_hosts=hosts, quote=analysis.quote)
+        ctx.sites = sites
+        ctx.project = project
         for site in sites:
             ctx.site_id = id(site)
             for rule in rules():
@@ -109,7 +111,7 @@ def _suppress(ctx: PlanContext) -> None:
     dropped: set[tuple[int, str]] = set()
     dropped_sites: set[int] = set()
     for finding, site_id in zip(ctx.findings, ctx.site_of_finding, strict=True):
-        codes = _suppressed_codes(ctx.lines, finding.span.line)
+        codes = suppressed_codes(ctx.lines, finding.span.line)
         if codes is not None and (not codes or finding.code in codes):
             dropped.add((site_id, finding.code))
             if not codes:
@@ -120,7 +122,7 @@ def _suppress(ctx: PlanContext) -> None:
     ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
 
 
-def _suppressed_codes(lines: list[str], line: int) -> set[str] | None:
+def suppressed_codes(lines: list[str], line: int) -> set[str] | None:
     """Codes silenced at a line (empty set: all), from a comment on it or on the line above."""
     for index in (line - 1, line - 2):
         if 0 <= index < len(lines):

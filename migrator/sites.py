@@ -84,11 +84,24 @@ class SiteFinder(ast.NodeVisitor):
         self._skip: set[int] = set()  # nodes already reported as part of a larger site
         self._docstrings: set[int] = set()
         self.module_settings: list[Site] = []
+        self._endpoints: list[tuple[ast.Constant, Scope]] = []
 
     def find(self) -> list[Site]:
         self._mark_docstring(self.r.tree)
         for stmt in self.r.tree.body:
             self.visit(stmt)
+        # an OpenAI URL that is (the default of) a client's base_url is the client rule's business
+        urls: set[int] = set()
+        for site in self.sites:
+            if site.kind == "construct":
+                url = call_kwarg(site.node, "base_url", self.r, site.scope)[1]  # type: ignore[arg-type]
+                urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
+            elif site.kind == "module_setting" and site.attr in ("base_url", "api_base"):
+                urls |= {id(lit) for lit in self.r.literal_sources(site.node.value, site.scope)  # type: ignore[attr-defined]
+                         if lit is not None}
+        for node, scope in self._endpoints:
+            if id(node) not in urls:
+                self.sites.append(Site("endpoint", node, scope))
         return self.sites
 
     def _mark_docstring(self, node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
@@ -157,6 +170,9 @@ class SiteFinder(ast.NodeVisitor):
 
     def visit_Dict(self, node: ast.Dict) -> None:
         for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value == "role" and isinstance(value, ast.Constant) \
+                    and value.value == "developer" and self.r.openai_names:
+                self.sites.append(Site("developer_role", value, self.scope))
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Constant):
                 self._model_setting(key.value, value, f"{key.value!r} entry")
         self.generic_visit(node)
@@ -259,7 +275,7 @@ class SiteFinder(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and "api.openai.com" in node.value and id(node) not in self._docstrings \
                 and id(node) not in self._skip:
-            self.sites.append(Site("endpoint", node, self.scope))
+            self._endpoints.append((node, self.scope))
 
     # -- destinations ---------------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ def all_rules() -> list:
         models.ModelName(),
         models.ModelConstant(),
         params.ChatParameters(),
+        params.DeveloperRole(),
         endpoints.EndpointUrl(),
         exceptions.Exceptions(),
         exceptions.TypesImport(),

@@ -54,6 +54,8 @@ class PlanContext:
         self.edits: list[Edit] = []
         self.imports: set[tuple[str, str | None]] = set()
         self.site_id = 0
+        self.sites: list[Site] = []
+        self.project = None  # the ProjectIndex, when the runner has one  # every site of the file (rules that look across sites read it)
         self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
         self.site_of_finding: list[int] = []
 
@@ -91,6 +93,18 @@ class PlanContext:
         if not self.options.enabled(code):
             return
         self.edits.append(Edit(node, op, dict(args), (self.site_id, code)))
+
+    def suppressed(self, node: ast.AST, code: str) -> bool:
+        """True when a ``# migrator: ignore`` comment silences ``code`` at ``node``."""
+        from migrator.scan import suppressed_codes
+
+        codes = suppressed_codes(self.lines, node.lineno)  # type: ignore[attr-defined]
+        return codes is not None and (not codes or code in codes)
+
+    @property
+    def legacy_file(self) -> bool:
+        """The module uses the openai<1.0 API: its module settings belong to that code."""
+        return any(s.kind == "legacy" for s in self.sites)
 
     def need_import(self, module: str, name: str | None = None) -> None:
         self.imports.add((module, name))

@@ -5,11 +5,22 @@ from __future__ import annotations
 import ast
 
 from migrator.model import Severity
-from migrator.resolve import EnvRead, Lit
+from migrator.resolve import Client, EnvRead, Lit
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import has_star_kwargs, kwarg, source
-from migrator.sites import Site, call_kwarg, construction_destination
+from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
+from migrator.sites import Site, call_kwarg, classify_host, construction_destination, host_of
+
+
+def unsupported_only(call: ast.Call, ctx: PlanContext) -> list[str]:
+    """Features of the calls on the client built by ``call``, when the provider offers none of them."""
+    features = set()
+    for s in ctx.sites:
+        if s.kind == "call" and any(isinstance(c, Client) and c.origin is call for c in s.clients):
+            features.add(s.resource.feature)  # type: ignore[union-attr]
+    if features and all(f in ctx.spec.unsupported for f in features):
+        return sorted(features)
+    return []
 
 
 def redact(key: str) -> str:
@@ -37,10 +48,19 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
     reads = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, EnvRead)]
     if isinstance(value, ast.Subscript) and reads and all(r.var == env for r in reads):
         return f"key from {env}"  # already os.environ["<provider key>"]
-    if reads and all(r.var is None or r.var.startswith("OPENAI") or r.var == env for r in reads):
+    if reads and all(r.var is None or "OPENAI" in r.var or r.var == env for r in reads):
         if isinstance(value, ast.Call | ast.Subscript) and _is_env_expr(value, ctx, site):
             ctx.edit(value, "replace_expr", code, src=ctx.env_read(env))
             return f"key from {env} (was {reads[0].var or 'an environment variable'})"
+    fallbacks = [(node, var) for node, var in ctx.resolver.env_reads(value, site.scope)
+                 if var is not None and "OPENAI" in var]
+    if fallbacks:
+        for node, _var in fallbacks:
+            ctx.edit(node, "replace_expr", code, src=ctx.env_read(env))
+        ctx.report(value, code, "client", Severity.REVIEW,
+                   f"api_key comes from {source(ctx, value)}; its {fallbacks[0][1]} fallback now reads {env} — make "
+                   f"sure the other sources hold the {ctx.spec.display} key too")
+        return f"{fallbacks[0][1]} fallback → {env}"
     if any(isinstance(v, Lit) for v in ctx.resolver.eval(value, site.scope)):
         ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
                    f"api_key comes from {source(ctx, value)}, a string constant; read it from {env} instead")
@@ -98,6 +118,8 @@ class ClientConstruction(Rule):
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{name} client already talks to {dest.host} through base_url; left alone")
             return
+        if dest.kind == "unknown" and self._configurable(site, call, ctx, name):
+            return
         if dest.kind == "unknown":
             if has_star_kwargs(call) and call_kwarg(call, "base_url", ctx.resolver, site.scope)[1] is None:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
@@ -110,14 +132,18 @@ class ClientConstruction(Rule):
                            f"{name} client takes base_url from {shown}; make sure it is {ctx.base_url()} "
                            f"and the key is the {ctx.spec.display} key")
             return
+        only = unsupported_only(call, ctx)
+        if only:
+            ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"{name} client is used only for {', '.join(only)}, which {ctx.spec.display} does not offer in "
+                       "compat style; left on OpenAI (see the findings at its calls)", reaches_openai=True,
+                       subject=f"{name} client used only for {', '.join(only)}")
+            return
         notes: list[str] = []
         severity = Severity.AUTO
         if site.is_azure:
             new_name = "AsyncOpenAI" if site.is_async else "OpenAI"
-            ctx.edit(call, "rename_callee", AzureClient.CODE, name=new_name,
-                     module_attr=isinstance(call.func, ast.Attribute))
-            if not isinstance(call.func, ast.Attribute):
-                ctx.need_import("openai", new_name)
+            self._rename_azure(call, site, ctx, name, new_name)
             dropped = [k.arg for k in call.keywords if k.arg in surface.AZURE_ONLY_KWARGS]
             for arg in dropped:
                 ctx.edit(call, "remove_kwarg", AzureClient.CODE, name=arg)
@@ -141,6 +167,47 @@ class ClientConstruction(Rule):
         ctx.report(call, self.CODE, self.FEATURE, severity,
                    f"{name} client → {ctx.spec.display} compatible endpoint ({'; '.join(notes)})",
                    reaches_openai=True, subject=f"{name} client talks to api.openai.com")
+
+
+    def _rename_azure(self, call: ast.Call, site: Site, ctx: PlanContext, name: str, new_name: str) -> None:
+        """``AzureOpenAI(...)`` → ``OpenAI(...)``, renaming the import when nothing else uses it."""
+        code = AzureClient.CODE
+        if isinstance(call.func, ast.Attribute):
+            ctx.edit(call, "rename_callee", code, name=new_name)
+            return
+        local = call.func.id  # type: ignore[attr-defined]
+        imports = [n for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.ImportFrom) and n.module == "openai"
+                   and any((a.asname or a.name) == local and a.name == name for a in n.names)]
+        loads = sum(1 for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Name) and n.id == local)
+        constructions = sum(1 for s in ctx.sites if s.kind == "construct" and isinstance(s.node.func, ast.Name)
+                            and s.node.func.id == local)
+        if len(imports) != 1 or loads != constructions:
+            ctx.edit(call, "rename_callee", code, name=new_name)
+            ctx.need_import("openai", new_name)
+            return
+        alias = next(a for a in imports[0].names if a.name == name)
+        ctx.edit(imports[0], "rename_import", code, old=name, new=new_name)
+        if alias.asname is None:
+            ctx.edit(call, "rename_callee", code, name=new_name)
+
+    def _configurable(self, site: Site, call: ast.Call, ctx: PlanContext, name: str) -> bool:
+        """A base_url read from configuration whose default is api.openai.com: move the default."""
+        url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
+        if url is None:
+            return False
+        defaults = [lit for lit in ctx.resolver.literal_sources(url, site.scope)
+                    if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai"]
+        if not defaults or not all(is_plain_string(ctx, lit) for lit in defaults):
+            return False
+        for lit in defaults:
+            ctx.edit(lit, "replace_string", self.CODE, value=ctx.base_url())
+        key = call_kwarg(call, "api_key", ctx.resolver, site.scope)[1]
+        note = plan_key(key, call, site, ctx, self.CODE, add_kwarg=True)
+        ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                   f"{name} client takes base_url from {source(ctx, url)}; its default {defaults[0].value} → "
+                   f"{ctx.base_url()} ({note}); configured values must point at {ctx.spec.display} too",
+                   reaches_openai=True, subject=f"{name} client defaults to api.openai.com")
+        return True
 
 
 class AzureClient(Rule):

@@ -60,7 +60,8 @@ class Embeddings(Rule):
         elif not (isinstance(fmt.value, ast.Constant) and fmt.value.value == "float"):
             ctx.report(fmt, self.CODE, self.FEATURE, Severity.REVIEW,
                        "the provider returns float vectors; code that decodes base64 embeddings must change")
-        mapped = [u for u in models_of(site, ctx) if u.target is not None]
+        mapped = [u for u in models_of(site, ctx) if u.target is not None
+                  and not (u.literal is not None and ctx.suppressed(u.literal, "OA601"))]
         dims = kwarg(call, "dimensions")
         old_dims: int | None = None
         new_dims: int | None = None
@@ -80,18 +81,21 @@ class Embeddings(Rule):
             elif dims is None and target.dimensions:
                 ctx.edit(call, "add_kwarg", self.CODE, name="dimensions", src=str(target.dimensions))
                 notes.append(f"dimensions={target.dimensions} added")
-            elif dims is not None and old_dims is not None and sizes and old_dims not in sizes:
+            elif dims is not None and isinstance(dims.value, ast.Constant) and old_dims is not None and sizes \
+                    and old_dims not in sizes:
                 ctx.report(dims, self.CODE, self.FEATURE, Severity.REVIEW,
                            f"{target.model} does not offer {old_dims} dimensions; choose one of "
                            f"{', '.join(map(str, sizes))}")
                 new_dims = None
-            elif dims is not None and old_dims is not None:
+            elif dims is not None and isinstance(dims.value, ast.Constant):
                 new_dims = old_dims
+            elif dims is not None:
+                old_dims = new_dims = None  # a size from a variable: unknown here
         inputs = kwarg(call, "input")
-        if spec.embedding_max_inputs and inputs is not None and isinstance(inputs.value, ast.List | ast.Tuple) \
-                and len(inputs.value.elts) > spec.embedding_max_inputs:
-            ctx.report(inputs, self.CODE, self.FEATURE, Severity.REVIEW,
-                       f"{len(inputs.value.elts)} inputs in one call; {spec.display} takes at most "
+        batch = _list_literal(inputs.value, site, ctx) if inputs is not None else None
+        if spec.embedding_max_inputs and batch is not None and len(batch.elts) > spec.embedding_max_inputs:
+            ctx.report(inputs, self.CODE, self.FEATURE, Severity.REVIEW,  # type: ignore[arg-type]
+                       f"{len(batch.elts)} inputs in one call; {spec.display} takes at most "
                        f"{spec.embedding_max_inputs}: split the batch")
         elif spec.embedding_max_inputs:
             notes.append(f"at most {spec.embedding_max_inputs} inputs per call")
@@ -104,3 +108,14 @@ class Embeddings(Rule):
                    f"{call_label(site)} → {spec.display} {model_text}({'; '.join(notes)}). Vectors change: "
                    f"{sizes_text}; re-embed stored vectors and rebuild the index",
                    reaches_openai=dest.reaches_openai, subject=f"{call_label(site)} (vectors must be re-embedded)")
+
+
+def _list_literal(node: ast.expr, site: Site, ctx: PlanContext) -> ast.List | ast.Tuple | None:
+    """The list literal an ``input=`` argument is, directly or through a local name."""
+    if isinstance(node, ast.List | ast.Tuple):
+        return node
+    if isinstance(node, ast.Name):
+        entries = ctx.resolver._binding_entries(node.id, site.scope)
+        if len(entries) == 1 and entries[0][0][0] == "expr" and isinstance(entries[0][0][1], ast.List | ast.Tuple):
+            return entries[0][0][1]
+    return None

@@ -29,5 +29,6 @@ class EndpointUrl(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
-                   f"OpenAI URL outside the SDK: send the request to {ctx.base_url()} with the "
-                   f"{ctx.spec.key_env} key (paths and bodies are OpenAI-shaped there)", reaches_openai=True)
+                   f"api.openai.com URL in code (raw HTTP or a configuration default): use {ctx.base_url()} with "
+                   f"the {ctx.spec.key_env} key instead (paths and bodies are OpenAI-shaped there)",
+                   reaches_openai=True, subject="api.openai.com URL in code")

@@ -125,6 +125,8 @@ class ModelConstant(Rule):
         assert isinstance(lit, ast.Constant)
         if id(lit) in ctx.handled_literals or ctx.spec.owns_model(lit.value):
             return
+        if not ctx.resolver.openai_names and not self._used_by_openai_code(site, ctx):
+            return  # a model setting of another SDK (litellm picks its provider from the name)
         ctx.handled_literals.add(id(lit))
         family, target = target_for(ctx, lit.value)
         if target is None:
@@ -141,3 +143,12 @@ class ModelConstant(Rule):
             message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
         ctx.report(lit, self.CODE, self.FEATURE, Severity.REVIEW if target.note else Severity.AUTO,
                    message + (f" ({target.note})" if target.note else ""), subject=f"{site.attr} = {lit.value!r}")
+
+    @staticmethod
+    def _used_by_openai_code(site: Site, ctx: PlanContext) -> bool:
+        """A constant of a module without openai imports, imported by a module that uses the SDK."""
+        project = ctx.project
+        module = ctx.resolver.module_name
+        if project is None or module is None or site.scope is not ctx.resolver.module_scope:
+            return False
+        return f"{module}.{site.attr}" in project.used_constants

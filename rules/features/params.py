@@ -142,7 +142,7 @@ class ChatParameters(Rule):
             return
         targets = []
         for use in models_of(site, ctx):
-            if use.literal is None:
+            if use.literal is None or ctx.suppressed(use.literal, "OA601"):
                 continue
             if use.target is not None:
                 model = surface.OPENAI_MODELS.get(use.family or "")
@@ -167,3 +167,34 @@ class ChatParameters(Rule):
         ctx.report(call, self.CODE, feature, Severity.AUTO,
                    f"thinking switched off ({key}={spec.thinking_off[key]!r}): {targets[0]} thinks by default, "
                    "the OpenAI model did not", subject="thinking switch")
+
+
+class DeveloperRole(Rule):
+    """Turns the ``developer`` message role (o-series) into ``system``.
+
+    What it does: none of the providers documents the ``developer`` role (they take system, user,
+    assistant and tool) and ERNIE rejects it, so a message dict literal with ``"role": "developer"``
+    in a module that uses the openai SDK gets ``"role": "system"``.
+
+    Example::
+
+        messages = [{"role": "developer", "content": "Answer in French."}, {"role": "user", "content": q}]
+
+    becomes::
+
+        messages = [{"role": "system", "content": "Answer in French."}, {"role": "user", "content": q}]
+
+    Fix safety: safe.
+    """
+
+    CODE = "OA702"
+    NAME = "developer-role"
+    FEATURE = "chat"
+    SITES = ("developer_role",)
+    SUMMARY = "the developer message role becomes system"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        ctx.edit(site.node, "replace_string", self.CODE, value="system")
+        ctx.report(site.node, self.CODE, self.FEATURE, Severity.AUTO,
+                   f'"developer" role → "system" ({ctx.spec.display} documents system, user, assistant and tool)',
+                   subject='"developer" message role')

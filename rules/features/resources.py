@@ -9,9 +9,10 @@ and reported for review.
 from __future__ import annotations
 
 from migrator.model import Severity
-from migrator.resolve import MODULE_CLIENT
+from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.clients import unsupported_only
 from migrator.rules.features.common import call_destination
 from migrator.sites import Site
 
@@ -39,8 +40,11 @@ class ResourceRule(Rule):
         label = call_label(site)
         reason = ctx.spec.unsupported.get(feature)
         if reason:
+            shared = dest.kind == "openai" and not all(
+                c.origin is not None and unsupported_only(c.origin, ctx) for c in site.clients if isinstance(c, Client))
+            note = f"; its client now points at {ctx.spec.display}, so this call fails until it moves" if shared else ""
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
-                       f"{label}: not migrated — {reason}", reaches_openai=dest.reaches_openai, subject=label)
+                       f"{label}: not migrated — {reason}{note}", reaches_openai=dest.reaches_openai, subject=label)
             return
         caveat = ctx.spec.caveats.get(feature)
         if dest.kind != "openai" and not caveat:

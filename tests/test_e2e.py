@@ -1,0 +1,578 @@
+"""End-to-end: a migrated OpenAI-SDK program works against each provider's documented wire format.
+
+A small program (a client factory module and a module that chats, streams, embeds and catches
+``openai.RateLimitError``) is migrated file by file with the engine API, its provider base URL is
+pointed at a local stand-in server (only scheme+host change: the documented path stays), and it is
+run in a subprocess with the provider key set and a *different* ``OPENAI_API_KEY`` in the
+environment. The stand-in (``tests/e2e/standin.py``) checks requests strictly and records them.
+
+Network safety: every request goes to 127.0.0.1. The subprocess gets ``OPENAI_BASE_URL`` pointing at
+a path of the stand-in that no provider serves (so a client the migration missed is caught locally
+and shows up in the records) and dead local proxies for anything that is not 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import openai
+import pytest
+from e2e.standin import StandIn
+
+from migrator.engine import migrate_source
+from migrator.model import Finding
+from migrator.resolve import ProjectIndex
+from migrator.rules.base import Options
+from migrator.scan import analyze, client_exports
+
+OPENAI_KEY = "sk-proj-OPENAI-KEY-MUST-NOT-LEAK-0000"
+LEAK_PATH = "/openai-leak/v1"  # OPENAI_BASE_URL of the subprocess: no provider serves it
+
+
+@dataclass(frozen=True)
+class Target:
+    key_env: str
+    key: str
+    base_url: str  # documented compat base URL (providers.md §2.1, §3.1, §4.1)
+    chat_model: str  # gpt-4o-mini maps to
+    big_model: str  # gpt-4o maps to
+    embed_model: str  # text-embedding-3-* maps to
+    small_dim: int | None  # dimensions= sent for text-embedding-3-small (None: not sent)
+    small_vec: int  # length of the vectors that come back
+    large_dim: int | None  # the same for text-embedding-3-large
+    large_vec: int
+    image_model: str | None  # dall-e-3 maps to (None: no compat image endpoint)
+    thinking: dict | None  # extra body field that switches thinking off (None: nothing expected)
+
+
+TARGETS = {
+    "qwen": Target("DASHSCOPE_API_KEY", "sk-dashscope-standin-0001",
+                   "https://dashscope.aliyuncs.com/compatible-mode/v1",
+                   "qwen-flash", "qwen-plus", "text-embedding-v4", 1536, 1536, 2048, 2048, None, None),
+    "ernie": Target("QIANFAN_API_KEY", "bce-v3/ALTAK-standin/0001",
+                    "https://qianfan.baidubce.com/v2",
+                    "ernie-4.5-turbo-32k", "ernie-4.5-turbo-128k", "bge-large-zh", None, 1024, None, 1024,
+                    "irag-1.0", None),
+    "glm": Target("ZHIPUAI_API_KEY", "0123456789abcdef.standinsecret",
+                  "https://open.bigmodel.cn/api/paas/v4/",
+                  "glm-4.5-air", "glm-4.6", "embedding-3", 1024, 1024, 2048, 2048,
+                  "cogview-4-250304", {"type": "disabled"}),
+}
+
+# ---------------------------------------------------------------------------------------------
+# The program under test (OpenAI SDK v1, as a user would write it)
+
+CLIENTS_PY = '''\
+"""Client factory shared by the app."""
+import os
+
+from openai import OpenAI
+
+
+def make_client() -> OpenAI:
+    return OpenAI(api_key=os.getenv("OPENAI_API_KEY"), timeout=5.0)
+'''
+
+CHAT_PY = '''\
+"""Ask, stream and embed with the OpenAI SDK."""
+import sys
+
+import openai
+
+from app.clients import make_client
+
+CHAT_MODEL = "gpt-4o-mini"
+EMBED_MODEL = "text-embedding-3-small"
+
+client = make_client()
+
+
+def ask(question: str) -> str:
+    try:
+        resp = client.chat.completions.create(
+            model=CHAT_MODEL,
+            messages=[
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": question},
+            ],
+            temperature=0.7,
+            max_completion_tokens=64,
+        )
+    except openai.RateLimitError as exc:
+        return f"rate-limited ({exc.status_code})"
+    return resp.choices[0].message.content
+
+
+def stream(question: str) -> str:
+    parts = []
+    usage = None
+    for chunk in client.chat.completions.create(
+        model=CHAT_MODEL,
+        messages=[{"role": "user", "content": question}],
+        stream=True,
+        stream_options={"include_usage": True},
+    ):
+        if chunk.choices:
+            parts.append(chunk.choices[0].delta.content or "")
+        if chunk.usage:
+            usage = chunk.usage.total_tokens
+    return "".join(parts) + f" [usage={usage}]"
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    resp = client.embeddings.create(model=EMBED_MODEL, input=texts)
+    return [item.embedding for item in resp.data]
+
+
+def main() -> int:
+    print("ask:", ask("Say hello"))
+    print("stream:", stream("Count to three"))
+    vectors = embed(["first text", "second text"])
+    print("embed:", len(vectors), len(vectors[0]))
+    print("limit:", ask("[429] please"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
+ART_PY = '''\
+"""Draw a picture with the OpenAI SDK."""
+from app.clients import make_client
+
+client = make_client()
+
+if __name__ == "__main__":
+    result = client.images.generate(model="dall-e-3", prompt="a red panda reading a book", size="1024x1024", n=1)
+    print("image:", result.data[0].url)
+'''
+
+MODULE_PY = '''\
+"""The module-level client of the OpenAI SDK."""
+import os
+
+import openai
+
+openai.api_key = os.getenv("OPENAI_API_KEY")
+openai.timeout = 5.0
+
+reply = openai.chat.completions.create(
+    model="gpt-4o",
+    messages=[{"role": "user", "content": "Say hello"}],
+    temperature=1.2,
+    stop=["END"],
+)
+print("module:", reply.choices[0].message.content)
+vector = openai.embeddings.create(model="text-embedding-3-large", input="hello").data[0].embedding
+print("dims:", len(vector))
+'''
+
+ASYNC_PY = '''\
+"""Stream and embed with the async client."""
+import asyncio
+
+from openai import AsyncOpenAI
+
+
+async def main() -> None:
+    client = AsyncOpenAI(timeout=5.0)
+    stream = await client.chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "Say hello"}],
+        stream=True,
+    )
+    text = ""
+    async for chunk in stream:
+        if chunk.choices:
+            text += chunk.choices[0].delta.content or ""
+    emb = await client.embeddings.create(model="text-embedding-3-large", input="hello")
+    print("async:", text, len(emb.data[0].embedding))
+
+
+asyncio.run(main())
+'''
+
+DEVELOPER_PY = '''\
+"""The developer role (OpenAI's successor of system for newer models)."""
+from openai import OpenAI
+
+client = OpenAI(timeout=5.0)
+resp = client.chat.completions.create(
+    model="gpt-4o",
+    messages=[
+        {"role": "developer", "content": "Answer in one word."},
+        {"role": "user", "content": "Say hello"},
+    ],
+)
+print("developer:", resp.choices[0].message.content)
+'''
+
+APP = {"app/__init__.py": "", "app/clients.py": CLIENTS_PY, "app/chat.py": CHAT_PY, "app/art.py": ART_PY}
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+@pytest.fixture
+def start_standin():
+    """Starts a stand-in for a target on 127.0.0.1 (ephemeral port); all are stopped at teardown."""
+    servers: list[StandIn] = []
+
+    def start(target: str) -> StandIn:
+        server = StandIn(target, TARGETS[target].key, retry_after_ms=20).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def _module_name(rel: str) -> str:
+    name = rel[:-3].replace("/", ".")
+    return name[: -len(".__init__")] if name.endswith(".__init__") else name
+
+
+def migrate_files(files: dict[str, str], target: str) -> tuple[dict[str, str], list[Finding]]:
+    """Migrates each file with ``migrate_source``, given the project index a runner builds from the whole
+    tree first (clients, client factories and model constants exported by each module)."""
+    options = Options(target=target)
+    project = ProjectIndex()
+    for rel, text in files.items():
+        analysis = analyze(text, path=rel, options=options, module_name=_module_name(rel))
+        for export in client_exports(analysis, _module_name(rel)):
+            if isinstance(export, tuple):
+                project.constants[export[0]] = export[1]
+            else:
+                project.add(export)
+    out: dict[str, str] = {}
+    findings: list[Finding] = []
+    for rel, text in files.items():
+        new_text, found = migrate_source(text, settings=options, path=rel, module_name=_module_name(rel),
+                                         project=project)
+        out[rel] = new_text
+        findings.extend(found)
+    return out, findings
+
+
+def localize(text: str, target: str, origin: str) -> str:
+    """Points the provider base URL at the stand-in: only scheme+host change, the path is kept."""
+    documented = TARGETS[target].base_url
+    parts = urlsplit(documented)
+    provider_origin = f"{parts.scheme}://{parts.netloc}"
+    text = text.replace(provider_origin + parts.path, origin + parts.path)
+    assert parts.netloc not in text, "the provider host appears other than as the documented base URL"
+    return text
+
+
+def write_tree(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def spawn(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.Popen:
+    drop = ("OPENAI_", "DASHSCOPE_", "QIANFAN_", "ZHIPUAI_", "ZAI_")
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(drop) and "PROXY" not in k.upper()}
+    dead = "http://127.0.0.1:9"  # anything not on 127.0.0.1 fails fast instead of leaving the machine
+    env.update(HTTP_PROXY=dead, HTTPS_PROXY=dead, ALL_PROXY=dead, NO_PROXY="127.0.0.1,localhost",
+               OPENAI_BASE_URL=server.origin + LEAK_PATH, PYTHONDONTWRITEBYTECODE="1")
+    env.update(env_vars)
+    return subprocess.Popen([sys.executable, "-m", module], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def run(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.CompletedProcess:
+    return finish(spawn(root, module, server, **env_vars))
+
+
+def migrate_and_run(tmp_path: Path, files: dict[str, str], module: str, target: str, server: StandIn,
+                    ) -> tuple[subprocess.CompletedProcess, dict[str, str], list[Finding]]:
+    migrated, findings = migrate_files(files, target)
+    write_tree(tmp_path, {rel: localize(text, target, server.origin) for rel, text in migrated.items()})
+    t = TARGETS[target]
+    proc = run(tmp_path, module, server, **{t.key_env: t.key, "OPENAI_API_KEY": OPENAI_KEY})
+    return proc, migrated, findings
+
+
+def assert_clean_traffic(server: StandIn, target: str) -> None:
+    """Every request reached the provider's base path with the provider key; the OpenAI key never left."""
+    t = TARGETS[target]
+    prefix = server.provider.prefix + "/"
+    assert server.requests, "the program made no request"
+    for rec in server.requests:
+        assert rec.path.startswith(prefix), f"request outside the provider base path: {rec.path}"
+        assert rec.headers.get("authorization") == f"Bearer {t.key}"
+        assert OPENAI_KEY not in repr(rec.headers) and OPENAI_KEY not in repr(rec.body)
+
+
+def bodies(server: StandIn, path_end: str) -> list[dict]:
+    return [r.body for r in server.requests if r.path.endswith(path_end)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The migrated program works
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_migrated_app_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """Client factory + chat module, migrated per file: chat, stream with usage, embeddings and a
+    caught RateLimitError all work against the provider's wire format, with mapped models, the
+    provider key only, max_tokens, encoding_format="float" and (GLM) thinking switched off."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    proc, migrated, findings = migrate_and_run(tmp_path, APP, "app.chat", target, server)
+
+    assert f'os.environ["{t.key_env}"]' in migrated["app/clients.py"]
+    assert f'base_url="{t.base_url}"' in migrated["app/clients.py"]
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"ask: Hello from {t.chat_model}",
+        f"stream: Hello from {t.chat_model} [usage=6]",
+        f"embed: 2 {t.small_vec}",
+        "limit: rate-limited (429)",
+    ]
+    assert_clean_traffic(server, target)
+
+    prefix = server.provider.prefix
+    paths = [r.path for r in server.requests]
+    # ask, stream, embeddings, then the rate-limited ask: the first try and the SDK's 2 retries
+    assert paths == [f"{prefix}/chat/completions"] * 2 + [f"{prefix}/embeddings"] + [f"{prefix}/chat/completions"] * 3
+    assert [r.status for r in server.requests] == [200, 200, 200, 429, 429, 429]
+
+    chats = bodies(server, "/chat/completions")
+    assert {b["model"] for b in chats} == {t.chat_model}
+    for b in chats:
+        assert "max_completion_tokens" not in b
+        if t.thinking is not None:
+            assert b["thinking"] == t.thinking
+        else:
+            assert "thinking" not in b and "enable_thinking" not in b
+    asks = [b for b in chats if not b.get("stream")]
+    assert all(b["max_tokens"] == 64 and b["temperature"] == 0.7 for b in asks)
+    [streamed] = [b for b in chats if b.get("stream")]
+    assert streamed["stream_options"] == {"include_usage": True}
+
+    [emb] = bodies(server, "/embeddings")
+    assert emb["model"] == t.embed_model
+    assert emb["encoding_format"] == "float"
+    assert emb["input"] == ["first text", "second text"]
+    assert emb.get("dimensions") == t.small_dim
+    # the report tells the user that stored vectors must be rebuilt
+    assert any(f.code == "OA301" and f.severity.value == "manual" for f in findings)
+
+
+@pytest.mark.parametrize("target", ["ernie", "glm"])
+def test_migrated_images_run_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """images.generate through the factory client reaches the provider's /images/generations."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    proc, _, _ = migrate_and_run(tmp_path, APP, "app.art", target, server)
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"image: https://{target}-standin.invalid/images/0.png"]
+    assert_clean_traffic(server, target)
+    [rec] = server.requests
+    assert rec.path == f"{server.provider.prefix}/images/generations" and rec.status == 200
+    assert rec.body["model"] == t.image_model
+    assert rec.body["prompt"] == "a red panda reading a book"
+
+
+def test_qwen_images_left_for_the_user(tmp_path: Path, start_standin) -> None:
+    """DashScope has no compat image endpoint: the call is reported `manual`, and it indeed fails."""
+    server = start_standin("qwen")
+    proc, migrated, findings = migrate_and_run(tmp_path, APP, "app.art", "qwen", server)
+
+    assert any(f.code == "OA401" and f.severity.value == "manual" for f in findings)
+    assert 'model="dall-e-3"' in migrated["app/art.py"]
+    assert proc.returncode != 0 and "NotFoundError" in proc.stderr
+    assert_clean_traffic(server, "qwen")
+    assert [(r.path, r.status) for r in server.requests] == [("/compatible-mode/v1/images/generations", 404)]
+
+
+@pytest.mark.parametrize("target", ["qwen"])  # the DashScope URL is the one written without a trailing slash
+def test_module_level_client_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """openai.api_key = ...; openai.chat.completions.create(...): the key, the base URL (with the
+    trailing slash the module client needs), the model, temperature and embeddings are migrated."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    migrated, _ = migrate_files({"main.py": MODULE_PY}, target)
+    assert migrated["main.py"] != MODULE_PY, "the module-level client was not migrated"
+    assert t.base_url.rstrip("/") + "/" in migrated["main.py"]
+    write_tree(tmp_path, {"main.py": localize(migrated["main.py"], target, server.origin)})
+    proc = run(tmp_path, "main", server, **{t.key_env: t.key, "OPENAI_API_KEY": OPENAI_KEY})
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"module: Hello from {t.big_model}", f"dims: {t.large_vec}"]
+    assert_clean_traffic(server, target)
+    prefix = server.provider.prefix
+    assert [(r.path, r.status) for r in server.requests] == [(f"{prefix}/chat/completions", 200),
+                                                              (f"{prefix}/embeddings", 200)]
+    [chat] = bodies(server, "/chat/completions")
+    assert chat["model"] == t.big_model
+    assert chat["temperature"] == (1.2 if target == "qwen" else 1.0)
+    assert chat.get("thinking") == t.thinking
+    [emb] = bodies(server, "/embeddings")
+    assert emb["encoding_format"] == "float" and emb.get("dimensions") == t.large_dim
+
+
+@pytest.mark.parametrize("target", ["glm"])  # GLM: the stream needs thinking switched off too
+def test_async_client_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """AsyncOpenAI() built without arguments: key and base URL added, async stream and embeddings work."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    proc, _, _ = migrate_and_run(tmp_path, {"async_main.py": ASYNC_PY}, "async_main", target, server)
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"async: Hello from {t.big_model} {t.large_vec}"]
+    assert_clean_traffic(server, target)
+    [chat] = bodies(server, "/chat/completions")
+    assert chat["model"] == t.big_model and chat["stream"] is True
+    assert chat.get("thinking") == t.thinking
+    [emb] = bodies(server, "/embeddings")
+    assert emb["encoding_format"] == "float" and emb.get("dimensions") == t.large_dim
+
+
+@pytest.mark.parametrize("target", ["ernie"])  # Qianfan documents its roles explicitly (§3.2)
+def test_developer_role_is_migrated(target: str, tmp_path: Path, start_standin) -> None:
+    t = TARGETS[target]
+    server = start_standin(target)
+    proc, _, _ = migrate_and_run(tmp_path, {"dev.py": DEVELOPER_PY}, "dev", target, server)
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"developer: Hello from {t.big_model}"]
+    [chat] = bodies(server, "/chat/completions")
+    assert [m["role"] for m in chat["messages"]] == ["system", "user"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The stand-in checks something: the unmigrated program and bad requests are rejected
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_unmigrated_app_is_rejected(target: str, tmp_path: Path, start_standin) -> None:
+    """The original program pointed at the stand-in via OPENAI_BASE_URL fails: with the OpenAI key
+    (sent as is — the leak the migration prevents) it gets 401; with the provider key, its OpenAI
+    model name gets 400."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    write_tree(tmp_path, APP)
+
+    # both runs at once (they are told apart by the key they send)
+    with_openai_key, with_provider_key = (finish(p) for p in [
+        spawn(tmp_path, "app.chat", server, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=OPENAI_KEY),
+        spawn(tmp_path, "app.chat", server, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY=t.key)])
+
+    assert with_openai_key.returncode != 0 and "AuthenticationError" in with_openai_key.stderr
+    [rec] = [r for r in server.requests if r.headers.get("authorization") == f"Bearer {OPENAI_KEY}"]
+    assert rec.status == 401 and rec.path == f"{server.provider.prefix}/chat/completions"
+
+    assert with_provider_key.returncode != 0 and "BadRequestError" in with_provider_key.stderr
+    [rec] = [r for r in server.requests if r.headers.get("authorization") == f"Bearer {t.key}"]
+    assert rec.status == 400 and rec.body["model"] == "gpt-4o-mini"
+    assert len(server.requests) == 2
+
+
+def _client(server: StandIn, key: str | None = None) -> openai.OpenAI:
+    return openai.OpenAI(api_key=key or TARGETS[server.provider.name].key, base_url=server.base_url,
+                         max_retries=0, timeout=5.0)
+
+
+def _chat(model: str, **kw):
+    return lambda c: c.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}], **kw)
+
+
+def _embed(model: str, n: int = 1, **kw):
+    return lambda c: c.embeddings.create(model=model, input=[f"text {i}" for i in range(n)], **kw)
+
+
+REJECTIONS = {
+    "qwen": {
+        "openai model": _chat("gpt-4o-mini"),
+        "temperature 2": _chat("qwen-plus", temperature=2.0),
+        "embeddings base64 (SDK default)": _embed("text-embedding-v4"),
+        "11 embedding inputs": _embed("text-embedding-v4", 11, encoding_format="float"),
+        "dimensions not offered": _embed("text-embedding-v3", encoding_format="float", dimensions=1536),
+        "unknown embedding model": _embed("text-embedding-3-small", encoding_format="float"),
+    },
+    "ernie": {
+        "openai model": _chat("gpt-4o"),
+        "temperature 0": _chat("ernie-4.5-turbo-32k", temperature=0),
+        "temperature 1.5": _chat("ernie-4.5-turbo-32k", temperature=1.5),
+        "5 stop words": _chat("ernie-4.5-turbo-32k", stop=["a", "b", "c", "d", "e"]),
+        "stop word over 20 chars": _chat("ernie-4.5-turbo-32k", stop=["x" * 21]),
+        "max_completion_tokens": _chat("ernie-4.5-turbo-32k", max_completion_tokens=10),
+        "embeddings base64 (SDK default)": _embed("bge-large-zh"),
+        "17 embedding inputs": _embed("bge-large-zh", 17, encoding_format="float"),
+        "dimensions": _embed("bge-large-zh", encoding_format="float", dimensions=1024),
+        "openai image model": lambda c: c.images.generate(model="dall-e-3", prompt="a cat"),
+    },
+    "glm": {
+        "openai model": _chat("gpt-4o"),
+        "temperature 1.5": _chat("glm-4.6", temperature=1.5),
+        "2 stop words": _chat("glm-4.6", stop=["a", "b"]),
+        "embedding-3 1536 dims": _embed("embedding-3", encoding_format="float", dimensions=1536),
+        "openai embedding model": _embed("text-embedding-3-small", encoding_format="float"),
+        "openai image model": lambda c: c.images.generate(model="dall-e-3", prompt="a cat"),
+    },
+}
+
+
+@pytest.mark.parametrize(("target", "case"), [(t, c) for t, cases in REJECTIONS.items() for c in cases])
+def test_standin_rejects_undocumented_requests(target: str, case: str, start_standin) -> None:
+    server = start_standin(target)
+    with pytest.raises(openai.BadRequestError) as info:
+        REJECTIONS[target][case](_client(server))
+    assert [r.status for r in server.requests] == [400]
+    error = info.value.body
+    assert isinstance(error, dict) and error.get("code") and error.get("message")
+    if target == "qwen":  # DashScope's error body also carries id and request_id
+        assert set(info.value.response.json()) == {"error", "id", "request_id"}
+        assert set(error) == {"code", "type", "message"}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_standin_rejects_wrong_key_and_path(target: str, start_standin) -> None:
+    server = start_standin(target)
+    model = TARGETS[target].chat_model
+    with pytest.raises(openai.AuthenticationError):
+        _chat(model)(_client(server, key=OPENAI_KEY))
+    wrong_path = openai.OpenAI(api_key=TARGETS[target].key, base_url=server.origin + "/v1", max_retries=0,
+                               timeout=5.0)
+    with pytest.raises(openai.NotFoundError):
+        _chat(model)(wrong_path)
+    assert [r.status for r in server.requests] == [401, 404]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_standin_accepts_documented_requests(target: str, start_standin) -> None:
+    """The same kinds of request, within the documented limits, succeed (the checks are not blanket)."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    client = _client(server)
+    temperature = {"qwen": 1.9, "ernie": 1.0, "glm": 0.0}[target]
+    stop = {"qwen": ["a", "b", "c", "d", "e"], "ernie": ["a", "b", "c", "x" * 20], "glm": ["END"]}[target]
+    reply = _chat(t.chat_model, temperature=temperature, stop=stop, max_tokens=8)(client)
+    assert reply.choices[0].message.content == f"Hello from {t.chat_model}"
+    inputs = {"qwen": 10, "ernie": 16, "glm": 64}[target]
+    resp = _embed(t.embed_model, inputs, encoding_format="float",
+                  **({"dimensions": t.small_dim} if t.small_dim else {}))(client)
+    assert len(resp.data) == inputs and len(resp.data[0].embedding) == t.small_vec
+    assert all(r.status == 200 for r in server.requests)
