@@ -50,6 +50,7 @@ class PlacedEdit:
     path: tuple
     op: str
     args: dict
+    top: int = 0  # index of the top-level statement (in ast terms) that holds the anchor
 
 
 class Unplaceable(Exception):
@@ -82,12 +83,23 @@ class Placer:
     def __init__(self, tree: ast.Module) -> None:
         self.parents: dict[int, ast.AST] = {}
         by_kind: dict[str, list[ast.AST]] = {}
-        for node in ast.walk(tree):
-            for child in ast.iter_child_nodes(node):
-                self.parents[id(child)] = node
-            kind = ANCHOR_TYPES.get(type(node))
-            if kind is not None:
-                by_kind.setdefault(kind, []).append(node)
+        # per top-level statement: how many anchors of each kind it holds, so the rewriter can skip
+        # the statements without edits and still count anchors right
+        self.layout: list[dict[str, int]] = []
+        self.top_of: dict[int, int] = {}
+        for index, stmt in enumerate(tree.body):
+            counts: dict[str, int] = {}
+            for node in ast.walk(stmt):
+                for child in ast.iter_child_nodes(node):
+                    self.parents[id(child)] = node
+                kind = ANCHOR_TYPES.get(type(node))
+                if kind is not None:
+                    by_kind.setdefault(kind, []).append(node)
+                    counts[kind] = counts.get(kind, 0) + 1
+                    self.top_of[id(node)] = index
+            self.layout.append(counts)
+        for stmt in tree.body:
+            self.parents[id(stmt)] = tree
         self.ordinal: dict[int, Anchor] = {}
         for kind, nodes in by_kind.items():
             nodes.sort(key=_order_key)
@@ -101,7 +113,7 @@ class Placer:
             anchor = self.ordinal.get(id(node))
             if anchor is None:
                 raise Unplaceable(f"no anchor for {type(node).__name__}")
-            return PlacedEdit(anchor, (), edit.op, edit.args)
+            return PlacedEdit(anchor, (), edit.op, edit.args, self.top_of[id(node)])
         path: list[tuple] = []
         child = node
         while True:
@@ -112,7 +124,7 @@ class Placer:
             path.append(step)
             if anchor_node is not None:
                 anchor = self.ordinal[id(anchor_node)]
-                return PlacedEdit(anchor, tuple(reversed(path)), edit.op, edit.args)
+                return PlacedEdit(anchor, tuple(reversed(path)), edit.op, edit.args, self.top_of[id(anchor_node)])
             child = parent
 
     def _step(self, parent: ast.AST, child: ast.AST) -> tuple[tuple, ast.AST | None]:

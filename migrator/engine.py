@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from migrator.model import Finding, Severity
 from migrator.resolve import ProjectIndex
-from migrator.rewrite import RewriteError, apply, place
+from migrator.rewrite import RewriteError, apply, place, place_with_layout
 from migrator.rules.base import Options
 from migrator.scan import Analysis, analyze
 
@@ -44,11 +44,11 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     findings = list(analysis.findings)
     if not analysis.edits:
         return Outcome(text, findings)
-    placed, failed = place(analysis.tree, analysis.edits)
+    placed, failed, layout = place_with_layout(analysis.tree, analysis.edits)
     for edit, reason in failed:
         findings.append(_unplaced(edit, reason, path, text))
     try:
-        new_text = apply(text, placed, analysis.imports)
+        new_text = apply(text, placed, analysis.imports, layout)
     except RewriteError as exc:
         return Outcome(text, findings, str(exc))
     error = verify(new_text, settings, path=path, module_name=module_name, project=project)

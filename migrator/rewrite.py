@@ -115,6 +115,12 @@ class _Applier(cst.CSTTransformer):
 
 def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]]]:
     """Anchor every edit; the ones that cannot be placed come back with the reason."""
+    placed, failed, _ = place_with_layout(tree, edits)
+    return placed, failed
+
+
+def place_with_layout(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]],
+                                                                    list[dict[str, int]]]:
     placer = Placer(tree)
     placed: list[PlacedEdit] = []
     failed: list[tuple[Edit, str]] = []
@@ -123,10 +129,11 @@ def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[t
             placed.append(placer.place(e))
         except Unplaceable as exc:
             failed.append((e, str(exc)))
-    return placed, failed
+    return placed, failed, placer.layout
 
 
-def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]]) -> str:
+def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]],
+          layout: list[dict[str, int]] | None = None) -> str:
     """The module's new source. ``text`` is the decoded source (no BOM)."""
     by_anchor: dict[tuple[str, int], list[PlacedEdit]] = defaultdict(list)
     seen: set[tuple] = set()
@@ -142,16 +149,63 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
     except cst.ParserSyntaxError as exc:
         raise RewriteError(f"LibCST cannot parse this file: {str(exc).splitlines()[0]}") from exc
     applier = _Applier(by_anchor)
-    new = module.visit(applier)
+    new = module.visit(applier) if layout is None else _visit_edited(module, applier, layout, placed)
     if applier.applied != sum(len(v) for v in by_anchor.values()) or applier.pending_after:
         raise RewriteError("internal: not every planned edit found its place")
     if imports:
-        context = CodemodContext()
-        for module_name, obj in sorted(imports, key=lambda i: (i[0], i[1] or "")):
-            AddImportsVisitor.add_needed_import(context, module_name, obj)
-        # visit directly: transform_module() would deep-copy the whole tree into a MetadataWrapper
-        new = new.visit(AddImportsVisitor(context))
+        new = _add_imports(new, imports)
     return new.code
+
+
+def _visit_edited(module: cst.Module, applier: _Applier, layout: list[dict[str, int]],
+                  placed: list[PlacedEdit]) -> cst.Module:
+    """Transform only the top-level statements that hold edits; count the anchors of the others."""
+    edited = {p.top for p in placed}
+    body: list[cst.CSTNode] = []
+    index = 0
+    for stmt in module.body:
+        n = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+        tops = range(index, index + n)
+        index += n
+        if not edited.intersection(tops):
+            for i in tops:
+                for kind, count in layout[i].items():
+                    applier.counters[kind] += count
+            body.append(stmt)
+            continue
+        result = stmt.visit(applier)
+        if isinstance(result, cst.FlattenSentinel):
+            body.extend(result.nodes)
+        elif not isinstance(result, cst.RemovalSentinel):
+            body.append(result)
+    if index != len(layout):
+        raise RewriteError("internal: LibCST and ast disagree about the module's statements")
+    return module.with_changes(body=body)
+
+
+def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cst.Module:
+    """AddImportsVisitor on the module's leading import block only (the rest is not visited)."""
+    context = CodemodContext()
+    for module_name, obj in sorted(imports, key=lambda i: (i[0], i[1] or "")):
+        AddImportsVisitor.add_needed_import(context, module_name, obj)
+    head = 0
+    for i, stmt in enumerate(module.body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+                isinstance(s, cst.Import | cst.ImportFrom) for s in stmt.body):
+            head = i + 1
+        elif i == 0 and isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) \
+                and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString):
+            head = 1
+        else:
+            break
+    top = module.with_changes(body=module.body[:head])
+    # visit directly: transform_module() would deep-copy the tree into a MetadataWrapper
+    new_top = top.visit(AddImportsVisitor(context))
+    rest = list(module.body[head:])
+    if len(new_top.body) != len(top.body) and rest and not rest[0].leading_lines:
+        # as AddImportsVisitor does on a whole module: a blank line between imports and code
+        rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine()])
+    return module.with_changes(body=[*new_top.body, *rest])
 
 
 __all__ = ["Anchor", "RewriteError", "apply", "place"]

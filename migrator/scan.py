@@ -97,10 +97,20 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         ctx = plans[0]
         analysis.findings = ctx.findings
         analysis.edits = ctx.edits
-        analysis.imports = ctx.imports if ctx.edits else set()
+        analysis.imports = {i for i in ctx.imports if not _bound(resolver, i)} if ctx.edits else set()
     else:
         analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
     return analysis
+
+
+def _bound(resolver: Resolver, imp: tuple[str, str | None]) -> bool:
+    """The module already binds what the import would (``import os`` at module level)."""
+    from migrator.resolve import Qual
+
+    module, name = imp
+    local = name or module
+    qual = f"{module}.{name}" if name else module
+    return any(e[0] == "value" and e[1] == Qual(qual) for e in resolver.module_scope.bindings.get(local, ()))
 
 
 def _suppress(ctx: PlanContext) -> None:
