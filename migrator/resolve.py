@@ -165,24 +165,17 @@ class Resolver:
         self.project_imports: list[str] = []  # qualified names imported from non-stdlib modules
         self.remote_literals: set[int] = set()  # constants defined in another module (not edited here)
         self.env_defaults: dict[int, str] = {}  # id(literal) -> env variable it is the default of
-        self.call_scopes: dict[int, Scope] = {}
+        self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
         self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
-        self._memo: dict[tuple[int, int], frozenset] = {}  # id(call) -> the scope it sits in (filled by the site walk)
+        self._memo: dict[tuple[int, int], frozenset] = {}  # (id(node), id(scope)) -> value set
         _Collector(self).collect(tree, self.module_scope)
 
     # -- lookup ---------------------------------------------------------------------------------
 
     def lookup(self, name: str, scope: Scope) -> frozenset:
-        s: Scope | None = scope
-        first = True
-        while s is not None:
-            if s.kind == "class" and not first:
-                s = s.parent
-                continue
-            if name in s.bindings:
-                return self._eval_bindings(s.bindings[name], name)
-            first = False
-            s = s.parent
+        entries = self._binding_entries(name, scope)
+        if entries:
+            return self._eval_bindings([e for e, _ in entries], name)
         if self.module_scope.star_openai and (name in surface.CLIENT_CLASSES or name in surface.EXCEPTIONS):
             return frozenset({Qual(f"openai.{name}")})
         return EMPTY
