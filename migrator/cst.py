@@ -35,6 +35,8 @@ def fingerprint(node: cst.CSTNode) -> str:
     if isinstance(node, cst.ImportFrom):
         dots = "." * len(node.relative)
         return dots + (_import_name(node.module) if node.module is not None else "")
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
     return ""
 
 
@@ -230,6 +232,10 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
                 args[i] = a.with_changes(value=sub(a.value))
                 return node.with_changes(args=args)
         raise PathError(f"no keyword {step[1]}")
+    if kind == "target" and isinstance(node, cst.Assign):
+        targets = list(node.targets)
+        targets[step[1]] = targets[step[1]].with_changes(target=sub(targets[step[1]].target))
+        return node.with_changes(targets=targets)
     if kind == "value" and isinstance(node, cst.Assign | cst.AnnAssign | cst.Expr):
         return node.with_changes(value=sub(node.value))  # type: ignore[arg-type]
     if kind == "default" and isinstance(node, cst.FunctionDef):

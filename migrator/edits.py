@@ -24,6 +24,8 @@ ANCHOR_TYPES: dict[type, str] = {
     ast.Import: "import",
     ast.ImportFrom: "importfrom",
     ast.Expr: "expr",
+    ast.Attribute: "attribute",
+    ast.Subscript: "subscript",
 }
 
 
@@ -53,6 +55,14 @@ class PlacedEdit:
     top: int = 0  # index of the top-level statement (in ast terms) that holds the anchor
 
 
+# ops that act on an anchor node itself (the rest follow a path from the nearest anchor)
+STRUCTURAL_OPS = frozenset({
+    "add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body", "insert_after", "rename_import",
+    "remove_stmt", "positional_to_kw", "subscript_to_attr", "get_to_attr", "call_to_model_dump",
+    "arg_to_model_dump", "rename_attr", "rewrite_import", "remove_import_name",
+})
+
+
 class Unplaceable(Exception):
     """The node sits where the rewriter cannot reach it (reported, not guessed)."""
 
@@ -70,6 +80,8 @@ def fingerprint(node: ast.AST) -> str:
         return ",".join(a.name for a in node.names)
     if isinstance(node, ast.ImportFrom):
         return "." * node.level + (node.module or "")
+    if isinstance(node, ast.Attribute):
+        return node.attr
     return ""
 
 
@@ -108,8 +120,7 @@ class Placer:
 
     def place(self, edit: Edit) -> PlacedEdit:
         node = edit.node
-        if edit.op in ("add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body",
-                       "insert_after", "rename_import"):
+        if edit.op in STRUCTURAL_OPS or id(node) in self.ordinal:
             anchor = self.ordinal.get(id(node))
             if anchor is None:
                 raise Unplaceable(f"no anchor for {type(node).__name__}")
@@ -144,6 +155,8 @@ class Placer:
             raise Unplaceable("keyword outside a call")
         if isinstance(parent, ast.Assign | ast.AnnAssign) and child is parent.value:
             return ("value",), parent
+        if isinstance(parent, ast.Assign) and child in parent.targets:
+            return ("target", parent.targets.index(child)), parent  # type: ignore[arg-type]
         if isinstance(parent, ast.Expr) and child is parent.value:
             return ("value",), parent
         if isinstance(parent, ast.arguments):

@@ -34,13 +34,14 @@ class Client:
     is_async: bool = False
     module: bool = False  # the module-level client (``openai.chat.completions.create``)
     export: ClientExport | None = None  # built in another module of the project
+    legacy: bool = False  # the client that replaces the openai<1.0 module API in this module
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Client) and (self.origin, self.module, self.export) == (
-            other.origin, other.module, other.export)
+        return isinstance(other, Client) and (self.origin, self.module, self.export, self.legacy, self.is_async) == (
+            other.origin, other.module, other.export, other.legacy, other.is_async)
 
     def __hash__(self) -> int:
-        return hash((id(self.origin), self.module, self.export))
+        return hash((id(self.origin), self.module, self.export, self.legacy, self.is_async))
 
 
 @dataclass(frozen=True)

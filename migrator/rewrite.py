@@ -25,6 +25,8 @@ _KINDS = {
     cst.Import: "import",
     cst.ImportFrom: "importfrom",
     cst.Expr: "expr",
+    cst.Attribute: "attribute",
+    cst.Subscript: "subscript",
 }
 
 
@@ -36,9 +38,16 @@ class _Applier(cst.CSTTransformer):
         self.stack: list[tuple[str, int]] = []
         self.applied = 0
         self.pending_after: list[list[str]] = []
+        self.pending_remove = 0
+        self.orphan_lines: list[cst.EmptyLine] = []  # blank lines and comments above removed lines
+        self.in_import = 0  # dotted names in imports are Attribute nodes in LibCST, strings in ast
 
     def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Import | cst.ImportFrom):
+            self.in_import += 1
         kind = _KINDS.get(type(node))
+        if kind == "attribute" and self.in_import:
+            kind = None
         if kind is not None:
             self.stack.append((kind, self.counters[kind]))
             self.counters[kind] += 1
@@ -46,6 +55,10 @@ class _Applier(cst.CSTTransformer):
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
         kind = _KINDS.get(type(original_node))
+        if kind == "attribute" and self.in_import:
+            kind = None
+        if isinstance(original_node, cst.Import | cst.ImportFrom):
+            self.in_import -= 1
         result = super().on_leave(original_node, updated_node)
         if kind is not None:
             key = self.stack.pop()
@@ -55,8 +68,23 @@ class _Applier(cst.CSTTransformer):
                                        f"expected {edit.anchor.fingerprint!r}")
                 result = self._apply(result, edit)  # type: ignore[arg-type]
                 self.applied += 1
-        if isinstance(original_node, cst.SimpleStatementSuite) and self.pending_after:
-            raise RewriteError("cannot add a statement after a one-line block (`if x: import openai`)")
+        if isinstance(original_node, cst.SimpleStatementSuite) and (self.pending_after or self.pending_remove):
+            raise RewriteError("cannot add or remove a statement in a one-line block (`if x: import openai`)")
+        if isinstance(original_node, cst.SimpleStatementLine) and self.pending_remove:
+            self.pending_remove = 0
+            kept = [s for s in result.body if not isinstance(s, _Removed)]  # type: ignore[union-attr]
+            if not kept:
+                if self.pending_after:  # statements to add after a removed line take its place
+                    stmts = [cst.parse_statement(src) for group in self.pending_after for src in group]
+                    self.pending_after = []
+                    lines = [*self.orphan_lines, *result.leading_lines]  # type: ignore[union-attr]
+                    self.orphan_lines = []
+                    stmts[0] = stmts[0].with_changes(leading_lines=lines)  # type: ignore[union-attr]
+                    return cst.FlattenSentinel(stmts)
+                self.orphan_lines = [*self.orphan_lines, *result.leading_lines]  # type: ignore[union-attr]
+                return cst.RemovalSentinel.REMOVE
+            kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+            result = result.with_changes(body=kept)  # type: ignore[union-attr]
         if isinstance(original_node, cst.SimpleStatementLine) and self.pending_after:
             stmts = [cst.parse_statement(src) for group in self.pending_after for src in group]
             self.pending_after = []
@@ -89,12 +117,61 @@ class _Applier(cst.CSTTransformer):
             if op == "insert_after":
                 self.pending_after.append(a["stmts"])
                 return node
+            if op == "remove_stmt":
+                self.pending_remove += 1
+                return _Removed(node)  # type: ignore[return-value]
+            if op == "positional_to_kw":
+                assert isinstance(node, cst.Call)
+                args = list(node.args)
+                equal = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                        whitespace_after=cst.SimpleWhitespace(""))
+                for i, name in enumerate(a["names"][:len(args)]):
+                    if args[i].keyword is None and args[i].star == "":
+                        args[i] = args[i].with_changes(keyword=cst.Name(name), equal=equal)
+                return node.with_changes(args=args)
+            if op == "subscript_to_attr":
+                assert isinstance(node, cst.Subscript)
+                return cst.Attribute(value=node.value, attr=cst.Name(a["name"]), lpar=node.lpar, rpar=node.rpar)
+            if op == "get_to_attr":
+                assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                attr = cst.Attribute(value=node.func.value, attr=cst.Name(a["name"]))
+                if len(node.args) < 2:
+                    return attr.with_changes(lpar=node.lpar, rpar=node.rpar)
+                return cst.BooleanOperation(left=attr, operator=cst.Or(), right=node.args[1].value,
+                                            lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            if op == "call_to_model_dump":  # r.to_dict() / dict(r)
+                assert isinstance(node, cst.Call)
+                value = node.func.value if isinstance(node.func, cst.Attribute) else node.args[0].value
+                return cst.Call(func=cst.Attribute(value=value, attr=cst.Name("model_dump")), lpar=node.lpar,
+                                rpar=node.rpar)
+            if op == "arg_to_model_dump":  # json.dumps(r) -> json.dumps(r.model_dump())
+                assert isinstance(node, cst.Call)
+                args = list(node.args)
+                args[0] = args[0].with_changes(value=cst.Call(func=cst.Attribute(
+                    value=args[0].value, attr=cst.Name("model_dump"))))
+                return node.with_changes(args=args)
+            if op == "rename_attr":
+                assert isinstance(node, cst.Attribute)
+                if a.get("extra"):
+                    return node.with_changes(value=cst.Attribute(value=node.value, attr=cst.Name(a["extra"])),
+                                             attr=cst.Name(a["name"]))
+                return node.with_changes(attr=cst.Name(a["name"]))
+            if op == "rewrite_import":
+                return _rewrite_import(node, a)
+            if op == "remove_import_name":
+                assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+                names = [n for n in node.names if not (isinstance(n.name, cst.Name) and n.name.value == a["name"])]
+                if not names:
+                    self.pending_remove += 1
+                    return _Removed(node)  # type: ignore[return-value]
+                names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return node.with_changes(names=names)
             if op == "replace_string":
                 return h.replace_at(node, edit.path, lambda old: h.restring(old, a["value"]))
             if op == "replace_expr":
                 new = cst.parse_expression(a["src"])
                 return h.replace_at(node, edit.path, lambda old: new.with_changes(
-                    lpar=getattr(old, "lpar", ()), rpar=getattr(old, "rpar", ())))
+                    lpar=old.lpar, rpar=old.rpar) if getattr(old, "lpar", None) else new)
         except h.PathError as exc:
             raise RewriteError(f"internal: {exc}") from exc
         raise RewriteError(f"internal: unknown edit {op}")
@@ -111,6 +188,34 @@ class _Applier(cst.CSTTransformer):
         args = [x.with_changes(value=h.add_dict_entries(x.value, entries, a["quote"])) if x is arg else x
                 for x in call.args]
         return call.with_changes(args=args)
+
+
+class _Removed(cst.Pass):
+    """Placeholder for a small statement to drop; the enclosing line removes it."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__()
+
+
+def _rewrite_import(node: cst.CSTNode, a: dict) -> cst.CSTNode:
+    """``from openai.error import X as Y`` → ``from openai import V1 as Y``; ``import openai.error`` → ``import openai``."""
+    if isinstance(node, cst.Import):
+        names = [n.with_changes(name=cst.parse_expression(a["module"])) if h.dotted(n.name) == a["old"] else n
+                 for n in node.names]
+        return node.with_changes(names=names)
+    assert isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar)
+    renames: dict[str, str] = a.get("names", {})
+    names = []
+    for n in node.names:
+        old = n.name.value if isinstance(n.name, cst.Name) else None
+        new = renames.get(old or "")
+        if new is None or new == old:
+            names.append(n)
+            continue
+        local = n.asname.name.value if n.asname is not None else old  # type: ignore[union-attr]
+        asname = None if new == local else cst.AsName(name=cst.Name(local))  # type: ignore[arg-type]
+        names.append(n.with_changes(name=cst.Name(new), asname=asname))
+    return node.with_changes(module=cst.parse_expression(a["module"]), names=names)
 
 
 def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]]]:
@@ -144,6 +249,8 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
             continue  # the same edit planned twice (a constant shared by two calls)
         seen.add(ident)
         by_anchor[key].append(p)
+    for edits in by_anchor.values():
+        edits.sort(key=lambda p: 0 if p.path else 1)  # inside the node first, then the node itself
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:

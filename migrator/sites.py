@@ -85,6 +85,10 @@ class SiteFinder(ast.NodeVisitor):
         self._docstrings: set[int] = set()
         self.module_settings: list[Site] = []
         self._endpoints: list[tuple[ast.Constant, Scope]] = []
+        self._top = {id(stmt) for stmt in resolver.tree.body}
+        self._error_vars: list[str] = []
+        self.awaited: set[int] = set()  # ids of expressions directly under `await`
+        self._single: set[int] = set()  # called or raised expressions
 
     def find(self) -> list[Site]:
         self._mark_docstring(self.r.tree)
@@ -102,7 +106,27 @@ class SiteFinder(ast.NodeVisitor):
         for node, scope in self._endpoints:
             if id(node) not in urls:
                 self.sites.append(Site("endpoint", node, scope))
+        self._legacy_v1_sites()
         return self.sites
+
+    def _legacy_v1_sites(self) -> None:
+        """Each openai<1.0 call also gets the v1 site it becomes, so the v1 rules plan its model and
+        parameters in the same run (a second run must find nothing to do)."""
+        for site in [s for s in self.sites if s.kind == "legacy" and isinstance(s.node, ast.Call)]:
+            method = surface.LEGACY_METHODS.get(tuple(site.attr.split(".", 1)))  # type: ignore[union-attr, arg-type]
+            if method is None:
+                continue
+            is_async = method.is_async or id(site.node) in self.awaited
+            path = method.v1_path
+            if path == ("completions", "create") and _chat_model(site.node, self, site.scope):
+                path = ("chat", "completions", "create")
+                site.extra["to_chat"] = True
+            site.extra.update(method=method, is_async=is_async, path=path)
+            res = surface.match_resource(path)
+            if res is not None:
+                client = Client(None, is_async, legacy=True)
+                self.sites.append(Site("call", site.node, site.scope, resource=res, clients=frozenset({client}),
+                                       is_async=is_async, extra={"path": path, "legacy": site}))
 
     def _mark_docstring(self, node: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
         body = node.body
@@ -137,21 +161,31 @@ class SiteFinder(ast.NodeVisitor):
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.name.startswith("openai.types") or alias.name.startswith("openai.error"):
+            if alias.name.startswith("openai.types"):
                 self.sites.append(Site("types_import", node, self.scope, attr=alias.name))
+            elif alias.name == "openai.error":
+                self.sites.append(Site("legacy_error_import", node, self.scope, attr=alias.name))
+            elif alias.name in surface.REMOVED_MODULES:
+                self.sites.append(Site("removed_module", node, self.scope, attr=alias.name))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
         if node.level:
             return
-        if module.startswith("openai.types") or module == "openai.error" or module.startswith("openai.error."):
+        if module.startswith("openai.types"):
             self.sites.append(Site("types_import", node, self.scope, attr=module))
+        elif module == "openai.error":
+            self.sites.append(Site("legacy_error_import", node, self.scope, attr=module))
+        elif module in surface.REMOVED_MODULES:
+            self.sites.append(Site("removed_module", node, self.scope, attr=module))
         elif module == "openai":
             for alias in node.names:
                 if alias.name in surface.LEGACY_RESOURCES:
-                    self.sites.append(Site("legacy", node, self.scope, attr=alias.name))
-                elif alias.name in ("types", "error"):
-                    self.sites.append(Site("types_import", node, self.scope, attr=f"openai.{alias.name}"))
+                    self.sites.append(Site("legacy_import", node, self.scope, attr=alias.name))
+                elif alias.name == "error":
+                    self.sites.append(Site("legacy_error_import", node, self.scope, attr="openai.error"))
+                elif f"openai.{alias.name}" in surface.REMOVED_MODULES:
+                    self.sites.append(Site("removed_module", node, self.scope, attr=f"openai.{alias.name}"))
 
     def _model_setting(self, name: str | None, value: ast.expr | None, where: str) -> None:
         """A known OpenAI model name held by something named like a model setting."""
@@ -196,13 +230,15 @@ class SiteFinder(ast.NodeVisitor):
                 base = self.r.eval(target.value, self.scope)
                 if Qual("openai") in base:
                     self._skip.add(id(target))
-                    site = Site("module_setting", node, self.scope, attr=target.attr)
+                    site = Site("module_setting", node, self.scope, attr=target.attr,
+                                extra={"top": id(node) in self._top, "module": target.value})
                     self.sites.append(site)
                     self.module_settings.append(site)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
         self.r.call_scopes[id(node)] = self.scope
+        self._single.add(id(node.func))
         values = self.r.eval(node.func, self.scope)
         handled = False
         for v in values:
@@ -219,6 +255,10 @@ class SiteFinder(ast.NodeVisitor):
                     self.sites.append(Site("legacy", node, self.scope, attr=name))
                     handled = True
                     break
+        if not handled and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                and node.args[1].value in surface.LEGACY_RESOURCES and Qual("openai") in self.r.eval(node.args[0],
+                                                                                                      self.scope):
+            self.sites.append(Site("test_double", node, self.scope, attr=f"openai.{node.args[1].value}"))
         if not handled:
             calls = [v for v in values if isinstance(v, Res)]
             if calls:
@@ -249,6 +289,8 @@ class SiteFinder(ast.NodeVisitor):
         return any(isinstance(v, Foreign) and v.package != "*args" for v in self.r.eval(node, self.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
+        if self._error_vars:
+            self._error_attribute(node)
         if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
             root = node.value
             while isinstance(root, ast.Attribute):
@@ -268,14 +310,54 @@ class SiteFinder(ast.NodeVisitor):
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 last = name.rsplit(".", 1)[-1]
+                if name.startswith("error.") and last in surface.LEGACY_ERRORS:
+                    self.sites.append(Site("legacy_error", node, self.scope, attr=last,
+                                           extra={"single": id(node) in self._single}))
+                    return
                 if last in surface.EXCEPTIONS or name.startswith("error."):
                     self.sites.append(Site("exception", node, self.scope, attr=name))
                     return
+                if name.split(".", 1)[0] in surface.LEGACY_RESOURCES:
+                    self.sites.append(Site("test_double", node, self.scope, attr=v.name))
+                    return
+                if name in ("__version__", "version", "version.VERSION"):
+                    self.sites.append(Site("version_check", node, self.scope, attr=v.name))
+                    return
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        if node.exc is not None:
+            self._single.add(id(node.exc))  # a raised class cannot become a tuple of classes
+        self.generic_visit(node)
+
+    def visit_Await(self, node: ast.Await) -> None:
+        self.awaited.add(id(node.value))
+        self.generic_visit(node)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        """``except openai.error.X as e``: ``e.http_status`` is ``e.status_code`` in v1."""
+        legacy = node.type is not None and node.name is not None and any(
+            isinstance(v, Qual) and v.name.startswith("openai.error.")
+            for t in (node.type.elts if isinstance(node.type, ast.Tuple) else [node.type])
+            for v in self.r.eval(t, self.scope))
+        if legacy:
+            self._error_vars.append(node.name)  # type: ignore[arg-type]
+        self.generic_visit(node)
+        if legacy:
+            self._error_vars.pop()
+
+    def _error_attribute(self, node: ast.Attribute) -> None:
+        if isinstance(node.value, ast.Name) and node.value.id in self._error_vars \
+                and node.attr in surface.LEGACY_ERROR_ATTRS:
+            self.sites.append(Site("legacy_error_attr", node, self.scope, attr=node.attr))
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str) and "api.openai.com" in node.value and id(node) not in self._docstrings \
-                and id(node) not in self._skip:
+        if not isinstance(node.value, str) or id(node) in self._docstrings:
+            return
+        if "api.openai.com" in node.value and id(node) not in self._skip:
             self._endpoints.append((node, self.scope))
+        elif node.value.startswith("openai.") and node.value.split(".")[1:2] and \
+                node.value.split(".")[1] in surface.LEGACY_RESOURCES:
+            self.sites.append(Site("test_double", node, self.scope, attr=node.value))  # mock.patch("openai...")
 
     # -- destinations ---------------------------------------------------------------------------
 
@@ -347,7 +429,7 @@ def module_destination(settings: list[Site], r: Resolver, provider_hosts: dict[s
 
 def client_destination(client: Client, r: Resolver, provider_hosts: dict[str, str],
                        module_dest: Destination) -> Destination:
-    if client is MODULE_CLIENT or client.module:
+    if client is MODULE_CLIENT or client.module or client.legacy:
         return module_dest
     if client.export is not None:
         return _export_destination(client.export, provider_hosts)
@@ -367,3 +449,14 @@ def _export_destination(export: ClientExport, provider_hosts: dict[str, str]) ->
 
 def _scope_of_call(call: ast.Call, r: Resolver) -> Scope:
     return r.call_scopes.get(id(call), r.module_scope)
+
+
+def _chat_model(call: ast.Call, finder: SiteFinder, scope: Scope) -> bool:
+    """``Completion.create`` whose model is a chat model: it must become a chat call."""
+    for k in call.keywords:
+        if k.arg in ("model", "engine", "deployment_id"):
+            lits = finder.r.literal_sources(k.value, scope)
+            kinds = {surface.OPENAI_MODELS[f].kind for lit in lits if lit is not None
+                     for f in [surface.model_family(lit.value)] if f}
+            return kinds == {"chat"}
+    return False

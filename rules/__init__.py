@@ -15,6 +15,7 @@ def all_rules() -> list:
         endpoints,
         exceptions,
         legacy,
+        legacy_responses,
         models,
         module_client,
         params,
@@ -23,6 +24,11 @@ def all_rules() -> list:
 
     return [
         legacy.LegacyApi(),
+        legacy.LegacySettings(),
+        legacy_responses.LegacyResponses(),
+        legacy.LegacyErrors(),
+        legacy.RemovedModule(),
+        legacy.TestDouble(),
         clients.ClientConstruction(),
         module_client.ModuleClient(),
         clients.AzureClient(),

@@ -220,3 +220,85 @@ def model_family(name: str) -> str | None:
 
 def looks_like_openai_model(name: str) -> bool:
     return bool(OPENAI_MODEL_PATTERN.match(name)) or model_family(name) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# The pre-1.0 module API and where each call lives in v1.
+
+
+@dataclass(frozen=True)
+class LegacyMethod:
+    v1_path: tuple[str, ...]  # under a client
+    is_async: bool = False
+    positional: tuple[str, ...] = ()  # names of positional parameters in v0 (Audio.transcribe(model, file))
+    note: str | None = None  # a caveat worth a review
+
+
+def _legacy_table() -> dict[tuple[str, str], LegacyMethod]:
+    table: dict[tuple[str, str], LegacyMethod] = {}
+
+    def add(resource: str, methods: dict[str, tuple[str, ...]], positional: tuple[str, ...] = (),
+            note: str | None = None) -> None:
+        for method, path in methods.items():
+            table[(resource, method)] = LegacyMethod(path, False, positional, note)
+            table[(resource, "a" + method)] = LegacyMethod(path, True, positional, note)
+
+    add("ChatCompletion", {"create": ("chat", "completions", "create")})
+    add("Completion", {"create": ("completions", "create")})
+    add("Embedding", {"create": ("embeddings", "create")})
+    add("Image", {"create": ("images", "generate"), "create_edit": ("images", "edit"),
+                  "create_variation": ("images", "create_variation")})
+    add("Moderation", {"create": ("moderations", "create")})
+    add("Audio", {"transcribe": ("audio", "transcriptions", "create"),
+                  "translate": ("audio", "translations", "create")}, positional=("model", "file"))
+    add("Model", {"list": ("models", "list"), "retrieve": ("models", "retrieve")})
+    add("File", {"create": ("files", "create"), "list": ("files", "list"), "retrieve": ("files", "retrieve"),
+                 "delete": ("files", "delete"), "download": ("files", "content")})
+    add("FineTuningJob", {m: ("fine_tuning", "jobs", m) for m in ("create", "list", "retrieve", "cancel",
+                                                                  "list_events")})
+    add("FineTune", {m: ("fine_tuning", "jobs", m) for m in ("create", "list", "retrieve", "cancel",
+                                                             "list_events")},
+        note="the FineTune API was replaced by fine_tuning.jobs, with other parameters")
+    return table
+
+
+LEGACY_METHODS = _legacy_table()
+
+# v0 keyword arguments with a v1 name
+LEGACY_KWARGS = {"engine": "model", "deployment_id": "model", "request_timeout": "timeout", "headers": "extra_headers"}
+# v0 per-call settings: they become client.with_options(...) (None: dropped)
+LEGACY_CALL_SETTINGS = {"api_key": "api_key", "api_base": "base_url", "organization": "organization",
+                        "api_type": None, "api_version": None}
+
+# openai.error.X → the v1 class (or classes) with the same meaning. None: no equivalent.
+LEGACY_ERRORS: dict[str, tuple[str, ...] | None] = {
+    "OpenAIError": ("OpenAIError",),
+    "APIError": ("APIError",),
+    "Timeout": ("APITimeoutError",),  # v1 openai.Timeout is a config class, not an exception
+    "APIConnectionError": ("APIConnectionError",),
+    "InvalidRequestError": ("BadRequestError", "NotFoundError"),  # v0 raised it for 400 and 404
+    "AuthenticationError": ("AuthenticationError",),
+    "PermissionError": ("PermissionDeniedError",),
+    "RateLimitError": ("RateLimitError",),
+    "ServiceUnavailableError": ("InternalServerError",),  # v1 raises InternalServerError for 5xx
+    "TryAgain": ("InternalServerError",),  # raised while a model was loading: a retryable server error
+    "SignatureVerificationError": ("InvalidWebhookSignatureError",),
+    "InvalidAPIType": None,
+}
+LEGACY_ERROR_NOTES = {
+    "TryAgain": "v1 has no TryAgain; the server errors it stood for are InternalServerError",
+    "InvalidRequestError": "v0 raised it for 400 and 404; v1 has BadRequestError and NotFoundError",
+}
+# attributes of v0 exceptions with a v1 name
+LEGACY_ERROR_ATTRS = {"http_status": "status_code", "json_body": "body", "user_message": "message"}
+
+# modules that exist only in openai<1.0, and what to use instead
+REMOVED_MODULES = {
+    "openai.embeddings_utils": "copy the helpers you use (cosine similarity is numpy.dot of normalised vectors); "
+    "get_embedding is client.embeddings.create(...).data[0].embedding",
+    "openai.openai_object": "responses are pydantic models now: use attribute access and .model_dump()",
+    "openai.util": "no public replacement; inline what you need",
+    "openai.aiosession": "pass http_client=httpx.AsyncClient(...) to AsyncOpenAI",
+    "openai.api_requestor": "no public replacement; use the client",
+    "openai.cli": "use the `openai` command of the v1 package",
+}

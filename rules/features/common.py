@@ -78,6 +78,14 @@ def model_expr(call: ast.Call, ctx: PlanContext, site: Site) -> ast.expr | None:
     k = kwarg(call, "model")
     if k is not None:
         return k.value
+    if site.extra.get("legacy"):  # openai<1.0: engine= / deployment_id=, or Audio.transcribe(model, file)
+        for name in ("engine", "deployment_id"):
+            k = kwarg(call, name)
+            if k is not None:
+                return k.value
+        method = site.extra["legacy"].extra.get("method")
+        if method is not None and method.positional[:1] == ("model",) and call.args:
+            return call.args[0]
     for k in call.keywords:
         if k.arg is None:  # **params: a dict literal bound to a name in scope
             for v in ctx.resolver.eval(k.value, site.scope):

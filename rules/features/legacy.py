@@ -1,43 +1,578 @@
-"""The pre-1.0 module API (``openai.ChatCompletion.create``) and calls migrator cannot trace."""
+"""openai<1.0 code (``openai.ChatCompletion.create``) moved straight onto a v1 client at the provider.
+
+The plan for a module: one client per module (per function for a function-local import), built with
+the provider's URL and key and with the module-level settings (``openai.api_key``, ``openai.api_base``)
+folded into it; every legacy call goes through it. The v1 rules then map models and parameters of
+the converted calls in the same run (``migrator/sites.py`` gives each legacy call its v1 site).
+"""
 
 from __future__ import annotations
 
+import ast
+from dataclasses import dataclass, field
+
 from migrator.model import Severity
+from migrator.resolve import Client, Qual, Scope, dotted
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import example_mapping
-from migrator.sites import Site
+from migrator.rules.features.clients import redact
+from migrator.rules.features.common import example_mapping, kwarg, source
+from migrator.sites import Site, classify_host, host_of
+
+FOLDED = ("api_key", "api_base", "base_url", "organization", "api_type", "api_version")
+_SYNC_NAMES = ("client", "openai_client", "llm_client", "_openai_client")
+_ASYNC_NAMES = ("aclient", "async_client", "openai_aclient", "_openai_aclient")
+
+
+@dataclass
+class Slot:
+    """A client that replaces the module API in one scope."""
+
+    scope: Scope
+    is_async: bool
+    name: str
+    reuse: bool = False
+
+
+@dataclass
+class LegacyPlan:
+    slots: dict[tuple[int, bool], Slot] = field(default_factory=dict)
+    homes: dict[int, Scope] = field(default_factory=dict)  # id(call site node) -> scope that imports openai
+    folded: list[Site] = field(default_factory=list)  # top-level settings moved into the module client
+
+    def slot(self, site: Site, is_async: bool) -> Slot | None:
+        home = self.homes.get(id(site.node))
+        if home is None:
+            return None
+        return self.slots.get((id(home), is_async))
+
+    def module_slot(self, scope: Scope) -> Slot | None:
+        return self.slots.get((id(scope), False)) or self.slots.get((id(scope), True))
+
+
+def _identifiers(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+    return names
+
+
+def plan_for(ctx: PlanContext) -> LegacyPlan:
+    cached = getattr(ctx, "_legacy_plan", None)
+    if cached is not None:
+        return cached
+    plan = LegacyPlan()
+    r = ctx.resolver
+    taken = _identifiers(r.tree)
+    calls = [s for s in ctx.sites if s.kind == "legacy" and s.extra.get("method")]
+    for site in calls:
+        root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
+        entries = r._binding_entries(root, site.scope)
+        if not entries:
+            continue
+        home = entries[0][1]
+        plan.homes[id(site.node)] = home
+        key = (id(home), bool(site.extra["is_async"]))
+        if key in plan.slots:
+            continue
+        reuse = _existing_client(ctx, home, key[1])
+        if reuse is not None:
+            plan.slots[key] = Slot(home, key[1], reuse, reuse=True)
+            continue
+        for name in _ASYNC_NAMES if key[1] else _SYNC_NAMES:
+            if name not in taken:
+                taken.add(name)
+                plan.slots[key] = Slot(home, key[1], name)
+                break
+    module = r.module_scope
+    if plan.module_slot(module) is not None and not plan.module_slot(module).reuse:  # type: ignore[union-attr]
+        plan.folded = [s for s in ctx.sites if s.kind == "module_setting" and s.attr in FOLDED
+                       and s.extra.get("top")]
+    ctx._legacy_plan = plan  # type: ignore[attr-defined]
+    return plan
+
+
+def _existing_client(ctx: PlanContext, home: Scope, is_async: bool) -> str | None:
+    """A v1 client already built at module level in this file (reused, not duplicated)."""
+    if home is not ctx.resolver.module_scope:
+        return None
+    for name in home.bindings:
+        values = ctx.resolver.lookup(name, home)
+        if any(isinstance(v, Client) and v.origin is not None and v.is_async == is_async for v in values):
+            return name
+    return None
+
+
+def _module_alias(scope: Scope) -> str | None:
+    """A name bound to the openai module in ``scope`` (``openai``, ``oa``)."""
+    for name, entries in scope.bindings.items():
+        if any(e[0] == "value" and e[1] == Qual("openai") for e in entries):
+            return name
+    return None
 
 
 class LegacyApi(Rule):
-    """Reports uses of the openai<1.0 module API.
+    """Moves openai<1.0 module calls onto a v1 client pointed at the provider.
 
-    What it does: finds ``openai.ChatCompletion.create``, ``openai.Embedding.create``,
-    ``from openai import ChatCompletion`` and the legacy settings (``openai.api_base``,
-    ``openai.api_type``). These calls do not exist in openai>=1.0; this version reports them as
-    manual work and counts them in ``check``.
+    What it does: ``openai.ChatCompletion.create(...)`` (and ``Completion``, ``Embedding``, ``Image``,
+    ``Moderation``, ``Audio``, ``Model``, ``File``, ``FineTuningJob``, their ``acreate`` forms),
+    however ``openai`` was imported, becomes ``client.chat.completions.create(...)`` on a client built
+    once per module with the provider's URL and key; async calls use an ``AsyncOpenAI`` client.
+    ``engine=`` becomes ``model=``, ``request_timeout=`` ``timeout=``, ``headers=`` ``extra_headers=``,
+    and per-call ``api_key=`` / ``api_base=`` become ``client.with_options(...)``. A
+    ``Completion.create`` on a chat model becomes a chat call (review). Calls with no v1 equivalent
+    (``Edit``, ``Engine``) are manual.
 
     Example::
 
-        resp = openai.ChatCompletion.create(model="gpt-3.5-turbo", messages=m)
+        import openai
+        resp = openai.ChatCompletion.create(engine="gpt-3.5-turbo", messages=m, request_timeout=30)
 
-    Fix safety: manual.
+    becomes (``--target qwen``)::
+
+        import openai
+        client = openai.OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+        resp = client.chat.completions.create(model="qwen-flash", messages=m, timeout=30)
+
+    Fix safety: safe for the calls; response access is the next rule's business.
     """
 
     CODE = "OA050"
     NAME = "legacy-api"
     FEATURE = "legacy"
-    SITES = ("legacy", "module_setting")
-    SUMMARY = "openai<1.0 module API (openai.ChatCompletion.create, openai.api_base)"
-
-    def applies(self, site: Site) -> bool:
-        return site.kind == "legacy" or (site.kind == "module_setting" and site.attr in surface.LEGACY_MODULE_SETTINGS)
+    SITES = ("legacy", "legacy_import")
+    SUMMARY = "openai<1.0 module API (openai.ChatCompletion.create) moved onto a v1 client"
 
     def check(self, site: Site, ctx: PlanContext) -> None:
-        what = f"openai.{site.attr}"
+        if site.kind == "legacy_import":
+            return  # in check_file, once every call is known
+        call = site.node
+        if not isinstance(call, ast.Call):
+            return
+        method: surface.LegacyMethod | None = site.extra.get("method")
+        reaches = ctx.module_dest.kind == "openai"
+        if method is None:
+            ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"openai.{site.attr} has no equivalent in openai>=1.0; rewrite it with chat.completions",
+                       reaches_openai=reaches)
+            return
+        slot = plan_for(ctx).slot(site, site.extra["is_async"])
+        if slot is None:
+            ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"openai.{site.attr}: migrator cannot see where openai is imported for this call; "
+                       "call it on an openai.OpenAI client", reaches_openai=reaches)
+            return
+        notes: list[str] = []
+        options: list[str] = []
+        for k in call.keywords:
+            if k.arg in surface.LEGACY_CALL_SETTINGS:
+                new = surface.LEGACY_CALL_SETTINGS[k.arg]
+                if new is not None:
+                    options.append(f"{new}={ast.get_source_segment(ctx.text, k.value)}")
+                ctx.edit(call, "remove_kwarg", self.CODE, name=k.arg)
+            elif k.arg in surface.LEGACY_KWARGS:
+                new = surface.LEGACY_KWARGS[k.arg]
+                if kwarg(call, new) is not None:
+                    ctx.edit(call, "remove_kwarg", self.CODE, name=k.arg)
+                else:
+                    ctx.edit(call, "rename_kwarg", self.CODE, old=k.arg, new=new)
+        if options:
+            notes.append(f"per-call settings → with_options({', '.join(options)})")
+        path = site.extra["path"]
+        func = f"{slot.name}{'.with_options(' + ', '.join(options) + ')' if options else ''}.{'.'.join(path)}"
+        ctx.edit(call.func, "replace_expr", self.CODE, src=func)
+        if method.positional and call.args:
+            ctx.edit(call, "positional_to_kw", self.CODE, names=list(method.positional))
+        severity = Severity.REVIEW if (method.note or options) else Severity.AUTO
+        if method.note:
+            notes.append(method.note)
+        if site.extra.get("to_chat"):
+            prompt = kwarg(call, "prompt")
+            if prompt is not None:
+                q = ctx.quote
+                content = ast.get_source_segment(ctx.text, prompt.value)
+                ctx.edit(prompt.value, "replace_expr", self.CODE,
+                         src=f"[{{{q}role{q}: {q}user{q}, {q}content{q}: {content}}}]")
+                ctx.edit(call, "rename_kwarg", self.CODE, old="prompt", new="messages")
+            notes.append("a chat model behind Completion.create: now a chat call; read .message.content, not .text")
+            severity = Severity.REVIEW
+        message = f"openai.{site.attr} → {slot.name}{'.with_options(…)' if options else ''}.{'.'.join(path)}"
+        if notes:
+            message += f" ({'; '.join(notes)})"
+        ctx.report(call, self.CODE, self.FEATURE, severity, message, reaches_openai=reaches,
+                   subject=f"openai<1.0 call openai.{site.attr}")
+
+    def check_file(self, sites: list[Site], ctx: PlanContext) -> None:
+        plan = plan_for(ctx)
+        if not plan.slots:
+            return
+        for slot in plan.slots.values():
+            if not slot.reuse:
+                self._construct(slot, plan, ctx)
+        self._imports(sites, plan, ctx)
+
+    def _construct(self, slot: Slot, plan: LegacyPlan, ctx: PlanContext) -> None:
+        module = ctx.resolver.module_scope
+        alias = _module_alias(slot.scope)
+        cls = "AsyncOpenAI" if slot.is_async else "OpenAI"
+        prefix: list[str] = []
+        if alias is not None:
+            ctor = f"{alias}.{cls}"
+        elif slot.scope is module:
+            ctx.need_import("openai", cls)
+            ctor = cls
+        else:
+            prefix.append(f"from openai import {cls}")
+            ctor = cls
+        key_src, url_src = f"{ctx.env_read(ctx.spec.key_env)}", ctx.string(ctx.base_url())
+        folded = plan.folded if slot.scope is module else []
+        for s in folded:
+            value = s.node.value  # type: ignore[attr-defined]
+            if s.attr == "api_key":
+                key_src = _key_source(value, s, ctx)
+            elif s.attr in ("api_base", "base_url"):
+                url_src = _url_source(value, s, ctx)
+        line = f"{slot.name} = {ctor}(api_key={key_src}, base_url={url_src})"
+        anchor = max((s.node for s in folded), key=lambda n: n.lineno, default=None)  # type: ignore[attr-defined]
+        if anchor is None:
+            anchor = _import_statement(ctx, slot.scope)
+        if anchor is None:
+            ctx.report(ctx.resolver.tree, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"no import of openai found to build the client after; add `{line}`")
+            return
+        ctx.site_id = id(anchor)
+        ctx.edit(anchor, "insert_after", self.CODE, stmts=[*prefix, line])
+
+    def _imports(self, sites: list[Site], plan: LegacyPlan, ctx: PlanContext) -> None:
+        """``from openai import ChatCompletion``: drop the name once no code uses it."""
+        for site in sites:
+            if site.kind != "legacy_import":
+                continue
+            node = site.node
+            assert isinstance(node, ast.ImportFrom)
+            local = next((a.asname or a.name) for a in node.names if a.name == site.attr)
+            uses = [n for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Name) and n.id == local]
+            converted = sum(1 for s in sites if s.kind == "legacy" and isinstance(s.node, ast.Call)
+                            and id(s.node) in plan.homes and (dotted(s.node.func) or "").split(".")[0] == local)
+            if len(uses) == converted:
+                ctx.site_id = id(site)
+                ctx.edit(node, "remove_import_name", self.CODE, name=site.attr)
+
+
+def _key_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
+    env = ctx.spec.key_env
+    if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+        ctx.report(value, "OA104", "client", Severity.REVIEW,
+                   f"API key literal {redact(value.value)} removed from the code; set {env} where the program runs")
+        return ctx.env_read(env)
+    reads = ctx.resolver.env_reads(value, site.scope)
+    if reads and all(var is None or "OPENAI" in var for _, var in reads) and isinstance(value, ast.Call | ast.Subscript):
+        return ctx.env_read(env)
+    ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
+               f"openai.api_key comes from {source(ctx, value)}; it is passed to the client — it must hold the "
+               f"{ctx.spec.display} key")
+    return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
+
+
+def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        dest = classify_host(host_of(value.value), ctx.provider_hosts)
+        if dest.kind == "openai":
+            return ctx.string(ctx.base_url())
+        ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
+                   f"openai.api_base pointed at {dest.host}; kept as the client's base_url — make sure it serves "
+                   f"{ctx.spec.display}")
+        return ast.get_source_segment(ctx.text, value) or ctx.string(ctx.base_url())
+    text = ast.get_source_segment(ctx.text, value) or ""
+    for lit in ctx.resolver.literal_sources(value, site.scope):  # a configurable URL: move its OpenAI default
+        if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
+            segment = ast.get_source_segment(ctx.text, lit)
+            if segment and segment in text:
+                text = text.replace(segment, ctx.string(ctx.base_url()))
+            elif segment:
+                ctx.edit(lit, "replace_string", LegacySettings.CODE, value=ctx.base_url())
+    ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
+               f"openai.api_base comes from {source(ctx, value)}; it is passed to the client as base_url — it must "
+               f"point at {ctx.base_url()}")
+    return text
+
+
+def _import_statement(ctx: PlanContext, scope: Scope) -> ast.stmt | None:
+    """The statement after which to build a client in ``scope``: the end of the import block that
+    imports openai there."""
+    body = scope.node.body if isinstance(scope.node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef) else []
+    blocks = [body] + [b for b in _nested_blocks(body)]
+    for block in blocks:
+        for i, node in enumerate(block):
+            if _imports_openai(node):
+                j = i
+                while j + 1 < len(block) and isinstance(block[j + 1], ast.Import | ast.ImportFrom):
+                    j += 1
+                return block[j]
+    return None
+
+
+def _nested_blocks(body: list[ast.stmt]):
+    for node in body:
+        if isinstance(node, ast.Try | ast.If):
+            yield node.body
+            yield node.orelse
+            if isinstance(node, ast.Try):
+                for h in node.handlers:
+                    yield h.body
+
+
+def _imports_openai(node: ast.stmt) -> bool:
+    if isinstance(node, ast.Import):
+        return any(a.name == "openai" or a.name.startswith("openai.") for a in node.names)
+    return isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").split(".")[0] == "openai"
+
+
+class LegacySettings(Rule):
+    """Moves openai<1.0 module settings onto the client that replaces the module API.
+
+    What it does: in a module that calls the openai<1.0 API, ``openai.api_key`` and ``openai.api_base``
+    set at module level are folded into the client's construction (a key read from ``OPENAI_API_KEY``
+    or written in the code becomes the provider's variable; an ``api_base`` pointing at OpenAI becomes
+    the provider's URL; any other value is kept and reported, never dropped). Set inside functions or
+    branches (key rotation), they become ``client.api_key = ...`` / ``client.base_url = ...``.
+    ``openai.organization``, ``api_type`` and ``api_version`` (Azure) are dropped with a note;
+    ``openai.proxy`` and ``openai.api_key_path`` are reported as manual work.
+
+    Example::
+
+        openai.api_key = self.chat_api_list[self.cur_api]
+
+    becomes::
+
+        client.api_key = self.chat_api_list[self.cur_api]
+
+    Fix safety: review where keys rotate (they must be provider keys).
+    """
+
+    CODE = "OA051"
+    NAME = "legacy-settings"
+    FEATURE = "legacy"
+    SITES = ("module_setting",)
+    SUMMARY = "openai<1.0 module settings (api_key, api_base, api_type, proxy) moved onto the client"
+
+    def applies(self, site: Site) -> bool:
+        return site.kind == "module_setting"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        node = site.node
+        assert isinstance(node, ast.Assign)
+        attr = site.attr or ""
+        if not ctx.legacy_file:
+            if attr in surface.LEGACY_MODULE_SETTINGS:
+                ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
+                           f"openai.{attr} is ignored by openai>=1.0; the clients that replace the module API "
+                           f"read {ctx.spec.key_env} and {ctx.base_url()}")
+            return
+        plan = plan_for(ctx)
+        if site in plan.folded:
+            ctx.edit(node, "remove_stmt", self.CODE)
+            what = {"api_type": "dropped (Azure setting)", "api_version": "dropped (Azure setting)",
+                    "organization": "dropped (OpenAI only)"}.get(attr, "moved into the client's construction")
+            ctx.report(node, self.CODE, self.FEATURE,
+                       Severity.REVIEW if attr in ("api_type", "api_version") else Severity.AUTO,
+                       f"openai.{attr}: {what}", reaches_openai=ctx.module_dest.kind == "openai")
+            return
+        if attr in ("proxy", "api_key_path", "requestssession"):
+            hint = {"proxy": "pass http_client=httpx.Client(proxy=...) to the client",
+                    "api_key_path": "read the file and pass api_key=... to the client",
+                    "requestssession": "pass http_client=httpx.Client(...) to the client"}[attr]
+            ctx.report(node, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"openai.{attr} has no effect in openai>=1.0: {hint}")
+            return
+        slot = plan.module_slot(ctx.resolver.module_scope) or next(iter(plan.slots.values()), None)
+        if slot is None:
+            return
+        if attr in ("api_type", "api_version"):
+            ctx.edit(node, "remove_stmt", self.CODE)
+            ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW, f"openai.{attr} (Azure) dropped")
+            return
+        new = {"api_key": "api_key", "api_base": "base_url", "base_url": "base_url",
+               "organization": "organization"}.get(attr)
+        if new is None:
+            ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"openai.{attr} is not a setting of openai>=1.0 clients")
+            return
+        ctx.edit(node.targets[0], "replace_expr", self.CODE, src=f"{slot.name}.{new}")
+        value = node.value
+        if new == "base_url" and isinstance(value, ast.Constant) and isinstance(value.value, str) and \
+                classify_host(host_of(value.value), ctx.provider_hosts).kind == "openai":
+            ctx.edit(value, "replace_string", self.CODE, value=ctx.base_url())
+        elif new == "api_key" and isinstance(value, ast.Call | ast.Subscript) and any(
+                var and "OPENAI" in var for _, var in ctx.resolver.env_reads(value, site.scope)):
+            ctx.edit(value, "replace_expr", self.CODE, src=ctx.env_read(ctx.spec.key_env))
+        others = [s for s in plan.slots.values() if s is not slot]
+        if others:
+            ctx.edit(node, "insert_after", self.CODE,
+                     stmts=[f"{o.name}.{new} = {slot.name}.{new}" for o in others])
+        ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
+                   f"openai.{attr} set here → {slot.name}.{new}; "
+                   + ("the keys must be " + ctx.spec.display + " keys" if new == "api_key" else
+                      f"it must point at {ctx.spec.display}"))
+
+
+class LegacyErrors(Rule):
+    """Maps ``openai.error.X`` to the v1 exception with the same meaning.
+
+    What it does: ``openai.error.RateLimitError`` becomes ``openai.RateLimitError``; classes v1 renamed
+    or split are mapped by meaning: ``Timeout`` → ``APITimeoutError`` (v1 ``openai.Timeout`` is a
+    configuration class), ``InvalidRequestError`` → ``(BadRequestError, NotFoundError)``,
+    ``ServiceUnavailableError`` and ``TryAgain`` → ``InternalServerError``. ``from openai.error import X``
+    becomes ``from openai import V1 as X``, so the code that uses ``X`` keeps working. On a caught
+    error, ``e.http_status`` becomes ``e.status_code`` and ``e.json_body`` ``e.body``.
+
+    Example::
+
+        try:
+            reply = ask(prompt)
+        except openai.error.Timeout as e:
+            log(e.http_status)
+
+    becomes::
+
+        try:
+            reply = ask(prompt)
+        except openai.APITimeoutError as e:
+            log(e.status_code)
+
+    Fix safety: review where a class was split or has no exact equivalent.
+    """
+
+    CODE = "OA053"
+    NAME = "legacy-errors"
+    FEATURE = "exceptions"
+    SITES = ("legacy_error", "legacy_error_import", "legacy_error_attr")
+    SUMMARY = "openai.error.X mapped to the v1 exceptions by meaning"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        if site.kind == "legacy_error_attr":
+            new = surface.LEGACY_ERROR_ATTRS[site.attr or ""]
+            ctx.edit(site.node, "rename_attr", self.CODE, name=new)
+            ctx.report(site.node, self.CODE, self.FEATURE, Severity.AUTO, f".{site.attr} → .{new}")
+            return
+        if site.kind == "legacy_error_import":
+            self._import(site, ctx)
+            return
+        name = site.attr or ""
+        v1 = surface.LEGACY_ERRORS.get(name)
+        note = surface.LEGACY_ERROR_NOTES.get(name)
+        if v1 is None:
+            ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"openai.error.{name} has no equivalent in openai>=1.0")
+            return
+        node = site.node
+        if isinstance(node, ast.Attribute):
+            root = (dotted(node) or "openai").split(".")[0]
+            module = root if Qual("openai") in ctx.resolver.lookup(root, site.scope) else "openai"
+            if module != root:
+                ctx.need_import("openai")
+            single = site.extra.get("single") or len(v1) == 1
+            src = f"{module}.{v1[0]}" if single else "(" + ", ".join(f"{module}.{c}" for c in v1) + ")"
+            ctx.edit(node, "replace_expr", self.CODE, src=src)
+            message = f"openai.error.{name} → {src}"
+        else:
+            message = f"{name} (openai.error) → openai.{v1[0]}"
+        ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW if note else Severity.AUTO,
+                   message + (f" ({note})" if note else ""), subject=f"openai.error.{name}")
+
+    def _import(self, site: Site, ctx: PlanContext) -> None:
+        node = site.node
+        if isinstance(node, ast.Import):
+            ctx.edit(node, "rewrite_import", self.CODE, old="openai.error", module="openai")
+            ctx.report(node, self.CODE, self.FEATURE, Severity.AUTO, "import openai.error → import openai")
+            return
+        assert isinstance(node, ast.ImportFrom)
+        if node.module == "openai":  # from openai import error
+            ctx.need_import("openai")
+            ctx.edit(node, "remove_import_name", self.CODE, name="error")
+            ctx.report(node, self.CODE, self.FEATURE, Severity.AUTO, "from openai import error → import openai")
+            return
+        renames = {}
+        for alias in node.names:
+            v1 = surface.LEGACY_ERRORS.get(alias.name)
+            renames[alias.name] = v1[0] if v1 else "OpenAIError"
+        ctx.edit(node, "rewrite_import", self.CODE, module="openai", names=renames)
+        shown = ", ".join(f"{k} → {v}" for k, v in renames.items() if k != v) or "same names"
+        split = [n for n in renames if n in surface.LEGACY_ERROR_NOTES]
+        ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW if split else Severity.AUTO,
+                   f"from openai.error import … → from openai import … ({shown})"
+                   + (f"; {surface.LEGACY_ERROR_NOTES[split[0]]}" if split else ""))
+
+
+class RemovedModule(Rule):
+    """Reports modules that exist only in openai<1.0.
+
+    What it does: ``openai.embeddings_utils`` (``get_embedding``, ``cosine_similarity``),
+    ``openai.openai_object``, ``openai.util``, ``openai.aiosession`` are gone in openai>=1.0; each is
+    reported as manual work with the replacement to use.
+
+    Example::
+
+        from openai.embeddings_utils import get_embedding, cosine_similarity
+
+    Fix safety: manual.
+    """
+
+    CODE = "OA054"
+    NAME = "removed-module"
+    FEATURE = "legacy"
+    SITES = ("removed_module",)
+    SUMMARY = "modules removed in openai>=1.0 (embeddings_utils, openai_object, ...)"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        module = site.attr or ""
         ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
-                   f"{what} is the openai<1.0 API: not migrated by this version; move the code to openai>=1 "
-                   f"(client.chat.completions.create) and run migrator again", reaches_openai=True)
+                   f"{module} does not exist in openai>=1.0: {surface.REMOVED_MODULES[module]}",
+                   reaches_openai=False)
+
+
+class TestDouble(Rule):
+    """Reports test doubles and version checks that name the openai<1.0 API.
+
+    What it does: ``mock.patch("openai.ChatCompletion.create")``,
+    ``patch.object(openai.ChatCompletion, "create")``, ``monkeypatch.setattr(openai, "ChatCompletion", …)``
+    and checks of ``openai.__version__`` keep pointing at the old API after the migration; each is
+    reported with what to patch instead (the module's client).
+
+    Example::
+
+        with mock.patch("openai.ChatCompletion.create") as create:
+            create.return_value = {"choices": [{"message": {"content": "hi"}}]}
+
+    Fix safety: review.
+    """
+
+    CODE = "OA055"
+    NAME = "legacy-test-double"
+    FEATURE = "legacy"
+    SITES = ("test_double", "version_check")
+    SUMMARY = "mock.patch / monkeypatch targets and version checks of the openai<1.0 API"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        if site.kind == "version_check":
+            ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{site.attr}: code that switches on the SDK version; after the migration only the v1 "
+                       "branch runs — check that both branches were migrated or drop the old one")
+            return
+        target = site.attr or ""
+        parts = target.split(".")
+        method = surface.LEGACY_METHODS.get((parts[1], parts[2])) if len(parts) > 2 else None
+        new = f"<client>.{'.'.join(method.v1_path)}" if method else "the client's resource method"
+        ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
+                   f"patches {target}, which the migrated code no longer calls: patch {new} instead "
+                   "(mock.patch.object(module.client.chat.completions, \"create\")); responses are objects, not dicts")
 
 
 class UntracedCall(Rule):

@@ -1,0 +1,215 @@
+"""openai<1.0 responses were dicts; v1 responses are objects. Follow each result to where it is read."""
+
+from __future__ import annotations
+
+import ast
+
+from migrator.model import Severity
+from migrator.resolve import Func, dotted
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.legacy import plan_for
+from migrator.sites import Site
+
+RESPONSE_KEYS = frozenset({"choices", "usage", "data"})
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+class LegacyResponses(Rule):
+    """Rewrites dict access on openai<1.0 responses into attribute access.
+
+    What it does: the result of a migrated call is followed through assignment, iteration
+    (``for chunk in resp``, ``async for chunk in await resp``), ``return`` and calls of the function
+    that returns it, within the module. On each use, ``r["choices"][0]["message"]["content"]``
+    becomes ``r.choices[0].message.content`` (also when mixed with attributes),
+    ``d.get("content")`` becomes ``d.content`` (``d.get("content", "")`` becomes
+    ``(d.content or "")``), ``r.to_dict()`` and ``dict(r)`` become ``r.model_dump()`` and
+    ``json.dumps(r)`` becomes ``json.dumps(r.model_dump())``. For a ``Completion.create`` that became
+    a chat call, ``.choices[0].text`` becomes ``.choices[0].message.content``. Reads of
+    ``["choices"]``, ``["usage"]`` or ``["data"]`` that cannot be traced to a response are reported
+    for review.
+
+    Example::
+
+        resp = openai.ChatCompletion.create(model="gpt-4", messages=m)
+        answer = resp["choices"][0]["message"]["content"]
+
+    becomes::
+
+        resp = client.chat.completions.create(model="glm-4-plus", messages=m)
+        answer = resp.choices[0].message.content
+
+    Fix safety: safe where the flow is traced; review elsewhere.
+    """
+
+    CODE = "OA052"
+    NAME = "legacy-response"
+    FEATURE = "legacy"
+    SITES = ()
+    SUMMARY = "dict access on openai<1.0 responses becomes attribute access"
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        return
+
+    def check_file(self, sites: list[Site], ctx: PlanContext) -> None:
+        plan = plan_for(ctx)
+        calls = [s for s in sites if s.kind == "legacy" and isinstance(s.node, ast.Call) and id(s.node) in plan.homes]
+        if not calls:
+            return
+        Flow(ctx, calls, self.CODE).run()
+
+
+class Flow:
+    def __init__(self, ctx: PlanContext, calls: list[Site], code: str) -> None:
+        self.ctx = ctx
+        self.code = code
+        self.tree = ctx.resolver.tree
+        self.parents: dict[int, ast.AST] = {}
+        self.owner: dict[int, ast.AST] = {}  # node -> innermost function/module holding it
+        self._index(self.tree, self.tree)
+        self.queue: list[tuple[ast.expr, bool]] = [(s.node, bool(s.extra.get("to_chat"))) for s in calls]
+        self.seen: set[int] = set()
+        self.tainted: set[tuple[int, str]] = set()
+        self.functions: set[int] = set()
+        self.handled: set[int] = set()  # subscripts already converted or part of a converted chain
+
+    def _index(self, node: ast.AST, owner: ast.AST) -> None:
+        stack = [(node, owner)]
+        while stack:
+            n, o = stack.pop()
+            self.owner[id(n)] = o
+            inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
+            for child in ast.iter_child_nodes(n):
+                self.parents[id(child)] = n
+                stack.append((child, inner))
+
+    def run(self) -> None:
+        while self.queue:
+            expr, chat = self.queue.pop()
+            if id(expr) in self.seen:
+                continue
+            self.seen.add(id(expr))
+            self._follow(expr, chat)
+        self._untraced()
+
+    # -- where a response value goes -------------------------------------------------------------
+
+    def _follow(self, expr: ast.expr, chat: bool) -> None:
+        node: ast.AST = expr
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.Await):
+            node, parent = parent, self.parents.get(id(parent))
+        self._chain(node, chat)  # type: ignore[arg-type]
+        if isinstance(parent, ast.Assign) and node is parent.value:
+            for t in parent.targets:
+                if isinstance(t, ast.Name):
+                    self._taint(self.owner[id(parent)], t.id, chat)
+        elif isinstance(parent, ast.AnnAssign) and node is parent.value and isinstance(parent.target, ast.Name):
+            self._taint(self.owner[id(parent)], parent.target.id, chat)
+        elif isinstance(parent, ast.For | ast.AsyncFor | ast.comprehension) and node is parent.iter \
+                and isinstance(parent.target, ast.Name):
+            self._taint(self.owner[id(parent)], parent.target.id, chat)
+        elif isinstance(parent, ast.Return) and parent.value is node:
+            function = self.owner[id(parent)]
+            if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and id(function) not in self.functions:
+                self.functions.add(id(function))
+                for call in self._calls_of(function):
+                    self.queue.append((call, chat))
+
+    def _taint(self, owner: ast.AST, name: str, chat: bool) -> None:
+        key = (id(owner), name)
+        if key in self.tainted:
+            return
+        self.tainted.add(key)
+        for load in self._loads(owner, name):
+            self.queue.append((load, chat))
+
+    def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
+        out: list[ast.Name] = []
+        stack = list(ast.iter_child_nodes(owner))
+        while stack:
+            n = stack.pop()
+            if isinstance(n, _SCOPES):
+                if isinstance(n, ast.Lambda | ast.ClassDef):
+                    continue
+                stack.extend(n.decorator_list)  # the body is another scope
+                continue
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+                out.append(n)
+            stack.extend(ast.iter_child_nodes(n))
+        return out
+
+    def _calls_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
+        out = []
+        r = self.ctx.resolver
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+                scope = r.call_scopes.get(id(node), r.module_scope)
+                if any(isinstance(v, Func) and v.node is function for v in r.eval(node.func, scope)):
+                    out.append(node)
+        return out
+
+    # -- how it is read --------------------------------------------------------------------------
+
+    def _chain(self, root: ast.expr, chat: bool) -> None:
+        ctx, code = self.ctx, self.code
+        node: ast.AST = root
+        changed: list[str] = []
+        after_choice = False
+        while True:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.Subscript) and parent.value is node:
+                key = parent.slice
+                self.handled.add(id(parent))
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
+                    ctx.edit(parent, "subscript_to_attr", code, name=key.value)
+                    changed.append(f'["{key.value}"] → .{key.value}')
+                    after_choice = False
+                else:
+                    after_choice = changed[-1:] == ['["choices"] → .choices'] or after_choice
+                node = parent
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                grand = self.parents.get(id(parent))
+                called = isinstance(grand, ast.Call) and grand.func is parent
+                if parent.attr == "get" and called and 1 <= len(grand.args) <= 2 and not grand.keywords \
+                        and isinstance(grand.args[0], ast.Constant) and isinstance(grand.args[0].value, str) \
+                        and grand.args[0].value.isidentifier():
+                    ctx.edit(grand, "get_to_attr", code, name=grand.args[0].value)
+                    changed.append(f'.get("{grand.args[0].value}") → .{grand.args[0].value}')
+                    node = grand
+                    continue
+                if parent.attr in ("to_dict", "to_dict_recursive") and called and not grand.args:
+                    ctx.edit(grand, "call_to_model_dump", code)
+                    changed.append(f".{parent.attr}() → .model_dump()")
+                    break
+                if parent.attr == "text" and chat and after_choice:
+                    ctx.edit(parent, "rename_attr", code, name="content", extra="message")
+                    changed.append(".text → .message.content")
+                if parent.attr == "choices":
+                    after_choice = True
+                node = parent
+                continue
+            if isinstance(parent, ast.Call) and node in parent.args and parent.args[0] is node:
+                if isinstance(parent.func, ast.Name) and parent.func.id == "dict" and len(parent.args) == 1:
+                    ctx.edit(parent, "call_to_model_dump", code)
+                    changed.append("dict(r) → r.model_dump()")
+                elif dotted(parent.func) in ("json.dumps", "json.dump"):
+                    ctx.edit(parent, "arg_to_model_dump", code)
+                    changed.append(f"{dotted(parent.func)}(r) → {dotted(parent.func)}(r.model_dump())")
+            break
+        if changed:
+            chat_text = any("message.content" in c for c in changed)
+            ctx.report(node, code, "legacy", Severity.REVIEW if chat_text else Severity.AUTO,
+                       "response read as a dict: " + ", ".join(changed), subject="openai<1.0 response read as a dict")
+
+    def _untraced(self) -> None:
+        """``x["choices"]`` on something not traced to a response: say so, change nothing."""
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and id(node) not in self.handled \
+                    and isinstance(node.slice, ast.Constant) and node.slice.value in RESPONSE_KEYS \
+                    and isinstance(node.ctx, ast.Load) and not isinstance(node.value, ast.Subscript | ast.Dict):
+                self.handled.add(id(node))
+                self.ctx.report(node, self.code, "legacy", Severity.REVIEW,
+                                f'["{node.slice.value}"] on a value migrator could not trace to an OpenAI response: '
+                                "if it is one, use attribute access (.choices[0].message.content); v1 responses "
+                                "are objects")
