@@ -74,6 +74,8 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         return analysis
     hosts = provider_hosts()
     module_dest = module_destination(settings, resolver, hosts)
+    # the client that replaces the openai<1.0 API is built with the top-level settings only
+    legacy_dest = module_destination([s for s in settings if s.extra.get("top")], resolver, hosts)
     if specs is None:
         specs = [providers.load(options.target)] if options.target else providers.all_specs()
     plans = []
@@ -82,6 +84,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
                           module_dest=module_dest, provider_hosts=hosts, quote=analysis.quote)
         ctx.sites = sites
         ctx.project = project
+        ctx.legacy_dest = legacy_dest
         for site in sites:
             ctx.site_id = id(site)
             for rule in rules():

@@ -55,7 +55,8 @@ class PlanContext:
         self.imports: set[tuple[str, str | None]] = set()
         self.site_id = 0
         self.sites: list[Site] = []
-        self.project = None  # the ProjectIndex, when the runner has one  # every site of the file (rules that look across sites read it)
+        self.project = None  # the ProjectIndex, when the runner has one
+        self.legacy_dest = module_dest  # where the client that replaces the openai<1.0 API will point  # every site of the file (rules that look across sites read it)
         self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
         self.site_of_finding: list[int] = []
 
@@ -126,7 +127,8 @@ class PlanContext:
     def destination(self, clients: Iterable) -> Destination:
         from migrator.sites import client_destination
 
-        dests = [client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in clients]
+        dests = [self.legacy_dest if getattr(c, "legacy", False) else
+                 client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in clients]
         for kind in ("openai", "provider", "injected", "unknown", "other"):
             for d in dests:
                 if d.kind == kind:

@@ -213,6 +213,101 @@ resp = client.chat.completions.create(
 print("developer:", resp.choices[0].message.content)
 '''
 
+# The same kinds of program written for openai<1.0 (module settings, resource classes, dict access)
+
+LEGACY_SYNC_PY = '''\
+"""A v0 chat bot: ask, embed and back off on rate limits with openai<1.0."""
+import os
+import sys
+
+import openai
+
+openai.api_key = os.getenv("OPENAI_API_KEY")
+
+CHAT_MODEL = "gpt-3.5-turbo"
+EMBED_MODEL = "text-embedding-ada-002"
+
+
+def ask(question):
+    try:
+        resp = openai.ChatCompletion.create(
+            model=CHAT_MODEL,
+            messages=[
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": question},
+            ],
+            temperature=0.7,
+            max_tokens=64,
+            request_timeout=5,
+        )
+    except openai.error.RateLimitError as exc:
+        return f"rate-limited ({exc.http_status})"
+    # OpenAIObject responses were dicts
+    answer = resp["choices"][0]["message"]["content"]
+    return f"{answer} [tokens={resp['usage']['total_tokens']}]"
+
+
+def embed(texts):
+    resp = openai.Embedding.create(input=texts, engine=EMBED_MODEL)
+    return [item["embedding"] for item in resp["data"]]
+
+
+def main():
+    print("ask:", ask("Say hello"))
+    vectors = embed(["first text", "second text"])
+    print("embed:", len(vectors), len(vectors[0]))
+    print("limit:", ask("[429] please"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
+LEGACY_ASYNC_PY = '''\
+"""Stream an answer with the async openai<1.0 API (the coroutine stored, awaited in the loop)."""
+import asyncio
+import os
+
+import openai
+
+openai.api_key = os.environ["OPENAI_API_KEY"]
+openai.api_base = "https://api.openai.com/v1"
+
+
+async def stream(question):
+    completion = openai.ChatCompletion.acreate(
+        model="gpt-4",
+        messages=[{"role": "user", "content": question}],
+        stream=True,
+        request_timeout=5,
+    )
+    parts = []
+    async for chunk in await completion:
+        content = chunk["choices"][0]["delta"].get("content")
+        if content:
+            parts.append(content)
+    return "".join(parts)
+
+
+async def embed(text):
+    resp = await openai.Embedding.acreate(model="text-embedding-ada-002", input=text)
+    return resp["data"][0]["embedding"]
+
+
+async def main():
+    print("stream:", await stream("Say hello"))
+    print("embed:", len(await embed("hello")))
+
+
+asyncio.run(main())
+'''
+
+LEGACY_APP = {"legacy/__init__.py": "", "legacy/bot.py": LEGACY_SYNC_PY, "legacy/streamer.py": LEGACY_ASYNC_PY}
+# gpt-4 (not in Target): what the async program's model maps to
+LEGACY_GPT4 = {"qwen": "qwen3-max", "ernie": "ernie-4.0-turbo-128k", "glm": "glm-4-plus"}
+
+
 APP = {"app/__init__.py": "", "app/clients.py": CLIENTS_PY, "app/chat.py": CHAT_PY, "app/art.py": ART_PY}
 
 
@@ -460,6 +555,68 @@ def test_developer_role_is_migrated(target: str, tmp_path: Path, start_standin) 
     assert proc.stdout.splitlines() == [f"developer: Hello from {t.big_model}"]
     [chat] = bodies(server, "/chat/completions")
     assert [m["role"] for m in chat["messages"]] == ["system", "user"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_legacy_program_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """openai<1.0 programs migrated straight to the provider: module settings become a client with the
+    provider URL and key, ChatCompletion/Embedding(.acreate) become client calls, engine= and
+    request_timeout= are renamed, openai.error.RateLimitError and http_status are mapped and dict-style
+    response access (also on stream chunks) is rewritten, so both programs run unchanged otherwise."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    migrated, _ = migrate_files(LEGACY_APP, target)
+    for rel in ("legacy/bot.py", "legacy/streamer.py"):
+        assert migrated[rel] != LEGACY_APP[rel], f"{rel} was not migrated"
+        assert "ChatCompletion" not in migrated[rel] and "openai.error" not in migrated[rel]
+    write_tree(tmp_path, {rel: localize(text, target, server.origin) for rel, text in migrated.items()})
+    env = {t.key_env: t.key, "OPENAI_API_KEY": OPENAI_KEY}
+    prefix = server.provider.prefix
+
+    # 1. sync: chat with dict access, embeddings (engine=), a caught openai.error.RateLimitError
+    proc = run(tmp_path, "legacy.bot", server, **env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"ask: Hello from {t.chat_model} [tokens=8]",  # 5 prompt words + 3 reply chunks
+        f"embed: 2 {t.small_vec}",  # ada-002 maps like text-embedding-3-small
+        "limit: rate-limited (429)",
+    ]
+    assert_clean_traffic(server, target)
+    paths = [r.path for r in server.requests]
+    statuses = [r.status for r in server.requests]
+    # the rate-limited ask is tried once (openai<1.0 did not retry) or with the SDK's 2 retries
+    limited = len(paths) - 2
+    assert limited in (1, 3), paths
+    assert paths == [f"{prefix}/chat/completions", f"{prefix}/embeddings"] + [f"{prefix}/chat/completions"] * limited
+    assert statuses == [200, 200] + [429] * limited
+    chats = bodies(server, "/chat/completions")
+    assert {b["model"] for b in chats} == {t.chat_model}
+    for b in chats:
+        assert b["max_tokens"] == 64 and b["temperature"] == 0.7
+        assert "engine" not in b and "request_timeout" not in b
+        assert b.get("thinking") == t.thinking
+    [emb] = bodies(server, "/embeddings")
+    assert emb["model"] == t.embed_model and "engine" not in emb
+    assert emb["encoding_format"] == "float"
+    assert emb["input"] == ["first text", "second text"]
+    assert emb.get("dimensions") == t.small_dim
+
+    # 2. async: acreate stored and awaited in `async for`, chunks read as dicts; Embedding.acreate
+    server.clear()
+    proc = run(tmp_path, "legacy.streamer", server, **env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"stream: Hello from {LEGACY_GPT4[target]}", f"embed: {t.small_vec}"]
+    assert_clean_traffic(server, target)
+    assert [(r.path, r.status) for r in server.requests] == [(f"{prefix}/chat/completions", 200),
+                                                              (f"{prefix}/embeddings", 200)]
+    [chat] = bodies(server, "/chat/completions")
+    assert chat["model"] == LEGACY_GPT4[target] and chat["stream"] is True
+    assert "request_timeout" not in chat
+    [emb] = bodies(server, "/embeddings")
+    assert emb["model"] == t.embed_model
+    assert emb["encoding_format"] == "float"
+    assert emb["input"] in ("hello", ["hello"])
+    assert emb.get("dimensions") == t.small_dim
 
 
 # ---------------------------------------------------------------------------------------------

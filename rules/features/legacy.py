@@ -157,7 +157,7 @@ class LegacyApi(Rule):
         if not isinstance(call, ast.Call):
             return
         method: surface.LegacyMethod | None = site.extra.get("method")
-        reaches = ctx.module_dest.kind == "openai"
+        reaches = ctx.legacy_dest.kind == "openai"
         if method is None:
             ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                        f"openai.{site.attr} has no equivalent in openai>=1.0; rewrite it with chat.completions",
@@ -383,7 +383,7 @@ class LegacySettings(Rule):
                     "organization": "dropped (OpenAI only)"}.get(attr, "moved into the client's construction")
             ctx.report(node, self.CODE, self.FEATURE,
                        Severity.REVIEW if attr in ("api_type", "api_version") else Severity.AUTO,
-                       f"openai.{attr}: {what}", reaches_openai=ctx.module_dest.kind == "openai")
+                       f"openai.{attr}: {what}", reaches_openai=ctx.legacy_dest.kind == "openai")
             return
         if attr in ("proxy", "api_key_path", "requestssession"):
             hint = {"proxy": "pass http_client=httpx.Client(proxy=...) to the client",

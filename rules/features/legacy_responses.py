@@ -97,8 +97,11 @@ class Flow:
         node: ast.AST = expr
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.Await):
+            node = parent
+        node = self._chain(node, chat)  # type: ignore[arg-type]  # r["choices"][0] is a response part too
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.Await):
             node, parent = parent, self.parents.get(id(parent))
-        self._chain(node, chat)  # type: ignore[arg-type]
         if isinstance(parent, ast.Assign) and node is parent.value:
             for t in parent.targets:
                 if isinstance(t, ast.Name):
@@ -150,7 +153,7 @@ class Flow:
 
     # -- how it is read --------------------------------------------------------------------------
 
-    def _chain(self, root: ast.expr, chat: bool) -> None:
+    def _chain(self, root: ast.expr, chat: bool) -> ast.AST:
         ctx, code = self.ctx, self.code
         node: ast.AST = root
         changed: list[str] = []
@@ -201,6 +204,7 @@ class Flow:
             chat_text = any("message.content" in c for c in changed)
             ctx.report(node, code, "legacy", Severity.REVIEW if chat_text else Severity.AUTO,
                        "response read as a dict: " + ", ".join(changed), subject="openai<1.0 response read as a dict")
+        return node
 
     def _untraced(self) -> None:
         """``x["choices"]`` on something not traced to a response: say so, change nothing."""
