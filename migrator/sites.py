@@ -101,8 +101,9 @@ class SiteFinder(ast.NodeVisitor):
                 url = call_kwarg(site.node, "base_url", self.r, site.scope)[1]  # type: ignore[arg-type]
                 urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
             elif site.kind == "module_setting" and site.attr in ("base_url", "api_base"):
-                urls |= {id(lit) for lit in self.r.literal_sources(site.node.value, site.scope)  # type: ignore[attr-defined]
-                         if lit is not None}
+                value = site.node.value  # type: ignore[attr-defined]
+                urls |= {id(lit) for lit in self.r.literal_sources(value, site.scope) if lit is not None}
+                urls |= {id(n) for n in ast.walk(value) if isinstance(n, ast.Constant)}
         for node, scope in self._endpoints:
             if id(node) not in urls:
                 self.sites.append(Site("endpoint", node, scope))
@@ -179,6 +180,10 @@ class SiteFinder(ast.NodeVisitor):
         elif module in surface.REMOVED_MODULES:
             self.sites.append(Site("removed_module", node, self.scope, attr=module))
         elif module == "openai":
+            v0_errors = [a.name for a in node.names if a.name in surface.V0_ONLY_TOP_LEVEL_ERRORS]
+            if v0_errors:
+                self.sites.append(Site("legacy_error_import", node, self.scope, attr="openai",
+                                       extra={"names": v0_errors}))
             for alias in node.names:
                 if alias.name in surface.LEGACY_RESOURCES:
                     self.sites.append(Site("legacy_import", node, self.scope, attr=alias.name))
@@ -310,9 +315,15 @@ class SiteFinder(ast.NodeVisitor):
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 last = name.rsplit(".", 1)[-1]
-                if name.startswith("error.") and last in surface.LEGACY_ERRORS:
+                if (name.startswith("error.") and last in surface.LEGACY_ERRORS) or \
+                        name in surface.V0_ONLY_TOP_LEVEL_ERRORS:
                     self.sites.append(Site("legacy_error", node, self.scope, attr=last,
-                                           extra={"single": id(node) in self._single}))
+                                           extra={"single": id(node) in self._single,
+                                                  "top_level": not name.startswith("error.")}))
+                    return
+                if name in ("api_key", "api_base", "api_type", "api_version", "organization") and \
+                        isinstance(node, ast.Attribute) and id(node) not in self._skip:
+                    self.sites.append(Site("setting_read", node, self.scope, attr=name))
                     return
                 if last in surface.EXCEPTIONS or name.startswith("error."):
                     self.sites.append(Site("exception", node, self.scope, attr=name))

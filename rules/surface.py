@@ -285,6 +285,11 @@ LEGACY_ERRORS: dict[str, tuple[str, ...] | None] = {
     "SignatureVerificationError": ("InvalidWebhookSignatureError",),
     "InvalidAPIType": None,
 }
+# error classes that openai<1.0 also exported at the top level and v1 does not have (or, for Timeout,
+# has as a configuration class)
+V0_ONLY_TOP_LEVEL_ERRORS = frozenset({"InvalidRequestError", "ServiceUnavailableError", "TryAgain", "InvalidAPIType",
+                                      "SignatureVerificationError", "Timeout"})
+
 LEGACY_ERROR_NOTES = {
     "TryAgain": "v1 has no TryAgain; the server errors it stood for are InternalServerError",
     "InvalidRequestError": "v0 raised it for 400 and 404; v1 has BadRequestError and NotFoundError",

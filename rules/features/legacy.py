@@ -233,6 +233,10 @@ class LegacyApi(Rule):
             ctor = cls
         key_src, url_src = f"{ctx.env_read(ctx.spec.key_env)}", ctx.string(ctx.base_url())
         folded = plan.folded if slot.scope is module else []
+        runtime_key = any(s.kind == "module_setting" and s.attr == "api_key" and s not in plan.folded
+                          for s in ctx.sites)
+        if runtime_key:  # the key is set later (rotation, configure()): the import must not need it
+            key_src = f"os.getenv({ctx.string(ctx.spec.key_env)}, {ctx.string('')})"
         for s in folded:
             value = s.node.value  # type: ignore[attr-defined]
             if s.attr == "api_key":
@@ -275,10 +279,26 @@ def _key_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
     reads = ctx.resolver.env_reads(value, site.scope)
     if reads and all(var is None or "OPENAI" in var for _, var in reads) and isinstance(value, ast.Call | ast.Subscript):
         return ctx.env_read(env)
+    if reads and all(var is not None and "OPENAI" in var for _, var in reads):
+        for node, _var in reads:  # OPENAI_API_KEY = os.getenv("OPENAI_API_KEY", ""), used as the key
+            switch_env_read(node, ctx, LegacySettings.CODE)
+        ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
+                   f"openai.api_key comes from {source(ctx, value)}, which now reads {env}")
+        return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
     ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
                f"openai.api_key comes from {source(ctx, value)}; it is passed to the client — it must hold the "
                f"{ctx.spec.display} key")
     return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
+
+
+def switch_env_read(node: ast.expr, ctx: PlanContext, code: str) -> None:
+    """Make an environment read of an OpenAI key read the provider's key, keeping its default."""
+    env = ctx.spec.key_env
+    if isinstance(node, ast.Call) and len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) and not (
+            isinstance(node.args[1], ast.Constant) and node.args[1].value is None):
+        ctx.edit(node.args[0], "replace_string", code, value=env)  # os.getenv("OPENAI_API_KEY", "")
+    else:
+        ctx.edit(node, "replace_expr", code, src=ctx.env_read(env))
 
 
 def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
@@ -360,13 +380,13 @@ class LegacySettings(Rule):
     CODE = "OA051"
     NAME = "legacy-settings"
     FEATURE = "legacy"
-    SITES = ("module_setting",)
+    SITES = ("module_setting", "setting_read")
     SUMMARY = "openai<1.0 module settings (api_key, api_base, api_type, proxy) moved onto the client"
 
-    def applies(self, site: Site) -> bool:
-        return site.kind == "module_setting"
-
     def check(self, site: Site, ctx: PlanContext) -> None:
+        if site.kind == "setting_read":
+            self._read(site, ctx)
+            return
         node = site.node
         assert isinstance(node, ast.Assign)
         attr = site.attr or ""
@@ -407,9 +427,11 @@ class LegacySettings(Rule):
             return
         ctx.edit(node.targets[0], "replace_expr", self.CODE, src=f"{slot.name}.{new}")
         value = node.value
-        if new == "base_url" and isinstance(value, ast.Constant) and isinstance(value.value, str) and \
-                classify_host(host_of(value.value), ctx.provider_hosts).kind == "openai":
-            ctx.edit(value, "replace_string", self.CODE, value=ctx.base_url())
+        if new == "base_url":
+            for lit in ast.walk(value):  # get_config("OPENAI_API_BASE", "https://api.openai.com/v1")
+                if isinstance(lit, ast.Constant) and isinstance(lit.value, str) and \
+                        classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
+                    ctx.edit(lit, "replace_string", self.CODE, value=ctx.base_url())
         elif new == "api_key" and isinstance(value, ast.Call | ast.Subscript) and any(
                 var and "OPENAI" in var for _, var in ctx.resolver.env_reads(value, site.scope)):
             ctx.edit(value, "replace_expr", self.CODE, src=ctx.env_read(ctx.spec.key_env))
@@ -421,6 +443,21 @@ class LegacySettings(Rule):
                    f"openai.{attr} set here → {slot.name}.{new}; "
                    + ("the keys must be " + ctx.spec.display + " keys" if new == "api_key" else
                       f"it must point at {ctx.spec.display}"))
+
+
+    def _read(self, site: Site, ctx: PlanContext) -> None:
+        """``if not openai.api_key:`` in a migrated module reads the client's setting instead."""
+        if not ctx.legacy_file:
+            return
+        plan = plan_for(ctx)
+        slot = plan.module_slot(ctx.resolver.module_scope) or next(iter(plan.slots.values()), None)
+        new = {"api_key": "api_key", "api_base": "base_url", "organization": "organization"}.get(site.attr or "")
+        if slot is None or new is None:
+            ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"reads openai.{site.attr}, which the migrated code no longer sets")
+            return
+        ctx.edit(site.node, "replace_expr", self.CODE, src=f"{slot.name}.{new}")
+        ctx.report(site.node, self.CODE, self.FEATURE, Severity.AUTO, f"openai.{site.attr} → {slot.name}.{new}")
 
 
 class LegacyErrors(Rule):
@@ -466,6 +503,8 @@ class LegacyErrors(Rule):
             self._import(site, ctx)
             return
         name = site.attr or ""
+        if site.extra.get("top_level") and name == "Timeout" and not ctx.legacy_file:
+            return  # v1 code: openai.Timeout is a configuration class there; nothing to map
         v1 = surface.LEGACY_ERRORS.get(name)
         note = surface.LEGACY_ERROR_NOTES.get(name)
         if v1 is None:
@@ -494,6 +533,16 @@ class LegacyErrors(Rule):
             ctx.report(node, self.CODE, self.FEATURE, Severity.AUTO, "import openai.error → import openai")
             return
         assert isinstance(node, ast.ImportFrom)
+        if node.module == "openai" and site.extra.get("names"):  # from openai import InvalidRequestError
+            names = [n for n in site.extra["names"] if n != "Timeout" or ctx.legacy_file]
+            if not names:
+                return
+            renames = {n: (surface.LEGACY_ERRORS.get(n) or ("OpenAIError",))[0] for n in names}
+            ctx.edit(node, "rewrite_import", self.CODE, module="openai", names=renames)
+            ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
+                       "openai<1.0 error names imported from openai: "
+                       + ", ".join(f"{k} → {v}" for k, v in renames.items()))
+            return
         if node.module == "openai":  # from openai import error
             ctx.need_import("openai")
             ctx.edit(node, "remove_import_name", self.CODE, name="error")

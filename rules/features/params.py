@@ -88,6 +88,12 @@ class ChatParameters(Rule):
             if value is not ... and value in _DEFAULTS.get(name, ()):
                 continue
             ctx.report(k, self.CODE, feature, Severity.REVIEW, f"{name}={source(ctx, k.value)}: {note}")
+        for name in ("functions", "function_call"):  # deprecated by OpenAI; the providers document tools
+            k = kwarg(call, name)
+            if k is not None:
+                ctx.report(k, self.CODE, feature, Severity.REVIEW,
+                           f"{name}= is OpenAI's deprecated function calling; {spec.display} documents tools= and "
+                           "tool_choice= — move to them")
         fmt = kwarg(call, "response_format")
         if fmt is not None and isinstance(fmt.value, ast.Dict):
             value = _literal(fmt.value)
