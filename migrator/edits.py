@@ -59,7 +59,7 @@ class PlacedEdit:
 STRUCTURAL_OPS = frozenset({
     "add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body", "insert_after", "rename_import",
     "remove_stmt", "positional_to_kw", "subscript_to_attr", "get_to_attr", "call_to_model_dump",
-    "arg_to_model_dump", "rename_attr", "rewrite_import", "remove_import_name",
+    "arg_to_model_dump", "rename_attr", "rewrite_import", "remove_import_name", "model_dump_before",
 })
 
 

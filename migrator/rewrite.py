@@ -39,6 +39,7 @@ class _Applier(cst.CSTTransformer):
         self.applied = 0
         self.pending_after: list[list[str]] = []
         self.pending_remove = 0
+        self.pending_blank = False
         self.orphan_lines: list[cst.EmptyLine] = []  # blank lines and comments above removed lines
         self.in_import = 0  # dotted names in imports are Attribute nodes in LibCST, strings in ast
 
@@ -88,6 +89,9 @@ class _Applier(cst.CSTTransformer):
         if isinstance(original_node, cst.SimpleStatementLine) and self.pending_after:
             stmts = [cst.parse_statement(src) for group in self.pending_after for src in group]
             self.pending_after = []
+            if self.pending_blank:  # code after an import block is set apart by a blank line
+                stmts[0] = stmts[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])  # type: ignore[union-attr]
+                self.pending_blank = False
             return cst.FlattenSentinel([result, *stmts])  # type: ignore[list-item]
         return result
 
@@ -116,6 +120,7 @@ class _Applier(cst.CSTTransformer):
                 return self._merge_extra_body(node, a)  # type: ignore[arg-type]
             if op == "insert_after":
                 self.pending_after.append(a["stmts"])
+                self.pending_blank = self.pending_blank or bool(a.get("blank"))
                 return node
             if op == "remove_stmt":
                 self.pending_remove += 1
@@ -131,7 +136,14 @@ class _Applier(cst.CSTTransformer):
                 return node.with_changes(args=args)
             if op == "subscript_to_attr":
                 assert isinstance(node, cst.Subscript)
-                return cst.Attribute(value=node.value, attr=cst.Name(a["name"]), lpar=node.lpar, rpar=node.rpar)
+                value = node.value
+                if a.get("extra"):
+                    value = cst.Attribute(value=value, attr=cst.Name(a["extra"]))
+                return cst.Attribute(value=value, attr=cst.Name(a["name"]), lpar=node.lpar, rpar=node.rpar)
+            if op == "model_dump_before":  # r.keys -> r.model_dump().keys
+                assert isinstance(node, cst.Attribute)
+                return node.with_changes(value=cst.Call(func=cst.Attribute(value=node.value,
+                                                                           attr=cst.Name("model_dump"))))
             if op == "get_to_attr":
                 assert isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
                 attr = cst.Attribute(value=node.func.value, attr=cst.Name(a["name"]))
@@ -311,7 +323,7 @@ def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cs
     rest = list(module.body[head:])
     if len(new_top.body) != len(top.body) and rest and not rest[0].leading_lines:
         # as AddImportsVisitor does on a whole module: a blank line between imports and code
-        rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine()])
+        rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
     return module.with_changes(body=[*new_top.body, *rest])
 
 

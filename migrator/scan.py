@@ -11,7 +11,7 @@ from migrator.model import Finding, Severity, worst
 from migrator.resolve import ProjectIndex, Resolver
 from migrator.rules import all_rules, providers
 from migrator.rules.base import Options, PlanContext
-from migrator.sites import Site, SiteFinder, module_destination
+from migrator.sites import Destination, Site, SiteFinder, module_destination
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 _NEEDLES = (b"openai", b".chat.completions.", b".embeddings.create")
@@ -75,7 +75,11 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     hosts = provider_hosts()
     module_dest = module_destination(settings, resolver, hosts)
     # the client that replaces the openai<1.0 API is built with the top-level settings only
-    legacy_dest = module_destination([s for s in settings if s.extra.get("top")], resolver, hosts)
+    top = [s for s in settings if s.extra.get("top")]
+    legacy_dest = module_destination(top, resolver, hosts)
+    if legacy_dest.kind == "unknown" or _azure(top):
+        # a base URL from configuration (or Azure's endpoint) stood for OpenAI: the migration moves it
+        legacy_dest = Destination("openai", "api.openai.com")
     if specs is None:
         specs = [providers.load(options.target)] if options.target else providers.all_specs()
     plans = []
@@ -104,6 +108,11 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     else:
         analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
     return analysis
+
+
+def _azure(settings: list[Site]) -> bool:
+    return any(s.attr == "api_type" and isinstance(s.node.value, ast.Constant)  # type: ignore[attr-defined]
+               and "azure" in str(s.node.value.value).lower() for s in settings)  # type: ignore[attr-defined]
 
 
 def _bound(resolver: Resolver, imp: tuple[str, str | None]) -> bool:

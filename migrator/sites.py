@@ -17,6 +17,7 @@ from migrator.resolve import (
     ClientExport,
     DictLit,
     Foreign,
+    Func,
     Qual,
     Res,
     Resolver,
@@ -201,6 +202,19 @@ class SiteFinder(ast.NodeVisitor):
                     and id(lit) not in self.r.remote_literals:
                 self.sites.append(Site("model_constant", lit, self.scope, attr=where or name))
 
+    def _model_arguments(self, call: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """``ask(q, model="gpt-4")`` where ``ask`` is a function of this module: the argument is a setting."""
+        if not self.r.openai_names:
+            return
+        params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        if params and params[0] in ("self", "cls"):
+            params = params[1:]
+        named = [(params[i], a) for i, a in enumerate(call.args) if i < len(params)]
+        named += [(k.arg, k.value) for k in call.keywords if k.arg]
+        for name, value in named:
+            if isinstance(value, ast.Constant) and ("model" in name.lower() or name == "engine"):
+                self._model_setting(name if "model" in name.lower() else "model", value, f"argument {name}")
+
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         t = node.target
         self._model_setting(t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else None,
@@ -231,14 +245,16 @@ class SiteFinder(ast.NodeVisitor):
             if isinstance(target, ast.Name | ast.Attribute) and not isinstance(node.value, ast.Name):
                 self._model_setting(target.id if isinstance(target, ast.Name) else target.attr, node.value, "")
         for target in node.targets:
-            if isinstance(target, ast.Attribute):
-                base = self.r.eval(target.value, self.scope)
-                if Qual("openai") in base:
-                    self._skip.add(id(target))
-                    site = Site("module_setting", node, self.scope, attr=target.attr,
-                                extra={"top": id(node) in self._top, "module": target.value})
-                    self.sites.append(site)
-                    self.module_settings.append(site)
+            for t in (target.elts if isinstance(target, ast.Tuple | ast.List) else [target]):
+                if isinstance(t, ast.Attribute):
+                    base = self.r.eval(t.value, self.scope)
+                    if Qual("openai") in base:
+                        self._skip.add(id(t))
+                        site = Site("module_setting", node, self.scope, attr=t.attr,
+                                    extra={"top": id(node) in self._top and t is target, "module": t.value,
+                                           "target": t, "tuple": t is not target})
+                        self.sites.append(site)
+                        self.module_settings.append(site)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -260,10 +276,22 @@ class SiteFinder(ast.NodeVisitor):
                     self.sites.append(Site("legacy", node, self.scope, attr=name))
                     handled = True
                     break
+                if f"openai.{head}" in surface.REMOVED_MODULES:
+                    self.sites.append(Site("removed_module", node, self.scope, attr=f"openai.{head}"))
+                    handled = True
+                    break
+                last = name.rsplit(".", 1)[-1]
+                if (head == "error" and last in surface.LEGACY_ERRORS) or name in surface.V0_ONLY_TOP_LEVEL_ERRORS:
+                    self.sites.append(Site("legacy_error", node.func, self.scope, attr=last,
+                                           extra={"single": True, "constructed": True,
+                                                  "top_level": head != "error"}))
         if not handled and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
                 and node.args[1].value in surface.LEGACY_RESOURCES and Qual("openai") in self.r.eval(node.args[0],
                                                                                                       self.scope):
             self.sites.append(Site("test_double", node, self.scope, attr=f"openai.{node.args[1].value}"))
+        funcs = [v for v in values if isinstance(v, Func)]
+        if funcs and not handled:
+            self._model_arguments(node, funcs[0].node)
         if not handled:
             calls = [v for v in values if isinstance(v, Res)]
             if calls:
@@ -294,7 +322,7 @@ class SiteFinder(ast.NodeVisitor):
         return any(isinstance(v, Foreign) and v.package != "*args" for v in self.r.eval(node, self.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        if self._error_vars:
+        if self._error_vars or node.attr in surface.DISTINCT_ERROR_ATTRS:
             self._error_attribute(node)
         if id(node) not in self._skip and isinstance(node.ctx, ast.Load):
             root = node.value
@@ -360,6 +388,8 @@ class SiteFinder(ast.NodeVisitor):
         if isinstance(node.value, ast.Name) and node.value.id in self._error_vars \
                 and node.attr in surface.LEGACY_ERROR_ATTRS:
             self.sites.append(Site("legacy_error_attr", node, self.scope, attr=node.attr))
+        elif node.attr in surface.DISTINCT_ERROR_ATTRS and isinstance(node.ctx, ast.Load):
+            self.sites.append(Site("legacy_error_attr", node, self.scope, attr=node.attr, extra={"anywhere": True}))
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if not isinstance(node.value, str) or id(node) in self._docstrings:

@@ -122,7 +122,7 @@ EXCEPTIONS = frozenset(
 # Pre-1.0 module API (``openai.ChatCompletion.create``): reported, migrated by the legacy feature.
 LEGACY_RESOURCES = frozenset(
     {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Model", "File", "FineTune",
-     "FineTuningJob", "Edit", "Engine", "Deployment", "Customer"}
+     "FineTuningJob", "Edit", "Engine", "Deployment", "Customer", "Webhook", "ErrorObject"}
 )
 
 
@@ -180,6 +180,9 @@ OPENAI_MODELS: dict[str, OpenAIModel] = {
         OpenAIModel("text-moderation-stable", "moderation"),
     )
 }
+
+# What the SDK sends when a call gives no model (only where the parameter is optional)
+DEFAULT_MODELS = {"images": "dall-e-2"}
 
 # Suffixes that name a snapshot or variant of a family: gpt-4o-2024-08-06, gpt-3.5-turbo-0125,
 # gpt-4-1106-preview, gpt-3.5-turbo-16k, chatgpt-4o-latest.
@@ -294,8 +297,11 @@ LEGACY_ERROR_NOTES = {
     "TryAgain": "v1 has no TryAgain; the server errors it stood for are InternalServerError",
     "InvalidRequestError": "v0 raised it for 400 and 404; v1 has BadRequestError and NotFoundError",
 }
-# attributes of v0 exceptions with a v1 name
-LEGACY_ERROR_ATTRS = {"http_status": "status_code", "json_body": "body", "user_message": "message"}
+# attributes of v0 exceptions with a v1 name ("response.text": an attribute of an attribute)
+LEGACY_ERROR_ATTRS = {"http_status": "status_code", "json_body": "body", "user_message": "message",
+                      "http_body": "response.text", "headers": "response.headers", "error": "body"}
+# of those, the names no other object is likely to have: renamed anywhere in a migrated module
+DISTINCT_ERROR_ATTRS = frozenset({"http_status", "json_body", "user_message", "http_body"})
 
 # modules that exist only in openai<1.0, and what to use instead
 REMOVED_MODULES = {

@@ -14,11 +14,12 @@ from migrator.sites import Site, call_kwarg, classify_host, construction_destina
 
 def unsupported_only(call: ast.Call, ctx: PlanContext) -> list[str]:
     """Features of the calls on the client built by ``call``, when the provider offers none of them."""
-    features = set()
+    features = {}
     for s in ctx.sites:
         if s.kind == "call" and any(isinstance(c, Client) and c.origin is call for c in s.clients):
-            features.add(s.resource.feature)  # type: ignore[union-attr]
-    if features and all(f in ctx.spec.unsupported for f in features):
+            features[s.resource.feature] = features.get(s.resource.feature, True) and bool(  # type: ignore[union-attr]
+                ctx.spec.unsupported_reason(s.resource.feature, s.extra.get("path", ())))  # type: ignore[union-attr]
+    if features and all(features.values()):
         return sorted(features)
     return []
 

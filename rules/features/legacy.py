@@ -82,10 +82,6 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
         key = (id(home), bool(site.extra["is_async"]))
         if key in plan.slots:
             continue
-        reuse = _existing_client(ctx, home, key[1])
-        if reuse is not None:
-            plan.slots[key] = Slot(home, key[1], reuse, reuse=True)
-            continue
         for name in _ASYNC_NAMES if key[1] else _SYNC_NAMES:
             if name not in taken:
                 taken.add(name)
@@ -174,7 +170,10 @@ class LegacyApi(Rule):
         for k in call.keywords:
             if k.arg in surface.LEGACY_CALL_SETTINGS:
                 new = surface.LEGACY_CALL_SETTINGS[k.arg]
-                if new is not None:
+                if new == "base_url" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str) \
+                        and classify_host(host_of(k.value.value), ctx.provider_hosts).kind == "openai":
+                    options.append(f"base_url={ctx.string(ctx.base_url())}")
+                elif new is not None:
                     options.append(f"{new}={ast.get_source_segment(ctx.text, k.value)}")
                 ctx.edit(call, "remove_kwarg", self.CODE, name=k.arg)
             elif k.arg in surface.LEGACY_KWARGS:
@@ -231,18 +230,25 @@ class LegacyApi(Rule):
         else:
             prefix.append(f"from openai import {cls}")
             ctor = cls
-        key_src, url_src = f"{ctx.env_read(ctx.spec.key_env)}", ctx.string(ctx.base_url())
+        key_src, url_src = "", ctx.string(ctx.base_url())
         folded = plan.folded if slot.scope is module else []
         runtime_key = any(s.kind == "module_setting" and s.attr == "api_key" and s not in plan.folded
                           for s in ctx.sites)
-        if runtime_key:  # the key is set later (rotation, configure()): the import must not need it
+        if runtime_key or _is_test(ctx.path):
+            # the key is set later (rotation, configure()) or this is a test: importing must not need it
+            ctx.need_import("os")
             key_src = f"os.getenv({ctx.string(ctx.spec.key_env)}, {ctx.string('')})"
+        azure = any(s.attr == "api_type" for s in folded)
         for s in folded:
             value = s.node.value  # type: ignore[attr-defined]
             if s.attr == "api_key":
                 key_src = _key_source(value, s, ctx)
+            elif s.attr in ("api_base", "base_url") and azure:
+                ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
+                           f"openai.api_base was an Azure OpenAI endpoint; the client now uses {ctx.base_url()}")
             elif s.attr in ("api_base", "base_url"):
                 url_src = _url_source(value, s, ctx)
+        key_src = key_src or ctx.env_read(ctx.spec.key_env)
         line = f"{slot.name} = {ctor}(api_key={key_src}, base_url={url_src})"
         anchor = max((s.node for s in folded), key=lambda n: n.lineno, default=None)  # type: ignore[attr-defined]
         if anchor is None:
@@ -252,7 +258,8 @@ class LegacyApi(Rule):
                        f"no import of openai found to build the client after; add `{line}`")
             return
         ctx.site_id = id(anchor)
-        ctx.edit(anchor, "insert_after", self.CODE, stmts=[*prefix, line])
+        ctx.edit(anchor, "insert_after", self.CODE, stmts=[*prefix, line],
+                 blank=isinstance(anchor, ast.Import | ast.ImportFrom))
 
     def _imports(self, sites: list[Site], plan: LegacyPlan, ctx: PlanContext) -> None:
         """``from openai import ChatCompletion``: drop the name once no code uses it."""
@@ -291,6 +298,11 @@ def _key_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
     return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
 
 
+def _is_test(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "/tests/" in f"/{path}"
+
+
 def switch_env_read(node: ast.expr, ctx: PlanContext, code: str) -> None:
     """Make an environment read of an OpenAI key read the provider's key, keeping its default."""
     env = ctx.spec.key_env
@@ -311,7 +323,8 @@ def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
                    f"{ctx.spec.display}")
         return ast.get_source_segment(ctx.text, value) or ctx.string(ctx.base_url())
     text = ast.get_source_segment(ctx.text, value) or ""
-    for lit in ctx.resolver.literal_sources(value, site.scope):  # a configurable URL: move its OpenAI default
+    inner = [n for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    for lit in [*inner, *ctx.resolver.literal_sources(value, site.scope)]:  # a configurable URL: move its default
         if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
             segment = ast.get_source_segment(ctx.text, lit)
             if segment and segment in text:
@@ -425,18 +438,19 @@ class LegacySettings(Rule):
             ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"openai.{attr} is not a setting of openai>=1.0 clients")
             return
-        ctx.edit(node.targets[0], "replace_expr", self.CODE, src=f"{slot.name}.{new}")
-        value = node.value
-        if new == "base_url":
+        target = site.extra.get("target") or node.targets[0]
+        ctx.edit(target, "replace_expr", self.CODE, src=f"{slot.name}.{new}")
+        value = node.value if not site.extra.get("tuple") else None
+        if value is not None and new == "base_url":
             for lit in ast.walk(value):  # get_config("OPENAI_API_BASE", "https://api.openai.com/v1")
                 if isinstance(lit, ast.Constant) and isinstance(lit.value, str) and \
                         classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
                     ctx.edit(lit, "replace_string", self.CODE, value=ctx.base_url())
-        elif new == "api_key" and isinstance(value, ast.Call | ast.Subscript) and any(
+        elif value is not None and new == "api_key" and isinstance(value, ast.Call | ast.Subscript) and any(
                 var and "OPENAI" in var for _, var in ctx.resolver.env_reads(value, site.scope)):
             ctx.edit(value, "replace_expr", self.CODE, src=ctx.env_read(ctx.spec.key_env))
-        others = [s for s in plan.slots.values() if s is not slot]
-        if others:
+        others = [s for s in plan.slots.values() if s is not slot and s.scope is slot.scope]
+        if others and not site.extra.get("tuple"):
             ctx.edit(node, "insert_after", self.CODE,
                      stmts=[f"{o.name}.{new} = {slot.name}.{new}" for o in others])
         ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
@@ -495,9 +509,13 @@ class LegacyErrors(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         if site.kind == "legacy_error_attr":
+            if site.extra.get("anywhere") and not ctx.legacy_file:
+                return
             new = surface.LEGACY_ERROR_ATTRS[site.attr or ""]
-            ctx.edit(site.node, "rename_attr", self.CODE, name=new)
-            ctx.report(site.node, self.CODE, self.FEATURE, Severity.AUTO, f".{site.attr} → .{new}")
+            extra, _, last = new.rpartition(".")
+            ctx.edit(site.node, "rename_attr", self.CODE, name=last, extra=extra or None)
+            ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW if site.attr == "error" else Severity.AUTO,
+                       f".{site.attr} (openai<1.0 error) → .{new}")
             return
         if site.kind == "legacy_error_import":
             self._import(site, ctx)
@@ -523,6 +541,12 @@ class LegacyErrors(Rule):
             message = f"openai.error.{name} → {src}"
         else:
             message = f"{name} (openai.error) → openai.{v1[0]}"
+        if site.extra.get("constructed"):
+            note = ((note + "; ") if note else "") + ("v1 exception classes take (message, *, response, body): "
+                                                      "raise one of your own, or build the response")
+            ctx.report(node, self.CODE, self.FEATURE, Severity.MANUAL, message + f" ({note})",
+                       subject=f"openai.error.{name}(...)")
+            return
         ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW if note else Severity.AUTO,
                    message + (f" ({note})" if note else ""), subject=f"openai.error.{name}")
 

@@ -68,7 +68,8 @@ class Flow:
         self._index(self.tree, self.tree)
         self.queue: list[tuple[ast.expr, bool]] = [(s.node, bool(s.extra.get("to_chat"))) for s in calls]
         self.seen: set[int] = set()
-        self.tainted: set[tuple[int, str]] = set()
+        self.tainted: set[tuple[int, str, bool]] = set()
+        self.reported: set[int] = set()
         self.functions: set[int] = set()
         self.handled: set[int] = set()  # subscripts already converted or part of a converted chain
 
@@ -119,7 +120,7 @@ class Flow:
                     self.queue.append((call, chat))
 
     def _taint(self, owner: ast.AST, name: str, chat: bool) -> None:
-        key = (id(owner), name)
+        key = (id(owner), name, chat)  # the same name may hold a chat and a completion response
         if key in self.tainted:
             return
         self.tainted.add(key)
@@ -163,10 +164,14 @@ class Flow:
             if isinstance(parent, ast.Subscript) and parent.value is node:
                 key = parent.slice
                 self.handled.add(id(parent))
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
+                if isinstance(key, ast.Constant) and key.value == "text" and chat and after_choice:
+                    ctx.edit(parent, "subscript_to_attr", code, name="content", extra="message")
+                    changed.append('["text"] → .message.content')
+                    after_choice = False
+                elif isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.isidentifier():
                     ctx.edit(parent, "subscript_to_attr", code, name=key.value)
                     changed.append(f'["{key.value}"] → .{key.value}')
-                    after_choice = False
+                    after_choice = key.value == "choices"
                 else:
                     after_choice = changed[-1:] == ['["choices"] → .choices'] or after_choice
                 node = parent
@@ -185,6 +190,10 @@ class Flow:
                     ctx.edit(grand, "call_to_model_dump", code)
                     changed.append(f".{parent.attr}() → .model_dump()")
                     break
+                if parent.attr in ("keys", "items", "values") and called and not grand.args:
+                    ctx.edit(parent, "model_dump_before", code)
+                    changed.append(f".{parent.attr}() → .model_dump().{parent.attr}()")
+                    break
                 if parent.attr == "text" and chat and after_choice:
                     ctx.edit(parent, "rename_attr", code, name="content", extra="message")
                     changed.append(".text → .message.content")
@@ -200,7 +209,8 @@ class Flow:
                     ctx.edit(parent, "arg_to_model_dump", code)
                     changed.append(f"{dotted(parent.func)}(r) → {dotted(parent.func)}(r.model_dump())")
             break
-        if changed:
+        if changed and id(node) not in self.reported:
+            self.reported.add(id(node))
             chat_text = any("message.content" in c for c in changed)
             ctx.report(node, code, "legacy", Severity.REVIEW if chat_text else Severity.AUTO,
                        "response read as a dict: " + ", ".join(changed), subject="openai<1.0 response read as a dict")
@@ -211,9 +221,19 @@ class Flow:
         for node in ast.walk(self.tree):
             if isinstance(node, ast.Subscript) and id(node) not in self.handled \
                     and isinstance(node.slice, ast.Constant) and node.slice.value in RESPONSE_KEYS \
-                    and isinstance(node.ctx, ast.Load) and not isinstance(node.value, ast.Subscript | ast.Dict):
+                    and isinstance(node.ctx, ast.Load) and not isinstance(node.value, ast.Dict) \
+                    and not _inner_response_key(node.value):
                 self.handled.add(id(node))
                 self.ctx.report(node, self.code, "legacy", Severity.REVIEW,
                                 f'["{node.slice.value}"] on a value migrator could not trace to an OpenAI response: '
                                 "if it is one, use attribute access (.choices[0].message.content); v1 responses "
                                 "are objects")
+
+
+def _inner_response_key(node: ast.expr) -> bool:
+    """``x["choices"][0]["usage"]``: report the innermost read only."""
+    while isinstance(node, ast.Subscript):
+        if isinstance(node.slice, ast.Constant) and node.slice.value in RESPONSE_KEYS:
+            return True
+        node = node.value
+    return False

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ast
 
 from migrator.model import Severity
+from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import (
     call_destination,
     example_mapping,
     is_plain_string,
+    model_expr,
     models_of,
     source,
     target_for,
@@ -51,12 +53,20 @@ class ModelName(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         feature = site.resource.feature  # type: ignore[union-attr]
-        if feature not in MAPPED_FEATURES or feature in ctx.spec.unsupported:
+        if feature not in MAPPED_FEATURES or ctx.spec.unsupported_reason(feature, site.extra.get("path", ())):
             return
         if call_destination(site, ctx) is None:
             return
         call = site.node
         assert isinstance(call, ast.Call)
+        default = surface.DEFAULT_MODELS.get(feature)
+        if default and model_expr(call, ctx, site) is None and not any(k.arg is None for k in call.keywords):
+            _, target = target_for(ctx, default)  # the SDK would send its own default: an OpenAI model
+            if target is not None:
+                ctx.edit(call, "add_kwarg", self.CODE, name="model", src=ctx.string(target.model))
+                ctx.report(call, self.CODE, feature, Severity.AUTO,
+                           f"no model given (the SDK sends {default}): model={target.model!r} added")
+            return
         followed = False
         for use in models_of(site, ctx):
             if use.literal is None:

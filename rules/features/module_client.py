@@ -44,8 +44,8 @@ class ModuleClient(Rule):
     def check(self, site: Site, ctx: PlanContext) -> None:
         node = site.node
         assert isinstance(node, ast.Assign)
-        if ctx.legacy_file:
-            return  # openai<1.0 code: reported by the legacy rule, configured when that code moves
+        if ctx.legacy_file or site.extra.get("tuple"):
+            return  # openai<1.0 code: the legacy rules move these settings onto the client
         attr = site.attr
         dest = ctx.module_dest
         if attr == "api_key":

@@ -17,6 +17,10 @@ from migrator.rules.features.common import call_destination
 from migrator.sites import Site
 
 
+def _path(site: Site) -> tuple[str, ...]:
+    return tuple(p for p in site.extra.get("path", ()) if p not in surface.TRANSPARENT_SEGMENTS)
+
+
 def call_label(site: Site) -> str:
     path = tuple(p for p in site.extra.get("path", ()) if p not in surface.TRANSPARENT_SEGMENTS)
     if MODULE_CLIENT in site.clients:
@@ -38,7 +42,7 @@ class ResourceRule(Rule):
             return
         feature = site.resource.feature  # type: ignore[union-attr]
         label = call_label(site)
-        reason = ctx.spec.unsupported.get(feature)
+        reason = ctx.spec.unsupported_reason(feature, _path(site))
         if reason:
             shared = dest.kind == "openai" and not all(
                 c.origin is not None and unsupported_only(c.origin, ctx) for c in site.clients if isinstance(c, Client))

@@ -69,6 +69,14 @@ class ProviderSpec:
     region_notes: dict[str, str] = field(default_factory=dict)  # region -> note when it has no own host
     docs: str = ""
 
+    def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:
+        """Why a call cannot be migrated: by method (``images.create_variation``), then by feature."""
+        for n in range(len(path), 1, -1):
+            reason = self.unsupported.get(".".join(path[:n]))
+            if reason:
+                return reason
+        return self.unsupported.get(feature)
+
     def base_url(self, region: str) -> str:
         return self.base_urls.get(region) or self.base_urls["cn"]
 

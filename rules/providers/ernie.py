@@ -45,6 +45,8 @@ SPEC = ProviderSpec(
     ),
     temperature=Range(0.0, 1.0, low_inclusive=False),
     unsupported={
+        "images.edit": "Qianfan V2 has no image edit endpoint (only /v2/images/generations)",
+        "images.create_variation": "Qianfan V2 has no image variation endpoint (only /v2/images/generations)",
         "audio": "Qianfan V2 has no speech endpoints (Baidu speech is a separate product)",
         "moderations": "Qianfan has no moderation endpoint; safety is reported in-band (choices[].flag, "
         'finish_reason="content_filter")',

@@ -49,6 +49,9 @@ SPEC = ProviderSpec(
     native_model_prefixes=("glm-", "cogview", "embedding-2", "embedding-3", "charglm", "codegeex", "moderation"),
     temperature=Range(0.0, 1.0),
     unsupported={
+        "images.edit": "Zhipu has no image edit endpoint (only /images/generations)",
+        "images.create_variation": "Zhipu has no image variation endpoint (only /images/generations)",
+        "audio.translations": "Zhipu documents only /audio/transcriptions and /audio/speech",
         "responses": "Zhipu does not offer the Responses API; use chat.completions",
         "assistants": "Zhipu has no Assistants / threads / vector stores API",
         "fine_tuning": "fine-tuning is done in the BigModel console, not through an OpenAI-compatible API",
