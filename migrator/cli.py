@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections import Counter
 from contextlib import nullcontext
@@ -55,6 +56,7 @@ FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", help="Write the report to FILE instead of stdout.")]
 ExcludeOpt = Annotated[list[str] | None, typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
 JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: cores).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write .migrator_cache/.")]
 SelectOpt = Annotated[str | None, typer.Option("--select", help="Only these rule codes or prefixes (OA2,OA601).")]
 IgnoreOpt = Annotated[str | None, typer.Option("--ignore", help="Skip these rule codes or prefixes.")]
 
@@ -109,8 +111,8 @@ def _options(settings: Settings, target: str | None, style: str | None, region: 
 
 
 def _run(command: str, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
-         jobs: int | None) -> Report:
-    from migrator.runner import run
+         jobs: int | None, use_cache: bool = False) -> Report:
+    from migrator.runner import Cache, run
 
     paths = paths or [Path(".")]
     cwd = Path.cwd()
@@ -130,8 +132,12 @@ def _run(command: str, paths: list[Path] | None, settings: Settings, options: Op
             def advance(n: int) -> None:
                 progress.advance(task, n)
 
+        cache = None
+        if use_cache and command in ("scan", "check"):
+            base = settings.config_file.parent if settings.config_file else cwd
+            cache = Cache(base / ".migrator_cache", options, command)
         results = run(files, options, "migrate" if command == "migrate" else command, roots=roots, jobs=jobs,
-                      progress=advance)
+                      progress=advance, cache=cache)
     file_errors = [r.error for r in results if r.error is not None]
     return Report(command, options.target, results, [*errors, *file_errors], files_scanned=len(files))
 
@@ -189,12 +195,13 @@ def scan(
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """List every OpenAI SDK site and how hard it is to migrate."""
     settings = _settings(paths or [])
     options = _options(settings, target.value if target else None, None, region.value if region else None,
                        None, select, ignore)
-    report = _run("scan", paths, settings, options, exclude, jobs)
+    report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache)
     _emit(render(fmt.value, report), output)
     if fmt is Format.text or output is not None:
         _summary(report, "OpenAI sites by feature" + (f" (target {options.target})" if options.target else ""))
@@ -212,11 +219,12 @@ def check(
     ignore: IgnoreOpt = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when sites remain.")] = False,
     jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Fail (exit 1) while anything still reaches OpenAI. For CI."""
     settings = _settings(paths or [])
     options = _options(settings, target.value if target else None, None, None, None, select, ignore)
-    report = _run("check", paths, settings, options, exclude, jobs)
+    report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache)
     _emit(render(fmt.value, report), output)
     remaining = report.shown()
     broken = [r for r in report.results if r.error is not None and r.mentions_openai]
@@ -249,6 +257,8 @@ def migrate(
     exclude: ExcludeOpt = None,
     jobs: JobsOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Write even over uncommitted changes.")] = False,
+    show_secrets: Annotated[bool, typer.Option("--show-secrets",
+                                               help="Print API key literals in diffs in full (for git apply).")] = False,
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
@@ -263,8 +273,12 @@ def migrate(
     if diff:
         from migrator.report.diff import unified
 
-        sys.stdout.write("".join(unified(r) for r in changed))
+        sys.stdout.write("".join(unified(r, show_secrets) for r in changed))
         sys.stdout.flush()
+        hidden = sum(1 for r in changed if not show_secrets and any(s in (r.old_text or "") for s in r.secrets))
+        if hidden:
+            err.print(f"[yellow]note:[/] the patch hides API keys in {hidden} file(s), so `git apply` will reject "
+                      "those hunks; apply with `--write`, or pass `--show-secrets`", markup=True)
     elif not write:
         _show_diffs(changed)
     _summary(report, f"Migration to {options.target} ({options.style}, {options.region})")
@@ -302,16 +316,29 @@ def _write(changed: list[FileResult], force: bool) -> int:
                       f"{' …' if len(dirty) > 5 else ''}. Commit or stash them first (so `git diff` shows exactly "
                       "what migrator did), or pass --force.", markup=True)
             return 2
-    failed = 0
-    for r in changed:
-        try:
-            atomic_write(r.source.path, r.new_bytes)  # type: ignore[arg-type]
-        except OSError as exc:
-            failed += 1
-            err.print(f"[bold red]error:[/] cannot write {escape(r.source.display)}: {escape(str(exc.strerror or exc))}",
-                      markup=True)
-    err.print(f"{len(changed) - failed} file(s) written")
+    failed = written = 0
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C: cleanly
+    try:
+        for r in changed:
+            try:
+                atomic_write(r.source.path, r.new_bytes)  # type: ignore[arg-type]
+                written += 1
+            except OSError as exc:
+                failed += 1
+                err.print(f"[bold red]error:[/] cannot write {escape(r.source.display)}: "
+                          f"{escape(str(exc.strerror or exc))} (left as it was)", markup=True)
+    except KeyboardInterrupt:
+        err.print(f"[bold red]interrupted:[/] {written} of {len(changed)} file(s) written; every other file is "
+                  "unchanged (each write is all or nothing)", markup=True)
+        return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    err.print(f"{written} file(s) written")
     return 2 if failed else 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @app.command("rules")

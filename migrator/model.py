@@ -93,6 +93,7 @@ class FileResult:
     exports: list = field(default_factory=list)  # clients this module offers (project index)
     project_imports: list[str] = field(default_factory=list)
     uses_openai: bool = False  # imports something from the openai package
+    secrets: set[str] = field(default_factory=set)  # key literals in the file: redacted in every output
 
     @property
     def changed(self) -> bool:

@@ -7,6 +7,7 @@ Workers only read and compute; the parent process writes. A failure in one file 
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -20,7 +21,13 @@ from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports, may_contain_sites
 from migrator.textio import DecodeError, decode, encode
 
-PARALLEL_THRESHOLD = 24  # below this many files a process pool costs more than it saves
+PARALLEL_THRESHOLD = 24
+# key formats of OpenAI and the providers (sk-..., bce-v3/ALTAK-..., Zhipu's <id>.<secret>)
+_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{16,}|bce-v3/[A-Za-z0-9/_\-]{16,}|[0-9a-f]{32}\.[A-Za-z0-9]{16})\b")
+
+
+def secrets_in(text: str) -> set[str]:
+    return set(_KEY_PATTERN.findall(text))  # below this many files a process pool costs more than it saves
 
 
 @dataclass
@@ -28,6 +35,7 @@ class Job:
     source: SourceFile
     module_name: str | None
     mode: str  # scan | check | migrate
+    data: bytes | None = None  # read by the parent (which filters and looks up the cache)
 
 
 def module_name(source: SourceFile, roots: list[Path]) -> str | None:
@@ -60,12 +68,13 @@ def process(job: Job, options: Options, project: ProjectIndex | None) -> FileRes
 def _process(job: Job, options: Options, project: ProjectIndex | None, result: FileResult) -> None:
     import ast
 
-    path = job.source.path
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        result.error = FileError(job.source.display, f"cannot read: {exc.strerror or exc}")
-        return
+    data = job.data
+    if data is None:
+        try:
+            data = job.source.path.read_bytes()
+        except OSError as exc:
+            result.error = FileError(job.source.display, f"cannot read: {exc.strerror or exc}")
+            return
     if not may_contain_sites(data, models=job.mode != "check"):
         return
     result.mentions_openai = b"openai" in data
@@ -84,15 +93,16 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         return
     analysis = analyze(decoded.text, path=job.source.display, options=options, module_name=job.module_name,
                        project=project, tree=tree)
+    result.secrets = analysis.secrets | secrets_in(decoded.text)
     result.exports = client_exports(analysis, job.module_name)
     result.uses_openai = bool(analysis.resolver.openai_names)
     result.project_imports = analysis.resolver.project_imports
     if job.mode != "migrate":
-        result.findings = analysis.findings
+        result.findings = _redacted(analysis.findings, result.secrets)
         return
     outcome = migrate(decoded.text, settings=options, path=job.source.display, module_name=job.module_name,
                       project=project, analysis=analysis)
-    result.findings = outcome.findings
+    result.findings = _redacted(outcome.findings, result.secrets)
     if outcome.error:
         result.error = FileError(job.source.display, outcome.error)
         return
@@ -103,15 +113,55 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         result.new_text = outcome.new_text
 
 
+def _redacted(findings: list, secrets: set[str]) -> list:
+    if secrets:
+        from migrator.report.diff import redact_all
+
+        for f in findings:
+            f.message = redact_all(f.message, secrets)
+    return findings
+
+
 def _worker(args: tuple[Job, Options, ProjectIndex | None]) -> FileResult:
     return process(*args)
 
 
 def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Path], jobs: int | None = None,
-        progress: Callable[[int], None] | None = None) -> list[FileResult]:
-    """Process every file; files that use a client built in another module get a second look."""
+        progress: Callable[[int], None] | None = None, cache: Cache | None = None) -> list[FileResult]:
+    """Process every file; files that use a client built in another module get a second look.
+
+    The parent reads each file once: files that cannot hold a site are done there, files whose
+    result is in the cache (same bytes, version and settings) too; the rest go to the workers.
+    """
     work = [Job(f, module_name(f, roots), mode) for f in files]
-    results = _map(work, options, None, jobs, progress)
+    results: list[FileResult | None] = [None] * len(work)
+    pending: list[int] = []
+    for i, job in enumerate(work):
+        try:
+            data = job.source.path.read_bytes()
+        except OSError as exc:
+            results[i] = FileResult(job.source, error=FileError(job.source.display,
+                                                                f"cannot read: {exc.strerror or exc}"))
+            continue
+        if not may_contain_sites(data, models=mode != "check"):
+            results[i] = FileResult(job.source)
+            continue
+        hit = cache.get(job, data) if cache is not None else None
+        if hit is not None:
+            results[i] = hit
+            continue
+        job.data = data
+        pending.append(i)
+    if progress:
+        progress(len(work) - len(pending))
+    for i, r in zip(pending, _map([work[i] for i in pending], options, None, jobs, progress), strict=True):
+        results[i] = r
+        if cache is not None:
+            cache.put(work[i], r)
+    if cache is not None:
+        cache.save()
+    for job in work:
+        job.data = None
     project = ProjectIndex()
     for r in results:
         for export in r.exports:
@@ -130,7 +180,86 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):
                 results[i] = r
-    return results
+    return results  # type: ignore[return-value]
+
+
+def _code_stamp() -> tuple:
+    """Sizes and times of migrator's own files: an edited rule invalidates the cache, not only a release."""
+    here = Path(__file__).resolve().parent
+    rules_dir = Path(__import__("migrator.rules", fromlist=["x"]).__file__).resolve().parent
+    stamp = []
+    for folder in (here, rules_dir):
+        for f in sorted(folder.rglob("*.py")):
+            st = f.stat()
+            stamp.append((f.name, st.st_size, st.st_mtime_ns))
+    return tuple(stamp)
+
+
+class Cache:
+    """Per-file results of ``scan`` / ``check`` keyed by content hash, tool version and settings.
+
+    One pickle per (version, settings, mode) under the cache folder, loaded once and written back
+    atomically at the end of a run with the entries of that run only.
+    """
+
+    def __init__(self, folder: Path, options: Options, mode: str) -> None:
+        import hashlib
+        import pickle
+
+        from migrator import __version__
+
+        key = hashlib.sha256(repr((__version__, _code_stamp(), mode, sorted(vars(options).items())))
+                             .encode()).hexdigest()[:16]
+        self.file = folder / f"{__version__}-{mode}-{key}.pickle"
+        self.folder = folder
+        self.entries: dict[str, tuple[str, FileResult]] = {}
+        self.fresh: dict[str, tuple[str, FileResult]] = {}
+        try:
+            with self.file.open("rb") as fh:
+                self.entries = pickle.load(fh)
+        except Exception:  # noqa: BLE001 - a missing or damaged cache is an empty one
+            self.entries = {}
+
+    @staticmethod
+    def _digest(data: bytes) -> str:
+        import hashlib
+
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    def get(self, job: Job, data: bytes) -> FileResult | None:
+        key = f"{job.source.path.resolve()}|{job.module_name}"
+        digest = self._digest(data)
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != digest:
+            return None
+        result = entry[1]
+        result.source = job.source
+        for f in result.findings:
+            f.path = job.source.display
+        self.fresh[key] = entry
+        return result
+
+    def put(self, job: Job, result: FileResult) -> None:
+        if job.data is None or (result.error is not None and result.error.message.startswith("internal")):
+            return
+        key = f"{job.source.path.resolve()}|{job.module_name}"
+        self.fresh[key] = (self._digest(job.data), result)
+
+    def save(self) -> None:
+        import pickle
+        import tempfile
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by migrator\n*\n")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(self.fresh, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
 
 
 def _map(work: list[Job], options: Options, project: ProjectIndex | None, jobs: int | None,

@@ -46,6 +46,7 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     imports: set[tuple[str, str | None]] = field(default_factory=set)
+    secrets: set[str] = field(default_factory=set)
     quote: str = '"'
 
 
@@ -100,6 +101,8 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
                 check_file(sites, ctx)
         _suppress(ctx)
         plans.append(ctx)
+    for p in plans:
+        analysis.secrets |= p.secrets
     if len(plans) == 1:
         ctx = plans[0]
         analysis.findings = ctx.findings

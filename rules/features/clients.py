@@ -42,6 +42,7 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
     if isinstance(value, ast.Constant) and (value.value is None or isinstance(value.value, str)):
         ctx.edit(value, "replace_expr", code, src=ctx.env_read(env))
         if isinstance(value.value, str) and value.value:
+            ctx.secrets.add(value.value)
             ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
                        f"API key literal {redact(value.value)} removed from the code; set {env} where the program "
                        "runs (and revoke the old key if it was committed)")
@@ -62,7 +63,9 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                    f"api_key comes from {source(ctx, value)}; its {fallbacks[0][1]} fallback now reads {env} — make "
                    f"sure the other sources hold the {ctx.spec.display} key too")
         return f"{fallbacks[0][1]} fallback → {env}"
-    if any(isinstance(v, Lit) for v in ctx.resolver.eval(value, site.scope)):
+    literals = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, Lit)]
+    ctx.secrets.update(v.node.value for v in literals if isinstance(v.node.value, str) and v.node.value)
+    if literals:
         ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
                    f"api_key comes from {source(ctx, value)}, a string constant; read it from {env} instead")
         return "key left as written"

@@ -170,6 +170,8 @@ class LegacyApi(Rule):
         for k in call.keywords:
             if k.arg in surface.LEGACY_CALL_SETTINGS:
                 new = surface.LEGACY_CALL_SETTINGS[k.arg]
+                if k.arg == "api_key" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+                    ctx.secrets.add(k.value.value)
                 if new == "base_url" and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str) \
                         and classify_host(host_of(k.value.value), ctx.provider_hosts).kind == "openai":
                     options.append(f"base_url={ctx.string(ctx.base_url())}")
@@ -280,6 +282,7 @@ class LegacyApi(Rule):
 def _key_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
     env = ctx.spec.key_env
     if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
+        ctx.secrets.add(value.value)
         ctx.report(value, "OA104", "client", Severity.REVIEW,
                    f"API key literal {redact(value.value)} removed from the code; set {env} where the program runs")
         return ctx.env_read(env)
