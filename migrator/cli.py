@@ -224,6 +224,7 @@ def check(
     """Fail (exit 1) while anything still reaches OpenAI. For CI."""
     settings = _settings(paths or [])
     options = _options(settings, target.value if target else None, None, None, None, select, ignore)
+    options.neutral = options.target is None
     report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache)
     _emit(render(fmt.value, report), output)
     remaining = report.shown()

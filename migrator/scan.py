@@ -82,7 +82,12 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         # a base URL from configuration (or Azure's endpoint) stood for OpenAI: the migration moves it
         legacy_dest = Destination("openai", "api.openai.com")
     if specs is None:
-        specs = [providers.load(options.target)] if options.target else providers.all_specs()
+        if options.target:
+            specs = [providers.load(options.target)]
+        elif options.neutral:
+            specs = providers.all_specs()[:1]  # where a site goes does not depend on the provider
+        else:
+            specs = providers.all_specs()
     plans = []
     for spec in specs:
         ctx = PlanContext(path=path, text=text, resolver=resolver, spec=spec, options=options,

@@ -8,6 +8,7 @@ edits into a LibCST transform, so the scanner and the rewriter cannot disagree a
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -29,11 +30,15 @@ class Options:
     models: dict[str, str] = field(default_factory=dict)  # OpenAI model -> target model, from config / --model
     select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
+    neutral: bool = False  # no target: judge with one provider, word the messages without it (check)
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):
             return False
         return not (self.ignore and code.startswith(self.ignore))
+
+
+_LINES = re.compile(r"\r\n|\r|\n")
 
 
 class PlanContext:
@@ -43,7 +48,7 @@ class PlanContext:
                  module_dest: Destination, provider_hosts: dict[str, str], quote: str = '"') -> None:
         self.path = path
         self.text = text
-        self.lines = text.splitlines()
+        self.lines = _LINES.split(text)  # as Python counts lines: not at form feeds, unlike str.splitlines
         self.resolver = resolver
         self.spec = spec
         self.options = options
@@ -62,6 +67,21 @@ class PlanContext:
         self.site_of_finding: list[int] = []
 
     # -- reporting ------------------------------------------------------------------------------
+
+    def segment(self, node: ast.AST) -> str | None:
+        """The source text of a node (``ast.get_source_segment`` without re-splitting the file)."""
+        try:
+            line, end_line = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+            col, end_col = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        except AttributeError:
+            return None
+        if end_line is None or end_col is None or not (0 < line <= end_line <= len(self.lines)):
+            return None
+        raw = [ln.encode("utf-8") for ln in self.lines[line - 1:end_line]]
+        if line == end_line:
+            return raw[0][col:end_col].decode("utf-8", "replace")
+        raw[0], raw[-1] = raw[0][col:], raw[-1][:end_col]
+        return "\n".join(r.decode("utf-8", "replace") for r in raw)
 
     def span(self, node: ast.AST) -> Span:
         line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
@@ -85,6 +105,8 @@ class PlanContext:
             return
         if not subject:
             subject = message.split(" → ")[0].split(": ")[0]
+        if self.options.neutral:
+            message = subject
         self.findings.append(Finding(self.path, self.span(node), code, feature, severity, message, reaches_openai,
                                      subject))
         self.site_of_finding.append(self.site_id)

@@ -42,7 +42,7 @@ def call_destination(site: Site, ctx: PlanContext) -> Destination | None:
 
 def is_plain_string(ctx: PlanContext, node: ast.Constant) -> bool:
     """A single string token (not an implicit concatenation), so it can be replaced in place."""
-    segment = ast.get_source_segment(ctx.text, node)
+    segment = ctx.segment(node)
     if segment is None:
         return False
     try:

@@ -70,8 +70,11 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
         return cached
     plan = LegacyPlan()
     r = ctx.resolver
-    taken = _identifiers(r.tree)
     calls = [s for s in ctx.sites if s.kind == "legacy" and s.extra.get("method")]
+    if not calls:
+        ctx._legacy_plan = plan  # type: ignore[attr-defined]
+        return plan
+    taken = _identifiers(r.tree)
     for site in calls:
         root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
         entries = r._binding_entries(root, site.scope)
@@ -176,7 +179,7 @@ class LegacyApi(Rule):
                         and classify_host(host_of(k.value.value), ctx.provider_hosts).kind == "openai":
                     options.append(f"base_url={ctx.string(ctx.base_url())}")
                 elif new is not None:
-                    options.append(f"{new}={ast.get_source_segment(ctx.text, k.value)}")
+                    options.append(f"{new}={ctx.segment(k.value)}")
                 ctx.edit(call, "remove_kwarg", self.CODE, name=k.arg)
             elif k.arg in surface.LEGACY_KWARGS:
                 new = surface.LEGACY_KWARGS[k.arg]
@@ -198,7 +201,7 @@ class LegacyApi(Rule):
             prompt = kwarg(call, "prompt")
             if prompt is not None:
                 q = ctx.quote
-                content = ast.get_source_segment(ctx.text, prompt.value)
+                content = ctx.segment(prompt.value)
                 ctx.edit(prompt.value, "replace_expr", self.CODE,
                          src=f"[{{{q}role{q}: {q}user{q}, {q}content{q}: {content}}}]")
                 ctx.edit(call, "rename_kwarg", self.CODE, old="prompt", new="messages")
@@ -294,11 +297,11 @@ def _key_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
             switch_env_read(node, ctx, LegacySettings.CODE)
         ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
                    f"openai.api_key comes from {source(ctx, value)}, which now reads {env}")
-        return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
+        return ctx.segment(value) or ctx.env_read(env)
     ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
                f"openai.api_key comes from {source(ctx, value)}; it is passed to the client — it must hold the "
                f"{ctx.spec.display} key")
-    return ast.get_source_segment(ctx.text, value) or ctx.env_read(env)
+    return ctx.segment(value) or ctx.env_read(env)
 
 
 def _is_test(path: str) -> bool:
@@ -324,12 +327,12 @@ def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
         ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
                    f"openai.api_base pointed at {dest.host}; kept as the client's base_url — make sure it serves "
                    f"{ctx.spec.display}")
-        return ast.get_source_segment(ctx.text, value) or ctx.string(ctx.base_url())
-    text = ast.get_source_segment(ctx.text, value) or ""
+        return ctx.segment(value) or ctx.string(ctx.base_url())
+    text = ctx.segment(value) or ""
     inner = [n for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     for lit in [*inner, *ctx.resolver.literal_sources(value, site.scope)]:  # a configurable URL: move its default
         if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
-            segment = ast.get_source_segment(ctx.text, lit)
+            segment = ctx.segment(lit)
             if segment and segment in text:
                 text = text.replace(segment, ctx.string(ctx.base_url()))
             elif segment:

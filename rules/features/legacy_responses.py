@@ -74,10 +74,13 @@ class Flow:
         self.handled: set[int] = set()  # subscripts already converted or part of a converted chain
 
     def _index(self, node: ast.AST, owner: ast.AST) -> None:
+        self.subscripts: list[ast.Subscript] = []
         stack = [(node, owner)]
         while stack:
             n, o = stack.pop()
             self.owner[id(n)] = o
+            if isinstance(n, ast.Subscript):
+                self.subscripts.append(n)
             inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
             for child in ast.iter_child_nodes(n):
                 self.parents[id(child)] = n
@@ -218,8 +221,8 @@ class Flow:
 
     def _untraced(self) -> None:
         """``x["choices"]`` on something not traced to a response: say so, change nothing."""
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Subscript) and id(node) not in self.handled \
+        for node in sorted(self.subscripts, key=lambda n: (n.lineno, n.col_offset)):
+            if id(node) not in self.handled \
                     and isinstance(node.slice, ast.Constant) and node.slice.value in RESPONSE_KEYS \
                     and isinstance(node.ctx, ast.Load) and not isinstance(node.value, ast.Dict) \
                     and not _inner_response_key(node.value):
