@@ -6,8 +6,6 @@ import ast
 from collections import defaultdict
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor
 
 from migrator import cst as h
 from migrator.edits import Anchor, Edit, PlacedEdit, Placer, Unplaceable
@@ -303,28 +301,47 @@ def _visit_edited(module: cst.Module, applier: _Applier, layout: list[dict[str, 
 
 
 def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cst.Module:
-    """AddImportsVisitor on the module's leading import block only (the rest is not visited)."""
-    context = CodemodContext()
-    for module_name, obj in sorted(imports, key=lambda i: (i[0], i[1] or "")):
-        AddImportsVisitor.add_needed_import(context, module_name, obj)
+    """Add the imports the edits need at the end of the module's leading import block.
+
+    The same placement as LibCST's ``AddImportsVisitor`` (after the docstring and the imports at the
+    top, a ``from M import`` joined to an existing one), without its matcher set-up, which costs about
+    18 ms a file. The caller has left out imports the module already binds.
+    """
+    body = list(module.body)
     head = 0
-    for i, stmt in enumerate(module.body):
-        if isinstance(stmt, cst.SimpleStatementLine) and all(
-                isinstance(s, cst.Import | cst.ImportFrom) for s in stmt.body):
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(isinstance(s, cst.Import | cst.ImportFrom)
+                                                              for s in stmt.body):
             head = i + 1
         elif i == 0 and isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) \
                 and isinstance(stmt.body[0].value, cst.SimpleString | cst.ConcatenatedString):
             head = 1
         else:
             break
-    top = module.with_changes(body=module.body[:head])
-    # visit directly: transform_module() would deep-copy the tree into a MetadataWrapper
-    new_top = top.visit(AddImportsVisitor(context))
-    rest = list(module.body[head:])
-    if len(new_top.body) != len(top.body) and rest and not rest[0].leading_lines:
-        # as AddImportsVisitor does on a whole module: a blank line between imports and code
+    new_lines: list[cst.SimpleStatementLine] = []
+    for module_name, obj in sorted(imports, key=lambda i: (i[1] is not None, i[0], i[1] or "")):
+        if obj is None:
+            new_lines.append(cst.parse_statement(f"import {module_name}"))  # type: ignore[arg-type]
+            continue
+        for i in range(head):  # join an existing `from module import ...` at the top
+            stmt = body[i]
+            small = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 else None
+            if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None \
+                    and h.dotted(small.module) == module_name and not isinstance(small.names, cst.ImportStar):
+                names = list(small.names)
+                names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+                names.append(cst.ImportAlias(name=cst.Name(obj)))
+                body[i] = stmt.with_changes(body=[small.with_changes(names=names)])  # type: ignore[union-attr]
+                break
+        else:
+            new_lines.append(cst.parse_statement(f"from {module_name} import {obj}"))  # type: ignore[arg-type]
+    if not new_lines:
+        return module.with_changes(body=body)
+    rest = body[head:]
+    if rest and not rest[0].leading_lines:
+        # as AddImportsVisitor does: a blank line between the imports and the code
         rest[0] = rest[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
-    return module.with_changes(body=[*new_top.body, *rest])
+    return module.with_changes(body=[*body[:head], *new_lines, *rest])
 
 
 __all__ = ["Anchor", "RewriteError", "apply", "place"]
