@@ -219,8 +219,9 @@ class Resolver:
             result = self._eval(node, scope)
         finally:
             self._guard.discard(key)
-        if not self._guard:  # a value computed inside a cycle may be partial: keep only complete ones
-            self._memo[key] = result
+        # kept even when computed inside a cycle (then it may miss the cycle's own values): without it,
+        # chains of reassignments (x = f(x) many times over) make evaluation exponential
+        self._memo[key] = result
         return result
 
     def _eval(self, node: ast.expr, scope: Scope) -> frozenset:

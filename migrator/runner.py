@@ -22,6 +22,8 @@ from migrator.scan import analyze, client_exports, may_contain_sites
 from migrator.textio import DecodeError, decode, encode
 
 PARALLEL_THRESHOLD = 24
+# robustness runs (bench/robustness.py): parse every file, not only those the byte prefilter lets through
+PARSE_ALL = os.environ.get("MIGRATOR_PARSE_ALL") == "1"
 # key formats of OpenAI and the providers (sk-..., bce-v3/ALTAK-..., Zhipu's <id>.<secret>)
 _KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{16,}|bce-v3/[A-Za-z0-9/_\-]{16,}|[0-9a-f]{32}\.[A-Za-z0-9]{16})\b")
 
@@ -58,6 +60,9 @@ def process(job: Job, options: Options, project: ProjectIndex | None) -> FileRes
         _process(job, options, project, result)
     except MemoryError:
         result.error = FileError(job.source.display, "out of memory while processing this file")
+    except RecursionError:
+        result.error = FileError(job.source.display, "expressions nested too deeply to analyse (over Python's "
+                                 "recursion limit); the file is left as it is")
     except Exception as exc:  # noqa: BLE001 - the one place that turns a crash into a result
         where = traceback.extract_tb(exc.__traceback__)[-1]
         result.error = FileError(job.source.display, f"internal error: {type(exc).__name__}: {exc} "
@@ -75,7 +80,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         except OSError as exc:
             result.error = FileError(job.source.display, f"cannot read: {exc.strerror or exc}")
             return
-    if not may_contain_sites(data, models=job.mode != "check"):
+    if not PARSE_ALL and not may_contain_sites(data, models=job.mode != "check"):
         return
     result.mentions_openai = b"openai" in data
     try:
@@ -143,7 +148,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
             results[i] = FileResult(job.source, error=FileError(job.source.display,
                                                                 f"cannot read: {exc.strerror or exc}"))
             continue
-        if not may_contain_sites(data, models=mode != "check"):
+        if not PARSE_ALL and not may_contain_sites(data, models=mode != "check"):
             results[i] = FileResult(job.source)
             continue
         hit = cache.get(job, data) if cache is not None else None
