@@ -54,9 +54,12 @@ def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
     return []
 
 
+_DEFAULT_NAMES = frozenset(n for n in DEFAULT_EXCLUDES if "*" not in n)
+
+
 def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) -> tuple[list[SourceFile], list[FileError]]:
     """Python files under ``paths``, honouring .gitignore and excludes; never leaves a root through a link."""
-    excludes = _spec([*DEFAULT_EXCLUDES, *(exclude or [])])
+    excludes = _spec(list(exclude)) if exclude else None  # the defaults are checked by name, faster
     files: list[SourceFile] = []
     errors: list[FileError] = []
     seen: set[Path] = set()
@@ -71,8 +74,8 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
                 errors.append(FileError(shown, "not a Python file (.py)"))
                 continue
             resolved = path.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            if resolved not in seen and path not in seen:
+                seen.update((resolved, path))
                 files.append(SourceFile(path, shown, explicit=True))
             continue
         ignores = _ancestor_ignores(path.resolve())
@@ -80,7 +83,7 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
     return files, errors
 
 
-def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec,
+def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
           ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
           seen: set[Path]) -> None:
     stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
@@ -102,10 +105,14 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec,
                 is_link = entry.is_symlink()
             except OSError:
                 continue
-            rel_root = p.relative_to(top).as_posix() if p != top else p.name
-            if _excluded(excludes, entry.name, rel_root, is_dir):
+            if is_dir and (entry.name in _DEFAULT_NAMES or entry.name.endswith(".egg-info")):
                 continue
-            if any(_excluded(spec, entry.name, p.relative_to(base).as_posix(), is_dir) for base, spec in active):
+            if excludes is not None:
+                rel_root = p.relative_to(top).as_posix() if p != top else p.name
+                if _excluded(excludes, entry.name, rel_root, is_dir):
+                    continue
+            if active and any(_excluded(spec, entry.name, p.relative_to(base).as_posix(), is_dir)
+                              for base, spec in active):
                 continue
             if is_dir:
                 if (p / "pyvenv.cfg").exists():  # a virtual environment under any name
@@ -117,10 +124,9 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec,
                 continue
             if not entry.name.endswith(".py"):
                 continue
-            resolved = p.resolve()
-            if resolved in seen:
+            if p in seen:  # no links are followed, so a path names its file
                 continue
-            seen.add(resolved)
+            seen.add(p)
             files.append(SourceFile(p, display_path(p, cwd)))
         for d in reversed(subdirs):
             stack.append((d, active))
