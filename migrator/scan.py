@@ -48,6 +48,7 @@ class Analysis:
     imports: set[tuple[str, str | None]] = field(default_factory=set)
     secrets: set[str] = field(default_factory=set)
     quote: str = '"'
+    module_dest: Destination | None = None
 
 
 def quote_style(text: str) -> str:
@@ -75,6 +76,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         return analysis
     hosts = provider_hosts()
     module_dest = module_destination(settings, resolver, hosts)
+    analysis.module_dest = module_dest
     # the client that replaces the openai<1.0 API is built with the top-level settings only
     top = [s for s in settings if s.extra.get("top")]
     legacy_dest = module_destination(top, resolver, hosts)
@@ -201,14 +203,13 @@ __all__ = ["Analysis", "analyze", "may_contain_sites", "reaching", "Severity"]
 def client_exports(analysis: Analysis, module_name: str | None) -> list:
     """Module-level clients and client factories this module offers to the rest of the project."""
     from migrator.resolve import Client, ClientExport, Func
-    from migrator.sites import client_destination, module_destination
+    from migrator.sites import client_destination
 
     if not module_name:
         return []
     r = analysis.resolver
     hosts = provider_hosts()
-    settings = [s for s in analysis.sites if s.kind == "module_setting"]
-    module_dest = module_destination(settings, r, hosts)
+    module_dest = analysis.module_dest or Destination("openai", "api.openai.com")
     out: list = []
     for name, values in r.module_exports():
         lits = r.literal_sources(ast.Name(id=name), r.module_scope)
