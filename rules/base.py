@@ -122,7 +122,10 @@ class PlanContext:
         """True when a ``# migrator: ignore`` comment silences ``code`` at ``node``."""
         from migrator.scan import suppressed_codes
 
-        codes = suppressed_codes(self.lines, node.lineno)  # type: ignore[attr-defined]
+        line = getattr(node, "lineno", None)  # a constant defined in another module has no place here
+        if line is None:
+            return False
+        codes = suppressed_codes(self.lines, line)
         return codes is not None and (not codes or code in codes)
 
     @property

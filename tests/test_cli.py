@@ -184,3 +184,22 @@ def test_bytes_are_kept_on_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "# caf\xe9" in text and "ZHIPUAI_API_KEY" in text and "sk-abc" not in text
     assert "openai.base_url = 'https://open.bigmodel.cn/api/paas/v4/'" in text
     assert (tmp_path / "latin.py").stat().st_mode & 0o777 == 0o750
+
+
+@pytest.mark.parametrize("target", ["qwen", "ernie", "glm"])
+def test_bundled_example_migrates_cleanly(target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's first command: the example app migrates with no skipped file, then checks clean."""
+    import shutil
+
+    example = Path(__file__).parent.parent / "examples" / "support_bot"
+    shutil.copytree(example, tmp_path / "support_bot")
+    monkeypatch.chdir(tmp_path)
+    dry = invoke("migrate", "support_bot", "--target", target)
+    assert dry.exit_code == 0 and "skipped" not in dry.stderr, dry.stderr
+    assert "3 file(s) would change" in dry.stderr
+    assert invoke("migrate", "support_bot", "--target", target, "--write").exit_code == 0
+    for f in (tmp_path / "support_bot").glob("*.py"):
+        compile(f.read_text(), str(f), "exec")
+    assert invoke("check", "support_bot").exit_code == 0
+    llm = (tmp_path / "support_bot" / "llm.py").read_text()
+    assert "OPENAI_API_KEY" not in llm and "gpt-" not in llm
