@@ -318,9 +318,18 @@ def _write(changed: list[FileResult], force: bool) -> int:
                       "what migrator did), or pass --force.", markup=True)
             return 2
     failed = written = 0
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM ends the run like Ctrl-C: cleanly
+    stop: list[int] = []
+
+    def _defer(signum: int, frame: object) -> None:  # finish the file being written, then stop
+        stop.append(signum)
+
+    previous = {sig: signal.signal(sig, _defer) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         for r in changed:
+            if stop:
+                err.print(f"[bold red]interrupted:[/] {written} of {len(changed)} file(s) written; every other "
+                          "file is unchanged (each write is all or nothing)", markup=True)
+                return 2
             try:
                 atomic_write(r.source.path, r.new_bytes)  # type: ignore[arg-type]
                 written += 1
@@ -328,18 +337,13 @@ def _write(changed: list[FileResult], force: bool) -> int:
                 failed += 1
                 err.print(f"[bold red]error:[/] cannot write {escape(r.source.display)}: "
                           f"{escape(str(exc.strerror or exc))} (left as it was)", markup=True)
-    except KeyboardInterrupt:
-        err.print(f"[bold red]interrupted:[/] {written} of {len(changed)} file(s) written; every other file is "
-                  "unchanged (each write is all or nothing)", markup=True)
-        return 2
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     err.print(f"{written} file(s) written")
     return 2 if failed else 0
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 @app.command("rules")
