@@ -74,7 +74,7 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
     if not calls:
         ctx._legacy_plan = plan  # type: ignore[attr-defined]
         return plan
-    taken = _identifiers(r.tree)
+    taken = set(per_module(r, "_identifiers", lambda: _identifiers(r.tree)))
     for site in calls:
         root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
         entries = r._binding_entries(root, site.scope)
@@ -96,6 +96,15 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
                        and s.extra.get("top")]
     ctx._legacy_plan = plan  # type: ignore[attr-defined]
     return plan
+
+
+def per_module(resolver: object, name: str, make):
+    """Per-module facts that do not depend on the provider: computed once, not once per target."""
+    value = getattr(resolver, name, None)
+    if value is None:
+        value = make()
+        setattr(resolver, name, value)
+    return value
 
 
 def _existing_client(ctx: PlanContext, home: Scope, is_async: bool) -> str | None:

@@ -7,7 +7,7 @@ import ast
 from migrator.model import Severity
 from migrator.resolve import Func, dotted
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.legacy import plan_for
+from migrator.rules.features.legacy import per_module, plan_for
 from migrator.sites import Site
 
 RESPONSE_KEYS = frozenset({"choices", "usage", "data"})
@@ -58,33 +58,42 @@ class LegacyResponses(Rule):
         Flow(ctx, calls, self.CODE).run()
 
 
+class _Index:
+    """Parents, enclosing functions, subscripts and calls of a module (shared by every target)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.parents: dict[int, ast.AST] = {}
+        self.owner: dict[int, ast.AST] = {}  # node -> innermost function/module holding it
+        self.subscripts: list[ast.Subscript] = []
+        self.calls: list[ast.Call] = []
+        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+        while stack:
+            n, o = stack.pop()
+            self.owner[id(n)] = o
+            if isinstance(n, ast.Subscript):
+                self.subscripts.append(n)
+            elif isinstance(n, ast.Call):
+                self.calls.append(n)
+            inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
+            for child in ast.iter_child_nodes(n):
+                self.parents[id(child)] = n
+                stack.append((child, inner))
+
+
 class Flow:
     def __init__(self, ctx: PlanContext, calls: list[Site], code: str) -> None:
         self.ctx = ctx
         self.code = code
         self.tree = ctx.resolver.tree
-        self.parents: dict[int, ast.AST] = {}
-        self.owner: dict[int, ast.AST] = {}  # node -> innermost function/module holding it
-        self._index(self.tree, self.tree)
+        index = per_module(ctx.resolver, "_flow_index", lambda: _Index(self.tree))
+        self.parents, self.owner = index.parents, index.owner
+        self.subscripts, self.calls = index.subscripts, index.calls
         self.queue: list[tuple[ast.expr, bool]] = [(s.node, bool(s.extra.get("to_chat"))) for s in calls]
         self.seen: set[int] = set()
         self.tainted: set[tuple[int, str, bool]] = set()
         self.reported: set[int] = set()
         self.functions: set[int] = set()
         self.handled: set[int] = set()  # subscripts already converted or part of a converted chain
-
-    def _index(self, node: ast.AST, owner: ast.AST) -> None:
-        self.subscripts: list[ast.Subscript] = []
-        stack = [(node, owner)]
-        while stack:
-            n, o = stack.pop()
-            self.owner[id(n)] = o
-            if isinstance(n, ast.Subscript):
-                self.subscripts.append(n)
-            inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
-            for child in ast.iter_child_nodes(n):
-                self.parents[id(child)] = n
-                stack.append((child, inner))
 
     def run(self) -> None:
         while self.queue:
@@ -148,8 +157,8 @@ class Flow:
     def _calls_of(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.Call]:
         out = []
         r = self.ctx.resolver
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+        for node in self.calls:
+            if isinstance(node.func, ast.Name) and node.func.id == function.name:
                 scope = r.call_scopes.get(id(node), r.module_scope)
                 if any(isinstance(v, Func) and v.node is function for v in r.eval(node.func, scope)):
                     out.append(node)
