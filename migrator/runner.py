@@ -277,7 +277,7 @@ def _map(work: list[Job], options: Options, project: ProjectIndex | None, jobs: 
             if progress:
                 progress(1)
         return out
-    chunksize = max(1, min(64, len(work) // (jobs * 8)))
+    chunksize = max(1, min(16, len(work) // (jobs * 32)))  # small chunks: per-file cost varies a lot
     out = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for r in pool.map(_worker, ((j, options, project) for j in work), chunksize=chunksize):
