@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 from migrator.model import Finding, Severity
 from migrator.resolve import ProjectIndex
 from migrator.rewrite import RewriteError, apply, place, place_with_layout
 from migrator.rules.base import Options
-from migrator.scan import Analysis, analyze
+from migrator.scan import Analysis, analyze, parse
 
 
 @dataclass
@@ -61,7 +60,7 @@ def verify(new_text: str, settings: Options, *, path: str, module_name: str | No
            project: ProjectIndex | None) -> str | None:
     """The output parses and a second run would change nothing; else the reason."""
     try:
-        tree = ast.parse(new_text)
+        tree = parse(new_text)
     except SyntaxError as exc:
         return f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as it was"
     again = analyze(new_text, path=path, options=settings, module_name=module_name, project=project, tree=tree)

@@ -18,7 +18,7 @@ from migrator.engine import migrate
 from migrator.model import FileError, FileResult, SourceFile
 from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules.base import Options
-from migrator.scan import analyze, client_exports, may_contain_sites
+from migrator.scan import analyze, client_exports, may_contain_sites, parse
 from migrator.textio import DecodeError, decode, encode
 
 PARALLEL_THRESHOLD = 24
@@ -71,7 +71,6 @@ def process(job: Job, options: Options, project: ProjectIndex | None) -> FileRes
 
 
 def _process(job: Job, options: Options, project: ProjectIndex | None, result: FileResult) -> None:
-    import ast
 
     data = job.data
     if data is None:
@@ -89,7 +88,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         result.error = FileError(job.source.display, f"cannot decode: {exc}")
         return
     try:
-        tree = ast.parse(decoded.text, filename=job.source.display)
+        tree = parse(decoded.text, filename=job.source.display)
     except SyntaxError as exc:
         result.error = FileError(job.source.display, f"syntax error at {exc.lineno}:{exc.offset}: {exc.msg}")
         return

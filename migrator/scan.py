@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from migrator.edits import Edit
@@ -51,6 +52,13 @@ class Analysis:
     module_dest: Destination | None = None
 
 
+def parse(text: str, filename: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the warnings CPython prints for the code it reads (invalid escapes, ...)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=filename)
+
+
 def quote_style(text: str) -> str:
     return "'" if text.count("'") > text.count('"') else '"'
 
@@ -69,7 +77,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     """Findings and planned edits for one module (no I/O). Raises SyntaxError for invalid Python."""
     options = options or Options()
     if tree is None:
-        tree = ast.parse(text)
+        tree = parse(text)
     resolver, sites, settings = find_sites(tree, module_name, project)
     analysis = Analysis(tree, resolver, sites, quote=quote_style(text))
     if not sites:
