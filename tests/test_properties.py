@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 import hypothesmith
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from migrator.scan import analyze
 TARGETS = st.sampled_from(["qwen", "ernie", "glm"])
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(source=hypothesmith.from_grammar(), target=TARGETS)
 def test_code_without_openai_comes_back_byte_identical(source: str, target: str) -> None:
