@@ -112,6 +112,19 @@ class Placer:
             self.layout.append(counts)
         for stmt in tree.body:
             self.parents[id(stmt)] = tree
+        # line span of each top-level statement (decorators included) and the leading import block
+        self.spans: list[tuple[int, int]] = []
+        for stmt in tree.body:
+            start = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            self.spans.append((start, stmt.end_lineno or stmt.lineno))
+        self.head = 0  # number of leading statements that are imports (or the docstring)
+        for i, stmt in enumerate(tree.body):
+            if isinstance(stmt, ast.Import | ast.ImportFrom) or (
+                    i == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                    and isinstance(stmt.value.value, str)):
+                self.head = i + 1
+            else:
+                break
         self.ordinal: dict[int, Anchor] = {}
         for kind, nodes in by_kind.items():
             nodes.sort(key=_order_key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 
 import libcst as cst
@@ -235,7 +236,7 @@ def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[t
 
 
 def place_with_layout(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]],
-                                                                    list[dict[str, int]]]:
+                                                                    Placer]:
     placer = Placer(tree)
     placed: list[PlacedEdit] = []
     failed: list[tuple[Edit, str]] = []
@@ -244,11 +245,11 @@ def place_with_layout(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedE
             placed.append(placer.place(e))
         except Unplaceable as exc:
             failed.append((e, str(exc)))
-    return placed, failed, placer.layout
+    return placed, failed, placer
 
 
 def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]],
-          layout: list[dict[str, int]] | None = None) -> str:
+          layout: Placer | None = None) -> str:
     """The module's new source. ``text`` is the decoded source (no BOM)."""
     by_anchor: dict[tuple[str, int], list[PlacedEdit]] = defaultdict(list)
     seen: set[tuple] = set()
@@ -261,12 +262,11 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
         by_anchor[key].append(p)
     for edits in by_anchor.values():
         edits.sort(key=lambda p: 0 if p.path else 1)  # inside the node first, then the node itself
-    try:
-        module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
-        raise RewriteError(f"LibCST cannot parse this file: {str(exc).splitlines()[0]}") from exc
+    if layout is not None:
+        return _apply_chunks(text, placed, by_anchor, imports, layout)
+    module = _parse(text)
     applier = _Applier(by_anchor)
-    new = module.visit(applier) if layout is None else _visit_edited(module, applier, layout, placed)
+    new = module.visit(applier)
     if applier.applied != sum(len(v) for v in by_anchor.values()) or applier.pending_after:
         raise RewriteError("internal: not every planned edit found its place")
     if imports:
@@ -274,30 +274,76 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
     return new.code
 
 
-def _visit_edited(module: cst.Module, applier: _Applier, layout: list[dict[str, int]],
-                  placed: list[PlacedEdit]) -> cst.Module:
-    """Transform only the top-level statements that hold edits; count the anchors of the others."""
+def _parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise RewriteError(f"LibCST cannot parse this file: {str(exc).splitlines()[0]}") from exc
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _apply_chunks(text: str, placed: list[PlacedEdit], by_anchor: dict, imports: set[tuple[str, str | None]],
+                  layout: Placer) -> str:
+    """Parse, transform and print only the top-level statements that hold edits.
+
+    A top-level statement is a module of its own, so each edited one (with the statements that share
+    its lines) is cut from the text by the line span ``ast`` gives, handled by LibCST alone, and put
+    back; everything else (statements, comments and blank lines between them) is kept as text. The
+    anchor counters of a chunk start at the counts of the statements before it.
+    """
+    lines = _LINE.findall(text)
+    spans = layout.spans
+    chunks: list[list[int]] = []  # runs of top-level statement indexes that share lines
+    for i, (start, _end) in enumerate(spans):
+        if chunks and start <= spans[chunks[-1][-1]][1]:
+            chunks[-1].append(i)
+        else:
+            chunks.append([i])
     edited = {p.top for p in placed}
-    body: list[cst.CSTNode] = []
-    index = 0
-    for stmt in module.body:
-        n = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
-        tops = range(index, index + n)
-        index += n
-        if not edited.intersection(tops):
-            for i in tops:
-                for kind, count in layout[i].items():
-                    applier.counters[kind] += count
-            body.append(stmt)
-            continue
-        result = stmt.visit(applier)
-        if isinstance(result, cst.FlattenSentinel):
-            body.extend(result.nodes)
-        elif not isinstance(result, cst.RemovalSentinel):
-            body.append(result)
-    if index != len(layout):
-        raise RewriteError("internal: LibCST and ast disagree about the module's statements")
-    return module.with_changes(body=body)
+    head_chunks = {n for n, c in enumerate(chunks) if c[0] < layout.head} if imports else set()
+    selected = [n for n, c in enumerate(chunks) if edited.intersection(c)]
+    groups: list[list[int]] = []  # chunk numbers handled together (the import block is one group)
+    if head_chunks:
+        groups.append(sorted(head_chunks | {n for n in selected if n <= max(head_chunks)}))
+    groups += [[n] for n in selected if not head_chunks or n > max(head_chunks)]
+    prefix = [dict() for _ in range(len(spans) + 1)]
+    for i, counts in enumerate(layout.layout):
+        prefix[i + 1] = {k: prefix[i].get(k, 0) + counts.get(k, 0) for k in {*prefix[i], *counts}}
+    out: list[str] = []
+    line = 1  # next line of the original text to copy
+    applied = 0
+    for group in groups:
+        first, last = chunks[group[0]][0], chunks[group[-1]][-1]
+        start, end = spans[first][0], max(spans[i][1] for n in group for i in chunks[n])
+        if head_chunks and group[0] == min(head_chunks):
+            start = 1  # the import block: from the top, comments and docstring included
+        out.append("".join(lines[line - 1:start - 1]))
+        piece = _parse("".join(lines[start - 1:end]))
+        applier = _Applier(by_anchor)
+        applier.counters.update(prefix[first])
+        new = piece.visit(applier)
+        if applier.pending_after:
+            raise RewriteError("internal: a statement to insert found no place")
+        expected = prefix[last + 1]
+        if any(applier.counters.get(k, 0) != v for k, v in expected.items()):
+            raise RewriteError("internal: LibCST and ast disagree about a statement's content")
+        applied += applier.applied
+        if head_chunks and group[0] == min(head_chunks):
+            new = _add_imports(new, imports)
+            code = new.code
+            following = lines[end] if end < len(lines) else ""
+            if following.strip() and code.strip() and not code.endswith(("\n\n", "\r\n\r\n")):
+                code += new.default_newline  # a blank line between the imports and the code
+            out.append(code)
+        else:
+            out.append(new.code if new.body else "")  # a removed statement leaves nothing behind
+        line = end + 1
+    out.append("".join(lines[line - 1:]))
+    if applied != sum(len(v) for v in by_anchor.values()):
+        raise RewriteError("internal: not every planned edit found its place")
+    return "".join(out)
 
 
 def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cst.Module:
