@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import sys
 from collections import Counter
@@ -49,6 +51,7 @@ class Format(str, Enum):
     json = "json"
     github = "github"
     sarif = "sarif"
+    junit = "junit"
 
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: .)", show_default=False)]
@@ -218,6 +221,8 @@ def check(
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when sites remain.")] = False,
+    baseline: Annotated[Path | None, typer.Option(
+        "--baseline", help="JSON from `scan --format json`: fail only on sites it does not list.")] = None,
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
 ) -> None:
@@ -225,8 +230,20 @@ def check(
     settings = _settings(paths or [])
     options = _options(settings, target.value if target else None, None, None, None, select, ignore)
     options.neutral = options.target is None
+    allowed = _load_baseline(baseline) if baseline is not None else None
     report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache)
+    report.baseline = allowed
     _emit(render(fmt.value, report), output)
+    if fmt is Format.github and os.environ.get("GITHUB_STEP_SUMMARY"):
+        from migrator.report.github import step_summary
+
+        try:
+            with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as fh:
+                fh.write(step_summary(report))
+        except OSError as exc:
+            err.print(f"cannot write GITHUB_STEP_SUMMARY: {escape(str(exc))}")
+    if report.baselined and (fmt is Format.text or output is not None):
+        err.print(f"{report.baselined} known site(s) allowed by the baseline {escape(str(baseline))}")
     remaining = report.shown()
     broken = [r for r in report.results if r.error is not None and r.mentions_openai]
     if fmt is Format.text or output is not None:
@@ -260,6 +277,7 @@ def migrate(
     force: Annotated[bool, typer.Option("--force", help="Write even over uncommitted changes.")] = False,
     show_secrets: Annotated[bool, typer.Option("--show-secrets",
                                                help="Print API key literals in diffs in full (for git apply).")] = False,
+    report_file: Annotated[Path | None, typer.Option("--report", help="Write a Markdown migration report.")] = None,
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
@@ -283,6 +301,16 @@ def migrate(
     elif not write:
         _show_diffs(changed)
     _summary(report, f"Migration to {options.target} ({options.style}, {options.region})")
+    if report_file is not None:
+        from migrator.report.markdown import render as markdown
+        from migrator.rules.providers import load
+
+        try:
+            report_file.write_text(markdown(report, load(options.target), options.style, options.region),
+                                   encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {report_file}: {exc.strerror or exc}") from None
+        err.print(f"migration report written to {escape(str(report_file))}")
     err.print(f"{len(changed)} file(s) {'changed' if write else 'would change'}")
     if write:
         code = _write(changed, force)
@@ -290,6 +318,15 @@ def migrate(
     if changed:
         err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")
     raise typer.Exit(0)
+
+
+def _load_baseline(path: Path) -> Counter:
+    """(path, code) counts from a JSON report: the sites a team has accepted for now."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return Counter((f["path"], f["code"]) for f in doc["findings"] if f.get("reaches_openai", True))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise _fail(f"--baseline {path}: not a migrator JSON report ({exc})") from None
 
 
 def _show_diffs(changed: list[FileResult]) -> None:

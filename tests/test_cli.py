@@ -203,3 +203,40 @@ def test_bundled_example_migrates_cleanly(target: str, tmp_path: Path, monkeypat
     assert invoke("check", "support_bot").exit_code == 0
     llm = (tmp_path / "support_bot" / "llm.py").read_text()
     assert "OPENAI_API_KEY" not in llm and "gpt-" not in llm
+
+
+def test_check_baseline_fails_only_on_new_sites(tree: Path) -> None:
+    baseline = tree / "baseline.json"
+    baseline.write_text(invoke("scan", ".", "--format", "json").stdout)
+    assert invoke("check", ".", "--baseline", "baseline.json").exit_code == 0
+    (tree / "new.py").write_text("from openai import OpenAI\nfresh = OpenAI()\n")
+    r = invoke("check", ".", "--baseline", "baseline.json", "--format", "json")
+    assert r.exit_code == 1
+    assert [f["path"] for f in json.loads(r.stdout)["findings"]] == ["new.py"]
+    (tree / "bad.json").write_text("{}")
+    bad = invoke("check", ".", "--baseline", "bad.json")
+    assert bad.exit_code == 2 and "not a migrator JSON report" in bad.stderr
+
+
+def test_junit_and_step_summary(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import xml.etree.ElementTree as ET
+
+    doc = ET.fromstring(invoke("check", ".", "--format", "junit").stdout)
+    suite = doc.find("testsuite")
+    assert suite is not None and suite.get("failures") == "1"
+    case = suite.find("testcase")
+    assert case is not None and case.get("name") == "app.py" and "OA101" in (case.find("failure").text or "")
+    summary = tree / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    invoke("check", ".", "--format", "github")
+    text = summary.read_text()
+    assert text.startswith("### migrator check") and "| client | 1 |" in text
+
+
+def test_migrate_report(tree: Path) -> None:
+    r = invoke("migrate", ".", "--target", "ernie", "--report", "report.md")
+    assert r.exit_code == 0
+    md = (tree / "report.md").read_text()
+    assert md.startswith("# Migration to ERNIE (Qianfan)")
+    assert "| `gpt-4o-mini` | `ernie-4.5-turbo-32k` |" in md
+    assert "- `QIANFAN_API_KEY` (the provider's API key)" in md

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from migrator.model import FileError, FileResult, Finding
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", "junit")
 
 
 @dataclass
@@ -16,6 +16,8 @@ class Report:
     results: list[FileResult]
     errors: list[FileError] = field(default_factory=list)  # discovery errors and per-file errors
     files_scanned: int = 0
+    baselined: int = 0  # findings hidden by a baseline (check --baseline)
+    baseline: object = None  # Counter of (path, code) allowed to remain
 
     @property
     def findings(self) -> list[Finding]:
@@ -24,10 +26,23 @@ class Report:
         return out
 
     def shown(self) -> list[Finding]:
-        """What the command lists: everything for scan and migrate, what reaches OpenAI for check."""
-        if self.command == "check":
-            return [f for f in self.findings if f.reaches_openai]
-        return self.findings
+        """What the command lists: everything for scan and migrate, what reaches OpenAI for check
+        (less what the baseline allows)."""
+        if self.command != "check":
+            return self.findings
+        reaching = [f for f in self.findings if f.reaches_openai]
+        if self.baseline is None:
+            return reaching
+        allowed = dict(self.baseline)  # type: ignore[call-overload]
+        out = []
+        for f in reaching:
+            key = (f.path, f.code)
+            if allowed.get(key, 0) > 0:
+                allowed[key] -= 1
+                continue
+            out.append(f)
+        self.baselined = len(reaching) - len(out)
+        return out
 
 
 def render(fmt: str, report: Report) -> str:
@@ -37,6 +52,8 @@ def render(fmt: str, report: Report) -> str:
         from migrator.report.github import render as r
     elif fmt == "sarif":
         from migrator.report.sarif import render as r
+    elif fmt == "junit":
+        from migrator.report.junit import render as r
     else:
         from migrator.report.text import render as r
     return r(report)

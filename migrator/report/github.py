@@ -26,3 +26,26 @@ def render(report: Report) -> str:
     for e in report.errors:
         lines.append(f"::error file={_escape_prop(e.path)},title=migrator::{_escape_data(e.message)}")
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def step_summary(report: Report) -> str:
+    """A Markdown table for ``$GITHUB_STEP_SUMMARY``."""
+    from collections import Counter
+
+    findings = report.shown()
+    counts: dict[str, Counter] = {}
+    for f in findings:
+        counts.setdefault(f.feature, Counter())[f.severity.value] += 1
+    title = "migrator check" if report.command == "check" else f"migrator {report.command}"
+    lines = [f"### {title}", ""]
+    if not findings:
+        lines.append(f"Nothing reaches OpenAI ({report.files_scanned} files checked).")
+    else:
+        lines += ["| feature | sites | auto | review | manual |", "|---|---:|---:|---:|---:|"]
+        for feature in sorted(counts):
+            c = counts[feature]
+            lines.append(f"| {feature} | {sum(c.values())} | {c['auto']} | {c['review']} | {c['manual']} |")
+        lines += ["", f"{len(findings)} site(s) in {len({f.path for f in findings})} file(s)."]
+    if report.baselined:
+        lines.append(f"{report.baselined} known site(s) allowed by the baseline.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,61 @@
+"""``migrate --report FILE.md``: a Markdown migration report for the pull request."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from migrator.report import Report
+from migrator.rules import surface
+from migrator.rules.providers import ProviderSpec
+
+_MAPPED = re.compile(r"'([^']+)' → '([^']+)'")
+_ENV = re.compile(r"if (\w+) is set where the program runs")
+
+
+def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
+    findings = report.findings
+    changed = [r for r in report.results if r.changed]
+    lines = [f"# Migration to {spec.display}", "",
+             f"Target `{spec.name}`, style `{style}`, region `{region}` (base URL `{spec.base_url(region)}`). "
+             f"{len(changed)} file(s) changed, {len(findings)} finding(s), {len(report.errors)} file(s) skipped.", ""]
+    counts: dict[str, Counter] = {}
+    for f in findings:
+        counts.setdefault(f.feature, Counter())[f.severity.value] += 1
+    if counts:
+        lines += ["| feature | auto | review | manual |", "|---|---:|---:|---:|"]
+        for feature in sorted(counts):
+            c = counts[feature]
+            lines.append(f"| {feature} | {c['auto']} | {c['review']} | {c['manual']} |")
+        lines.append("")
+    for severity, title in (("manual", "Manual work (not done by migrator)"), ("review", "To review")):
+        items = [f for f in findings if f.severity.value == severity]
+        if items:
+            lines += [f"## {title}", ""]
+            lines += [f"- [ ] [{f.path}:{f.span.line}]({f.path}#L{f.span.line}) `{f.code}` {f.message}" for f in items]
+            lines.append("")
+    mapped = sorted({m for f in findings if f.code in ("OA601", "OA602") for m in _MAPPED.findall(f.message)})
+    if mapped:
+        lines += ["## Models", "", "| OpenAI | now | note |", "|---|---|---|"]
+        for old, new in mapped:
+            family = surface.model_family(old)
+            model = surface.OPENAI_MODELS.get(family or "")
+            target = spec.models.get(family or "")
+            note = target.note if target and target.note else ""
+            if model and model.kind == "embedding":
+                sizes = spec.embedding_dimensions.get(new, ())
+                new_dims = (target.dimensions if target and target.model == new else None) or (
+                    sizes[0] if len(sizes) == 1 else None)
+                note = f"{model.dimensions}-d → {new_dims or '?'}-d vectors: re-embed and rebuild the index"
+            lines.append(f"| `{old}` | `{new}` | {note} |")
+        lines.append("")
+    env = sorted({spec.key_env, *(m for f in findings for m in _ENV.findall(f.message))})
+    lines += ["## Deployment", "", "Set these environment variables where the program runs:", ""]
+    lines += [f"- `{name}`" + (" (the provider's API key)" if name == spec.key_env else " (must name a provider model)")
+              for name in env]
+    lines += ["", "Compat style keeps the `openai` package (version 1.0 or later); no new dependency.", ""]
+    if report.errors:
+        lines += ["## Skipped files", ""]
+        lines += [f"- `{e.path}`: {e.message}" for e in report.errors]
+        lines.append("")
+    return "\n".join(lines)
