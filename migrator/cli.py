@@ -278,6 +278,8 @@ def migrate(
     show_secrets: Annotated[bool, typer.Option("--show-secrets",
                                                help="Print API key literals in diffs in full (for git apply).")] = False,
     report_file: Annotated[Path | None, typer.Option("--report", help="Write a Markdown migration report.")] = None,
+    exit_non_zero_on_fix: Annotated[bool, typer.Option(
+        "--exit-non-zero-on-fix", help="With --write: exit 1 when files were changed (pre-commit).")] = False,
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
@@ -314,6 +316,8 @@ def migrate(
     err.print(f"{len(changed)} file(s) {'changed' if write else 'would change'}")
     if write:
         code = _write(changed, force)
+        if code == 0 and changed and exit_non_zero_on_fix:
+            code = 1
         raise typer.Exit(code)
     if changed:
         err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")
