@@ -221,6 +221,8 @@ def check(
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when sites remain.")] = False,
+    show_suppressed: Annotated[bool, typer.Option(
+        "--show-suppressed", help="Also list the sites silenced by `# migrator: ignore`.")] = False,
     baseline: Annotated[Path | None, typer.Option(
         "--baseline", help="JSON from `scan --format json`: fail only on sites it does not list.")] = None,
     jobs: JobsOpt = None,
@@ -242,6 +244,12 @@ def check(
                 fh.write(step_summary(report))
         except OSError as exc:
             err.print(f"cannot write GITHUB_STEP_SUMMARY: {escape(str(exc))}")
+    if show_suppressed:
+        silenced = sorted((f for r in report.results for f in r.suppressed if f.reaches_openai),
+                          key=lambda f: f.sort_key())
+        for f in silenced:
+            err.print(f"{escape(f.path)}:{f.span.line}:{f.span.column}: {f.code} (suppressed) {escape(f.message)}")
+        err.print(f"{len(silenced)} site(s) reaching OpenAI are silenced by `# migrator: ignore`")
     if report.baselined and (fmt is Format.text or output is not None):
         err.print(f"{report.baselined} known site(s) allowed by the baseline {escape(str(baseline))}")
     remaining = report.shown()

@@ -94,6 +94,7 @@ class FileResult:
     project_imports: list[str] = field(default_factory=list)
     uses_openai: bool = False  # imports something from the openai package
     secrets: set[str] = field(default_factory=set)  # key literals in the file: redacted in every output
+    suppressed: list[Finding] = field(default_factory=list)  # silenced by `# migrator: ignore`
 
     @property
     def changed(self) -> bool:

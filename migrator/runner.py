@@ -98,6 +98,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     analysis = analyze(decoded.text, path=job.source.display, options=options, module_name=job.module_name,
                        project=project, tree=tree)
     result.secrets = analysis.secrets | secrets_in(decoded.text)
+    result.suppressed = analysis.suppressed
     result.exports = client_exports(analysis, job.module_name)
     result.uses_openai = bool(analysis.resolver.openai_names)
     result.project_imports = analysis.resolver.project_imports

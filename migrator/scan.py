@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from migrator.edits import Edit
-from migrator.model import Finding, Severity, worst
+from migrator.model import Finding, Severity, Span, worst
 from migrator.resolve import ProjectIndex, Resolver
 from migrator.rules import all_rules, providers
 from migrator.rules.base import Options, PlanContext
@@ -48,6 +48,7 @@ class Analysis:
     edits: list[Edit] = field(default_factory=list)
     imports: set[tuple[str, str | None]] = field(default_factory=set)
     secrets: set[str] = field(default_factory=set)
+    suppressed: list[Finding] = field(default_factory=list)
     quote: str = '"'
     module_dest: Destination | None = None
 
@@ -118,6 +119,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         plans.append(ctx)
     for p in plans:
         analysis.secrets |= p.secrets
+    analysis.suppressed = plans[0].silenced
     if len(plans) == 1:
         ctx = plans[0]
         analysis.findings = ctx.findings
@@ -150,16 +152,44 @@ def _suppress(ctx: PlanContext) -> None:
     keep: list[Finding] = []
     dropped: set[tuple[int, str]] = set()
     dropped_sites: set[int] = set()
+    used: set[int] = set()  # comment lines (0-based) that silenced something
     for finding, site_id in zip(ctx.findings, ctx.site_of_finding, strict=True):
+        where = suppressing_line(ctx.lines, finding.span.line)
         codes = suppressed_codes(ctx.lines, finding.span.line)
         if codes is not None and (not codes or finding.code in codes):
+            used.add(where)  # type: ignore[arg-type]
             dropped.add((site_id, finding.code))
             if not codes:
                 dropped_sites.add(site_id)
+            ctx.silenced.append(finding)
             continue
         keep.append(finding)
     ctx.findings = keep
     ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
+    for index, text in enumerate(ctx.lines):  # a suppression that silences nothing is noise: say so
+        m = _SUPPRESS.search(text)
+        if m and index not in used and ctx.options.enabled(UNUSED_SUPPRESSION):
+            line = index + 1
+            ctx.findings.append(Finding(ctx.path, Span(line, m.start() + 1, line, m.end() + 1), UNUSED_SUPPRESSION,
+                                        "suppressions", Severity.REVIEW,
+                                        "unused `# migrator: ignore` comment: nothing is reported here; remove it",
+                                        False, "unused suppression"))
+            ctx.site_of_finding.append(0)
+
+
+UNUSED_SUPPRESSION = "OA990"  # rules/features/suppressions.py documents it
+
+
+def suppressing_line(lines: list[str], line: int) -> int | None:
+    """The 0-based index of the comment line that would silence a finding at ``line``."""
+    for index in (line - 1, line - 2):
+        if 0 <= index < len(lines):
+            m = _SUPPRESS.search(lines[index])
+            if m:
+                if index == line - 2 and not lines[index].lstrip().startswith("#"):
+                    continue
+                return index
+    return None
 
 
 def suppressed_codes(lines: list[str], line: int) -> set[str] | None:

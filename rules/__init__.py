@@ -20,6 +20,7 @@ def all_rules() -> list:
         module_client,
         params,
         resources,
+        suppressions,
     )
 
     return [
@@ -54,4 +55,5 @@ def all_rules() -> list:
         exceptions.Exceptions(),
         exceptions.TypesImport(),
         legacy.UntracedCall(),
+        suppressions.UnusedSuppression(),
     ]

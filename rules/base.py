@@ -58,7 +58,8 @@ class PlanContext:
         self.findings: list[Finding] = []
         self.edits: list[Edit] = []
         self.imports: set[tuple[str, str | None]] = set()
-        self.secrets: set[str] = set()  # API key literals seen in the code: never printed in full
+        self.secrets: set[str] = set()
+        self.silenced: list[Finding] = []  # silenced by `# migrator: ignore` (check --show-suppressed)  # API key literals seen in the code: never printed in full
         self.site_id = 0
         self.sites: list[Site] = []
         self.project = None  # the ProjectIndex, when the runner has one

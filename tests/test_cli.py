@@ -240,3 +240,13 @@ def test_migrate_report(tree: Path) -> None:
     assert md.startswith("# Migration to ERNIE (Qianfan)")
     assert "| `gpt-4o-mini` | `ernie-4.5-turbo-32k` |" in md
     assert "- `QIANFAN_API_KEY` (the provider's API key)" in md
+
+
+def test_show_suppressed_and_unused_suppressions(tree: Path) -> None:
+    (tree / "app.py").write_text(APP.replace("client = OpenAI()", "client = OpenAI()  # migrator: ignore")
+                                 + "x = 1  # migrator: ignore\n")
+    r = invoke("check", ".", "--show-suppressed")
+    assert "app.py:4:10: OA101 (suppressed)" in r.stderr and "1 site(s) reaching OpenAI are silenced" in r.stderr
+    doc = json.loads(invoke("scan", ".", "--format", "json").stdout)
+    unused = [f for f in doc["findings"] if f["code"] == "OA990"]
+    assert [f["line"] for f in unused] == [10]
