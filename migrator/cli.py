@@ -417,10 +417,38 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
 
     for r in rules():
         if r.CODE == code.upper():
+            doc = _dedent(r.__doc__ or r.SUMMARY)
             print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
-            print(_dedent(r.__doc__ or r.SUMMARY))
+            print(doc)
+            _explain_examples(doc)
             raise typer.Exit(0)
     raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
+
+
+def _explain_examples(doc: str) -> None:
+    """The docstring's first example, migrated now for every target (compat style)."""
+    import re
+    import textwrap
+
+    from migrator.engine import migrate
+    from migrator.rules.base import Options
+
+    blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
+    if not blocks:
+        return
+    example = textwrap.dedent(blocks[0]).strip() + "\n"
+    if "openai" not in example:
+        example = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n" + example
+    print("\nThe example, migrated by this version (compat style):")
+    for target in ("qwen", "ernie", "glm"):
+        try:
+            out = migrate(example, settings=Options(target=target), path="example.py")
+        except SyntaxError:
+            return
+        changed = [ln for ln in out.new_text.splitlines() if ln not in example.splitlines()]
+        print(f"\n--target {target}:")
+        print(textwrap.indent("\n".join(changed) if changed else "(unchanged: the rule reports, it does not rewrite)",
+                              "    "))
 
 
 def _dedent(doc: str) -> str:

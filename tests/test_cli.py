@@ -165,6 +165,7 @@ def test_rules_and_explain() -> None:
         assert code in r.stdout
     e = invoke("explain", "oa201")
     assert e.exit_code == 0 and "chat.completions" in e.stdout and "Example" in e.stdout
+    assert 'model="glm-4.5-air"' in e.stdout.split("--target glm:")[1]  # the example, migrated live
     assert invoke("explain", "OA999").exit_code == 2
 
 
