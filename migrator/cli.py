@@ -288,6 +288,7 @@ def migrate(
     report_file: Annotated[Path | None, typer.Option("--report", help="Write a Markdown migration report.")] = None,
     exit_non_zero_on_fix: Annotated[bool, typer.Option(
         "--exit-non-zero-on-fix", help="With --write: exit 1 when files were changed (pre-commit).")] = False,
+    interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Review each hunk, then write.")] = False,
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
@@ -297,8 +298,12 @@ def migrate(
         raise _fail("migrate needs a target: --target qwen|ernie|glm (or target = ... in [tool.migrator])")
     if options.style == "native":
         raise _fail("--style native is not available in this version; use --style compat")
+    if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise _fail("--interactive needs a terminal; use --diff to review a patch instead")
     report = _run("migrate", paths, settings, options, exclude, jobs)
     changed = [r for r in report.results if r.changed]
+    if interactive:
+        raise typer.Exit(_interactive(changed, force))
     if diff:
         from migrator.report.diff import unified
 
@@ -330,6 +335,32 @@ def migrate(
     if changed:
         err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")
     raise typer.Exit(0)
+
+
+def _interactive(changed: list[FileResult], force: bool) -> int:
+    from migrator.interactive import review
+    from migrator.write import atomic_write, dirty_files
+
+    if not force:
+        dirty = dirty_files([r.source.path for r in changed])
+        if dirty:
+            err.print(f"[bold red]error:[/] uncommitted changes in {escape(str(dirty[0]))}: commit or stash "
+                      "them first, or pass --force", markup=True)
+            return 2
+    out = Console(highlight=False, soft_wrap=True)
+
+    def write(r: FileResult, data: bytes) -> bool:
+        try:
+            atomic_write(r.source.path, data)
+            return True
+        except OSError as exc:
+            err.print(f"cannot write {escape(r.source.display)}: {escape(str(exc.strerror or exc))}")
+            return False
+
+    tally = review(changed, ask=input, show=lambda text: out.print(escape(text.rstrip("\n"))), write=write)
+    err.print(f"{tally.accepted} hunk(s) accepted, {tally.skipped} skipped, {tally.suppressed} suppressed; "
+              f"{tally.files_written} file(s) written")
+    return 0
 
 
 def _load_baseline(path: Path) -> Counter:
