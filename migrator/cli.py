@@ -208,6 +208,9 @@ def scan(
     _emit(render(fmt.value, report), output)
     if fmt is Format.text or output is not None:
         _summary(report, "OpenAI sites by feature" + (f" (target {options.target})" if options.target else ""))
+        if report.findings:
+            err.print(f"next: `migrator migrate --target {options.target or '{qwen|ernie|glm}'} "
+                      f"{' '.join(str(p) for p in paths or ['.'])}` shows the diff")
     raise typer.Exit(0)
 
 
@@ -331,6 +334,12 @@ def migrate(
         code = _write(changed, force)
         if code == 0 and changed and exit_non_zero_on_fix:
             code = 1
+        todo = sum(1 for f in report.findings if f.severity.value != "auto")
+        if todo:
+            err.print(f"next: {todo} review/manual item(s) are listed above (`--report migration.md` writes them "
+                      "as a checklist); then add `migrator check .` to CI")
+        else:
+            err.print("next: add `migrator check .` to CI so that no call to OpenAI comes back")
         raise typer.Exit(code)
     if changed:
         err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")

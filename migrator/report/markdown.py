@@ -36,7 +36,7 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
             lines.append("")
     mapped = sorted({m for f in findings if f.code in ("OA601", "OA602") for m in _MAPPED.findall(f.message)})
     if mapped:
-        lines += ["## Models", "", "| OpenAI | now | note |", "|---|---|---|"]
+        lines += ["## Models", "", f"| OpenAI | now | context window at {spec.display} | note |", "|---|---|---|---|"]
         for old, new in mapped:
             family = surface.model_family(old)
             model = surface.OPENAI_MODELS.get(family or "")
@@ -47,7 +47,7 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
                 new_dims = (target.dimensions if target and target.model == new else None) or (
                     sizes[0] if len(sizes) == 1 else None)
                 note = f"{model.dimensions}-d → {new_dims or '?'}-d vectors: re-embed and rebuild the index"
-            lines.append(f"| `{old}` | `{new}` | {note} |")
+            lines.append(f"| `{old}` | `{new}` | {spec.contexts.get(new, '—')} | {note} |")
         lines.append("")
     env = sorted({spec.key_env, *(m for f in findings for m in _ENV.findall(f.message))})
     lines += ["## Deployment", "", "Set these environment variables where the program runs:", ""]

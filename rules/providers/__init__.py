@@ -67,6 +67,7 @@ class ProviderSpec:
     embedding_dimensions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # model -> sizes offered
     embedding_accepts_dimensions: bool = True
     region_notes: dict[str, str] = field(default_factory=dict)  # region -> note when it has no own host
+    contexts: dict[str, str] = field(default_factory=dict)  # model -> context window, as providers.md gives it
     docs: str = ""
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:

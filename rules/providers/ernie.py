@@ -75,5 +75,7 @@ SPEC = ProviderSpec(
     embedding_dimensions={"bge-large-zh": (1024,), "bge-large-en": (1024,), "tao-8k": (1024,)},
     embedding_accepts_dimensions=False,
     region_notes={"intl": "Qianfan has one host; the intl region uses it too"},
+    contexts={"ernie-5.0-thinking-latest": "128K", "ernie-4.5-turbo-128k": "128K", "ernie-4.5-turbo-32k": "32K",
+              "ernie-4.0-turbo-128k": "128K", "ernie-4.0-turbo-8k": "8K", "ernie-x1-turbo-32k": "32K"},
     docs="https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m3fihw8s",
 )

@@ -85,5 +85,8 @@ SPEC = ProviderSpec(
     thinking_off={"thinking": {"type": "disabled"}},
     embedding_max_inputs=64,
     embedding_dimensions={"embedding-3": (256, 512, 1024, 2048), "embedding-2": (1024,)},
+    contexts={"glm-5": "200K", "glm-5.1": "200K", "glm-4.7": "200K", "glm-4.6": "200K", "glm-4.5": "128K",
+              "glm-4.5-air": "128K", "glm-4.5-flash": "128K", "glm-4-plus": "128K", "glm-4-air-250414": "128K",
+              "glm-4-long": "1M"},
     docs="https://docs.bigmodel.cn/cn/guide/develop/openai/introduction",
 )

@@ -84,5 +84,7 @@ SPEC = ProviderSpec(
         "text-embedding-v2": (1536,),
         "text-embedding-v1": (1536,),
     },
+    contexts={"qwen3-max": "256K", "qwen-flash": "1M", "qwen-turbo": "1M", "qwen-plus": "131K (1M on later snapshots)",
+              "qwen3.5-plus": "1M", "qwen3.5-flash": "1M", "qwen-long": "10M"},
     docs="https://www.alibabacloud.com/help/en/model-studio/compatibility-of-openai-with-dashscope",
 )
