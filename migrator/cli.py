@@ -114,7 +114,7 @@ def _options(settings: Settings, target: str | None, style: str | None, region: 
 
 
 def _run(command: str, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
-         jobs: int | None, use_cache: bool = False) -> Report:
+         jobs: int | None, use_cache: bool = False, fixes: bool = False) -> Report:
     from migrator.runner import Cache, run
 
     paths = paths or [Path(".")]
@@ -139,8 +139,9 @@ def _run(command: str, paths: list[Path] | None, settings: Settings, options: Op
         if use_cache and command in ("scan", "check"):
             base = settings.config_file.parent if settings.config_file else cwd
             cache = Cache(base / ".migrator_cache", options, command)
-        results = run(files, options, "migrate" if command == "migrate" else command, roots=roots, jobs=jobs,
-                      progress=advance, cache=cache)
+        mode = "migrate" if command == "migrate" or fixes else command  # fixes: SARIF with a target
+        results = run(files, options, mode, roots=roots, jobs=jobs, progress=advance,
+                      cache=None if fixes else cache)
     file_errors = [r.error for r in results if r.error is not None]
     return Report(command, options.target, results, [*errors, *file_errors], files_scanned=len(files))
 
@@ -204,7 +205,8 @@ def scan(
     settings = _settings(paths or [])
     options = _options(settings, target.value if target else None, None, region.value if region else None,
                        None, select, ignore)
-    report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache)
+    report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache,
+                  fixes=fmt is Format.sarif and options.target is not None)
     _emit(render(fmt.value, report), output)
     if fmt is Format.text or output is not None:
         _summary(report, "OpenAI sites by feature" + (f" (target {options.target})" if options.target else ""))
@@ -236,7 +238,8 @@ def check(
     options = _options(settings, target.value if target else None, None, None, None, select, ignore)
     options.neutral = options.target is None
     allowed = _load_baseline(baseline) if baseline is not None else None
-    report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache)
+    report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache,
+                  fixes=fmt is Format.sarif and options.target is not None)
     report.baseline = allowed
     _emit(render(fmt.value, report), output)
     if fmt is Format.github and os.environ.get("GITHUB_STEP_SUMMARY"):

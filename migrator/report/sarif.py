@@ -41,6 +41,12 @@ def render(report: Report) -> str:
         }
         for f in findings
     ]
+    fixes = _fixes(report)
+    seen: set[str] = set()
+    for result, f in zip(results, findings, strict=True):
+        if f.path in fixes and f.path not in seen:  # the file's fix goes with its first result
+            seen.add(f.path)
+            result["fixes"] = [fixes[f.path]]
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -56,3 +62,29 @@ def render(report: Report) -> str:
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _fixes(report: Report) -> dict[str, dict]:
+    """Per changed file, the replacements that turn it into what ``migrate`` writes (character offsets)."""
+    import difflib
+
+    out: dict[str, dict] = {}
+    for r in report.results:
+        if not r.changed or r.old_text is None or r.new_text is None:
+            continue
+        old = r.old_text.splitlines(keepends=True)
+        new = r.new_text.splitlines(keepends=True)
+        starts = [0]
+        for line in old:
+            starts.append(starts[-1] + len(line))
+        replacements = []
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            replacements.append({"deletedRegion": {"charOffset": starts[i1], "charLength": starts[i2] - starts[i1]},
+                                 "insertedContent": {"text": "".join(new[j1:j2])}})
+        out[r.source.display] = {
+            "description": {"text": f"migrator migrate --target {report.target}"},
+            "artifactChanges": [{"artifactLocation": {"uri": r.source.display}, "replacements": replacements}],
+        }
+    return out
