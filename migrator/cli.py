@@ -463,35 +463,64 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
             doc = _dedent(r.__doc__ or r.SUMMARY)
             print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
             print(doc)
-            _explain_examples(doc)
+            _explain_examples(doc, r.CODE)
             raise typer.Exit(0)
     raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
 
 
-def _explain_examples(doc: str) -> None:
-    """The docstring's first example, migrated now for every target (compat style)."""
+def _fixture_example(code: str) -> str | None:
+    """In a checkout of migrator: the smallest fixture case where the rule reports something."""
+    from migrator.rules.base import Options
+    from migrator.scan import analyze
+    from migrator.textio import decode
+
+    fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+    if not fixtures.is_dir():
+        return None
+    cases = sorted(fixtures.glob("*/*/input.py"), key=lambda p: p.stat().st_size)
+    for case in cases:
+        if case.parent.name.startswith("noop_"):
+            continue
+        text = decode(case.read_bytes()).text
+        try:
+            findings = analyze(text, path="input.py", options=Options(target="qwen")).findings
+        except SyntaxError:
+            continue
+        if any(f.code == code for f in findings):
+            return text
+    return None
+
+
+def _explain_examples(doc: str, code: str = "") -> None:
+    """A fixture case that shows the rule (the docstring's example outside a checkout), migrated now
+    for every target (compat style): the lines that change."""
     import re
     import textwrap
 
     from migrator.engine import migrate
     from migrator.rules.base import Options
 
+    example = _fixture_example(code)
     blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
-    if not blocks:
+    if example is None and not blocks:
         return
-    example = textwrap.dedent(blocks[0]).strip() + "\n"
+    if example is None:
+        example = textwrap.dedent(blocks[0]).strip() + "\n"
     if "openai" not in example:
         example = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n" + example
-    print("\nThe example, migrated by this version (compat style):")
+    print("\nBefore/after, migrated by this version (compat style):")
     for target in ("qwen", "ernie", "glm"):
         try:
             out = migrate(example, settings=Options(target=target), path="example.py")
         except SyntaxError:
             return
-        changed = [ln for ln in out.new_text.splitlines() if ln not in example.splitlines()]
+        import difflib
+
+        diff = difflib.unified_diff(example.splitlines(), out.new_text.splitlines(), "before", "after", n=1,
+                                    lineterm="")
+        shown = "\n".join(diff)
         print(f"\n--target {target}:")
-        print(textwrap.indent("\n".join(changed) if changed else "(unchanged: the rule reports, it does not rewrite)",
-                              "    "))
+        print(textwrap.indent(shown or "(unchanged: the rule reports, it does not rewrite)", "    "))
 
 
 def _dedent(doc: str) -> str:

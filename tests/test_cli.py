@@ -165,7 +165,8 @@ def test_rules_and_explain() -> None:
         assert code in r.stdout
     e = invoke("explain", "oa201")
     assert e.exit_code == 0 and "chat.completions" in e.stdout and "Example" in e.stdout
-    assert 'model="glm-4.5-air"' in e.stdout.split("--target glm:")[1]  # the example, migrated live
+    glm = e.stdout.split("--target glm:")[1]  # a fixture case, migrated live
+    assert "--- before" in glm and "+++ after" in glm and "open.bigmodel.cn" in glm
     assert invoke("explain", "OA999").exit_code == 2
 
 
