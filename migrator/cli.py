@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import signal
@@ -460,7 +461,7 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
 
     for r in rules():
         if r.CODE == code.upper():
-            doc = _dedent(r.__doc__ or r.SUMMARY)
+            doc = inspect.cleandoc(r.__doc__ or r.SUMMARY)
             print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
             print(doc)
             _explain_examples(doc, r.CODE)
@@ -521,12 +522,6 @@ def _explain_examples(doc: str, code: str = "") -> None:
         shown = "\n".join(diff)
         print(f"\n--target {target}:")
         print(textwrap.indent(shown or "(unchanged: the rule reports, it does not rewrite)", "    "))
-
-
-def _dedent(doc: str) -> str:
-    import inspect
-
-    return inspect.cleandoc(doc)
 
 
 def main() -> None:

@@ -68,19 +68,11 @@ def _has_newline(ws: object) -> bool:
 # Arguments
 
 
-def _is_keyword(arg: cst.Arg) -> bool:
-    return arg.keyword is not None
-
-
 def _equal_style(args: list[cst.Arg]) -> cst.AssignEqual:
     for a in args:
         if a.keyword is not None and isinstance(a.equal, cst.AssignEqual):
             return a.equal
     return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-
-
-def _plain(ws: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesizableWhitespace:
-    return _strip_comments(ws)
 
 
 def _join(head: cst.BaseParenthesizableWhitespace,
@@ -102,20 +94,20 @@ def add_kwarg(call: cst.Call, name: str, value: cst.BaseExpression) -> cst.Call:
         return call.with_changes(args=[new])
     last = args[-1]
     if len(args) >= 2 and isinstance(args[-2].comma, cst.Comma):
-        sep = args[-2].comma.with_changes(whitespace_after=_plain(args[-2].comma.whitespace_after))
+        sep = args[-2].comma.with_changes(whitespace_after=_strip_comments(args[-2].comma.whitespace_after))
     elif _has_newline(call.whitespace_before_args):
-        sep = cst.Comma(whitespace_after=_plain(call.whitespace_before_args))
+        sep = cst.Comma(whitespace_after=_strip_comments(call.whitespace_before_args))
     else:
         sep = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     if isinstance(last.comma, cst.Comma):  # trailing comma: the new argument gets one too
         old = last.comma.whitespace_after
-        new = new.with_changes(comma=last.comma.with_changes(whitespace_after=_plain(old)),
+        new = new.with_changes(comma=last.comma.with_changes(whitespace_after=_strip_comments(old)),
                                whitespace_after_arg=last.whitespace_after_arg)
         last = last.with_changes(comma=last.comma.with_changes(whitespace_after=_join(old, sep.whitespace_after)),
                                  whitespace_after_arg=cst.SimpleWhitespace(""))
     else:
         old = last.whitespace_after_arg
-        new = new.with_changes(whitespace_after_arg=_plain(old))
+        new = new.with_changes(whitespace_after_arg=_strip_comments(old))
         last = last.with_changes(comma=sep.with_changes(whitespace_after=_join(old, sep.whitespace_after)),
                                  whitespace_after_arg=cst.SimpleWhitespace(""))
     args[-1] = last
@@ -174,21 +166,6 @@ class PathError(Exception):
 
 def _positional(call: cst.Call) -> list[int]:
     return [i for i, a in enumerate(call.args) if a.keyword is None and a.star == ""]
-
-
-def _bool_operands(node: cst.BooleanOperation) -> list[cst.BaseExpression]:
-    out: list[cst.BaseExpression] = []
-    op = type(node.operator)
-
-    def walk(n: cst.BaseExpression, root: bool) -> None:
-        if isinstance(n, cst.BooleanOperation) and type(n.operator) is op and (root or not n.lpar):
-            walk(n.left, False)
-            walk(n.right, False)
-        else:
-            out.append(n)
-
-    walk(node, True)
-    return out
 
 
 def _replace_bool_operand(node: cst.BooleanOperation, index: int,

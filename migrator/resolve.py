@@ -161,7 +161,6 @@ class Resolver:
         self.project = project
         self.module_scope = Scope("module", tree, None)
         self.scope_of: dict[int, Scope] = {}  # id(def/class/lambda node) -> its scope
-        self.classes: dict[int, ClassInfo] = {}
         self._guard: set[tuple[int, int]] = set()
         self.project_imports: list[str] = []  # qualified names imported from non-stdlib modules
         self.remote_literals: set[int] = set()  # constants defined in another module (not edited here)
@@ -176,12 +175,12 @@ class Resolver:
     def lookup(self, name: str, scope: Scope) -> frozenset:
         entries = self._binding_entries(name, scope)
         if entries:
-            return self._eval_bindings([e for e, _ in entries], name)
+            return self._eval_bindings([e for e, _ in entries])
         if self.module_scope.star_openai and (name in surface.CLIENT_CLASSES or name in surface.EXCEPTIONS):
             return frozenset({Qual(f"openai.{name}")})
         return EMPTY
 
-    def _eval_bindings(self, entries: list[tuple], name: str) -> frozenset:
+    def _eval_bindings(self, entries: list[tuple]) -> frozenset:
         out: set = set()
         for entry in entries:
             out |= self._eval_entry(entry)
@@ -570,7 +569,6 @@ class _Collector(ast.NodeVisitor):
         cscope = Scope("class", node, self.scope)
         info = ClassInfo(node, cscope)
         cscope.cls = info
-        self.r.classes[id(node)] = info
         self.r.scope_of[id(node)] = cscope
         self.scope.bind(node.name, ("value", ClassRef(info)))
         outer = self.scope

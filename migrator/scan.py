@@ -35,10 +35,6 @@ def may_contain_sites(data: bytes, models: bool = True) -> bool:
     return any(n in data for n in _NEEDLES) or (models and any(n in data for n in _MODEL_NEEDLES))
 
 
-def provider_hosts() -> dict[str, str]:
-    return {host: spec.name for spec in providers.all_specs() for host in spec.hosts()}
-
-
 @dataclass
 class Analysis:
     tree: ast.Module
@@ -67,7 +63,7 @@ def quote_style(text: str) -> str:
 def find_sites(tree: ast.Module, module_name: str | None = None,
                project: ProjectIndex | None = None) -> tuple[Resolver, list[Site], list[Site]]:
     resolver = Resolver(tree, module_name, project)
-    finder = SiteFinder(resolver, provider_hosts())
+    finder = SiteFinder(resolver, providers.provider_hosts())
     sites = finder.find()
     return resolver, sites, finder.module_settings
 
@@ -83,7 +79,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     analysis = Analysis(tree, resolver, sites, quote=quote_style(text))
     if not sites:
         return analysis
-    hosts = provider_hosts()
+    hosts = providers.provider_hosts()
     module_dest = module_destination(settings, resolver, hosts)
     analysis.module_dest = module_dest
     # the client that replaces the openai<1.0 API is built with the top-level settings only
@@ -231,13 +227,6 @@ def _model_like(value: str) -> bool:
     return surface.looks_like_openai_model(value) or any(spec.owns_model(value) for spec in providers.all_specs())
 
 
-def reaching(findings: list[Finding]) -> list[Finding]:
-    return [f for f in findings if f.reaches_openai]
-
-
-__all__ = ["Analysis", "analyze", "may_contain_sites", "reaching", "Severity"]
-
-
 def client_exports(analysis: Analysis, module_name: str | None) -> list:
     """Module-level clients and client factories this module offers to the rest of the project."""
     from migrator.resolve import Client, ClientExport, Func
@@ -246,7 +235,7 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
     if not module_name:
         return []
     r = analysis.resolver
-    hosts = provider_hosts()
+    hosts = providers.provider_hosts()
     module_dest = analysis.module_dest or Destination("openai", "api.openai.com")
     out: list = []
     for name, values in r.module_exports():

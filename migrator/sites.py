@@ -400,11 +400,6 @@ class SiteFinder(ast.NodeVisitor):
                 node.value.split(".")[1] in surface.LEGACY_RESOURCES:
             self.sites.append(Site("test_double", node, self.scope, attr=node.value))  # mock.patch("openai...")
 
-    # -- destinations ---------------------------------------------------------------------------
-
-    def mark_handled(self, node: ast.AST) -> None:
-        self._skip.add(id(node))
-
 
 def call_kwarg(call: ast.Call, name: str, r: Resolver, scope: Scope) -> tuple[bool, ast.expr | None]:
     """The value passed as ``name=``, looking into ``**d`` when ``d`` is one dict literal.

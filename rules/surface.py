@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PACKAGE = "openai"
-
 # Client classes, by the name the package exports. Value: (is_async, is_azure).
 CLIENT_CLASSES: dict[str, tuple[bool, bool]] = {
     "OpenAI": (False, False),
@@ -32,8 +30,6 @@ CLIENT_COPY_METHODS = ("with_options", "copy")
 # Path segments that wrap a resource without changing what it calls.
 TRANSPARENT_SEGMENTS = ("with_raw_response", "with_streaming_response")
 
-# Attributes of the module-level client (``openai.api_key = ...``).
-MODULE_SETTINGS = ("api_key", "base_url", "organization", "project", "default_headers", "timeout", "max_retries")
 # Settings of the pre-1.0 SDK that v1 ignores.
 LEGACY_MODULE_SETTINGS = ("api_base", "api_type", "api_version", "proxy", "api_key_path", "requestssession")
 

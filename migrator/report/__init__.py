@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 
 from migrator.model import FileError, FileResult, Finding
 
-FORMATS = ("text", "json", "github", "sarif", "junit")
-
 
 @dataclass
 class Report:

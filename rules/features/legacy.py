@@ -12,7 +12,7 @@ import ast
 from dataclasses import dataclass, field
 
 from migrator.model import Severity
-from migrator.resolve import Client, Qual, Scope, dotted
+from migrator.resolve import Qual, Scope, dotted
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.clients import redact
@@ -31,7 +31,6 @@ class Slot:
     scope: Scope
     is_async: bool
     name: str
-    reuse: bool = False
 
 
 @dataclass
@@ -91,7 +90,7 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
                 plan.slots[key] = Slot(home, key[1], name)
                 break
     module = r.module_scope
-    if plan.module_slot(module) is not None and not plan.module_slot(module).reuse:  # type: ignore[union-attr]
+    if plan.module_slot(module) is not None:
         plan.folded = [s for s in ctx.sites if s.kind == "module_setting" and s.attr in FOLDED
                        and s.extra.get("top")]
     ctx._legacy_plan = plan  # type: ignore[attr-defined]
@@ -105,17 +104,6 @@ def per_module(resolver: object, name: str, make):
         value = make()
         setattr(resolver, name, value)
     return value
-
-
-def _existing_client(ctx: PlanContext, home: Scope, is_async: bool) -> str | None:
-    """A v1 client already built at module level in this file (reused, not duplicated)."""
-    if home is not ctx.resolver.module_scope:
-        return None
-    for name in home.bindings:
-        values = ctx.resolver.lookup(name, home)
-        if any(isinstance(v, Client) and v.origin is not None and v.is_async == is_async for v in values):
-            return name
-    return None
 
 
 def _module_alias(scope: Scope) -> str | None:
@@ -227,8 +215,7 @@ class LegacyApi(Rule):
         if not plan.slots:
             return
         for slot in plan.slots.values():
-            if not slot.reuse:
-                self._construct(slot, plan, ctx)
+            self._construct(slot, plan, ctx)
         self._imports(sites, plan, ctx)
 
     def _construct(self, slot: Slot, plan: LegacyPlan, ctx: PlanContext) -> None:

@@ -8,6 +8,7 @@ map onto its catalogue, its parameter limits and the features it lacks. The fact
 
 from __future__ import annotations
 
+import functools
 import importlib
 from dataclasses import dataclass, field
 
@@ -105,9 +106,7 @@ def all_specs() -> list[ProviderSpec]:
     return [load(n) for n in BUILTIN_TARGETS]
 
 
-def provider_hosts() -> set[str]:
-    """Hosts of every known provider: a client already pointed at one of them is migrated."""
-    hosts: set[str] = set()
-    for spec in all_specs():
-        hosts |= spec.hosts()
-    return hosts
+@functools.cache
+def provider_hosts() -> dict[str, str]:
+    """Host -> target name for every known provider: a client already pointed at one is migrated."""
+    return {host: spec.name for spec in all_specs() for host in spec.hosts()}
