@@ -6,6 +6,7 @@ Workers only read and compute; the parent process writes. A failure in one file 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import traceback
@@ -24,12 +25,18 @@ from migrator.textio import DecodeError, decode, encode
 PARALLEL_THRESHOLD = 24
 # robustness runs (bench/robustness.py): parse every file, not only those the byte prefilter lets through
 PARSE_ALL = os.environ.get("MIGRATOR_PARSE_ALL") == "1"
-# key formats of OpenAI and the providers (sk-..., bce-v3/ALTAK-..., Zhipu's <id>.<secret>)
-_KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_\-]{16,}|bce-v3/[A-Za-z0-9/_\-]{16,}|[0-9a-f]{32}\.[A-Za-z0-9]{16})\b")
+
+@functools.cache
+def _key_pattern() -> re.Pattern[str]:
+    """Key formats of OpenAI and of every provider (from the specs)."""
+    from migrator.rules import providers, surface
+
+    parts = [surface.OPENAI_KEY_PATTERN, *(s.key_pattern for s in providers.all_specs() if s.key_pattern)]
+    return re.compile(r"\b(" + "|".join(f"(?:{p})" for p in parts) + r")\b")
 
 
 def secrets_in(text: str) -> set[str]:
-    return set(_KEY_PATTERN.findall(text))  # below this many files a process pool costs more than it saves
+    return set(_key_pattern().findall(text))  # below this many files a process pool costs more than it saves
 
 
 @dataclass

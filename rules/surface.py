@@ -34,6 +34,7 @@ TRANSPARENT_SEGMENTS = ("with_raw_response", "with_streaming_response")
 LEGACY_MODULE_SETTINGS = ("api_base", "api_type", "api_version", "proxy", "api_key_path", "requestssession")
 
 OPENAI_HOSTS = ("api.openai.com",)
+OPENAI_KEY_PATTERN = r"sk-[A-Za-z0-9_\-]{16,}"  # sk-…, sk-proj-…
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,7 @@ def test_provider_spec(name: str) -> None:
         if target.dimensions is not None:
             assert target.dimensions in spec.embedding_dimensions[target.model]
     assert spec.temperature.low >= 0 and spec.temperature.high <= 2
+    assert spec.key_pattern and re.compile(spec.key_pattern)
     for model, window in spec.contexts.items():
         assert spec.owns_model(model) and window[0].isdigit(), (model, window)
 

@@ -69,6 +69,7 @@ class ProviderSpec:
     embedding_accepts_dimensions: bool = True
     region_notes: dict[str, str] = field(default_factory=dict)  # region -> note when it has no own host
     contexts: dict[str, str] = field(default_factory=dict)  # model -> context window, as providers.md gives it
+    key_pattern: str = ""  # regular expression of the provider's API keys (redacted in every output)
     docs: str = ""
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:

@@ -19,6 +19,7 @@ SPEC = ProviderSpec(
         "intl": "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
     },
     key_env="DASHSCOPE_API_KEY",
+    key_pattern=r"sk-[A-Za-z0-9]{16,}",  # keys look like sk-… (providers.md §2.1)
     models={
         "gpt-4o": ModelTarget("qwen-plus"),
         "gpt-4o-mini": ModelTarget("qwen-flash"),
