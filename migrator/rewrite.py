@@ -248,8 +248,7 @@ def place_with_layout(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedE
     return placed, failed, placer
 
 
-def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]],
-          layout: Placer | None = None) -> str:
+def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]], layout: Placer) -> str:
     """The module's new source. ``text`` is the decoded source (no BOM)."""
     by_anchor: dict[tuple[str, int], list[PlacedEdit]] = defaultdict(list)
     seen: set[tuple] = set()
@@ -262,16 +261,7 @@ def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | Non
         by_anchor[key].append(p)
     for edits in by_anchor.values():
         edits.sort(key=lambda p: 0 if p.path else 1)  # inside the node first, then the node itself
-    if layout is not None:
-        return _apply_chunks(text, placed, by_anchor, imports, layout)
-    module = _parse(text)
-    applier = _Applier(by_anchor)
-    new = module.visit(applier)
-    if applier.applied != sum(len(v) for v in by_anchor.values()) or applier.pending_after:
-        raise RewriteError("internal: not every planned edit found its place")
-    if imports:
-        new = _add_imports(new, imports)
-    return new.code
+    return _apply_chunks(text, placed, by_anchor, imports, layout)
 
 
 def _parse(text: str) -> cst.Module:
