@@ -70,6 +70,8 @@ class ProviderSpec:
     region_notes: dict[str, str] = field(default_factory=dict)  # region -> note when it has no own host
     contexts: dict[str, str] = field(default_factory=dict)  # model -> context window, as providers.md gives it
     key_pattern: str = ""  # regular expression of the provider's API keys (redacted in every output)
+    native_package: str = ""  # the provider's own SDK on PyPI (``--style native`` adds it to requirements)
+    native_version: str = ""  # the lowest version whose API the native rewrite targets
     docs: str = ""
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:

@@ -15,6 +15,8 @@ SPEC = ProviderSpec(
     base_urls={"cn": "https://qianfan.baidubce.com/v2"},
     key_env="QIANFAN_API_KEY",
     key_pattern=r"bce-v3/[A-Za-z0-9/_\-]{16,}",  # bce-v3/ALTAK-…/… (providers.md §3.1)
+    native_package="qianfan",  # providers.md §6.1 native SDK
+    native_version="0.4.12.3",
     models={
         "gpt-4o": ModelTarget("ernie-4.5-turbo-128k"),
         "gpt-4.1": ModelTarget("ernie-4.5-turbo-128k", note="gpt-4.1 has a 1M-token context; ernie-4.5-turbo-128k has 128K"),

@@ -17,6 +17,8 @@ SPEC = ProviderSpec(
     },
     key_env="ZHIPUAI_API_KEY",
     key_pattern=r"[0-9a-f]{32}\.[A-Za-z0-9]{16}",  # <id>.<secret> (providers.md §4.1)
+    native_package="zai-sdk",  # providers.md §6.1 native SDK
+    native_version="0.0.3.4",
     models={
         "gpt-4o": ModelTarget("glm-4.6"),
         "gpt-4.1": ModelTarget("glm-4.6", note="gpt-4.1 has a 1M-token context; glm-4.6 has 200K"),

@@ -20,6 +20,8 @@ SPEC = ProviderSpec(
     },
     key_env="DASHSCOPE_API_KEY",
     key_pattern=r"sk-[A-Za-z0-9]{16,}",  # keys look like sk-… (providers.md §2.1)
+    native_package="dashscope",  # providers.md §6.1 native SDK
+    native_version="2.0.2",
     models={
         "gpt-4o": ModelTarget("qwen-plus"),
         "gpt-4o-mini": ModelTarget("qwen-flash"),
