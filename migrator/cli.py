@@ -280,7 +280,8 @@ def check(
 def migrate(
     paths: PathsArg = None,
     target: Annotated[Target | None, typer.Option("--target", help="Provider to move to.")] = None,
-    style: Annotated[Style | None, typer.Option("--style", help="compat: keep the openai SDK (default).")] = None,
+    style: Annotated[Style | None, typer.Option(
+        "--style", help="compat: keep the openai SDK (default); native: the provider's own SDK.")] = None,
     region: Annotated[Region | None, typer.Option("--region", help="cn (default) or intl.")] = None,
     write: Annotated[bool, typer.Option("--write", help="Apply the changes (default: dry run).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain patch on stdout that git apply accepts.")] = False,
@@ -303,8 +304,6 @@ def migrate(
                        region.value if region else None, model, select, ignore)
     if not options.target:
         raise _fail("migrate needs a target: --target qwen|ernie|glm (or target = ... in [tool.migrator])")
-    if options.style == "native":
-        raise _fail("--style native is not available in this version; use --style compat")
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise _fail("--interactive needs a terminal; use --diff to review a patch instead")
     report = _run("migrate", paths, settings, options, exclude, jobs)

@@ -133,6 +133,28 @@ def rename_kwarg(call: cst.Call, old: str, new: str) -> cst.Call:
     return call.with_changes(args=args)
 
 
+def spread_kwarg(call: cst.Call, name: str) -> cst.Call:
+    """``name={"a": 1, "b": x}`` → ``a=1, b=x``; any other value → ``**value``."""
+    args: list[cst.Arg] = []
+    for a in call.args:
+        if a.keyword is None or a.keyword.value != name:
+            args.append(a)
+            continue
+        d = a.value
+        keys = [e.key.evaluated_value if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
+                else None for e in d.elements] if isinstance(d, cst.Dict) else []
+        if keys and all(isinstance(k, str) and k.isidentifier() for k in keys):
+            equal = a.equal if isinstance(a.equal, cst.AssignEqual) else _equal_style(list(call.args))
+            for i, (key, e) in enumerate(zip(keys, d.elements, strict=True)):  # type: ignore[union-attr]
+                last = i == len(keys) - 1
+                comma = a.comma if last else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+                args.append(cst.Arg(value=e.value, keyword=cst.Name(key), equal=equal, comma=comma,  # type: ignore[arg-type]
+                                    whitespace_after_arg=a.whitespace_after_arg if last else cst.SimpleWhitespace("")))
+        else:
+            args.append(a.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT, star="**"))
+    return call.with_changes(args=args)
+
+
 def kwarg(call: cst.Call, name: str) -> cst.Arg | None:
     for a in call.args:
         if a.keyword is not None and a.keyword.value == name:
@@ -243,6 +265,8 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
             raise PathError("starred element")
         elements[step[1]] = element.with_changes(value=sub(element.value))
         return node.with_changes(elements=elements)
+    if kind == "type" and isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler) and node.type is not None:
+        return node.with_changes(type=sub(node.type))
     if kind == "await" and isinstance(node, cst.Await):
         return node.with_changes(expression=sub(node.expression))
     if kind == "attrvalue" and isinstance(node, cst.Attribute):

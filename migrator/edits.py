@@ -26,6 +26,7 @@ ANCHOR_TYPES: dict[type, str] = {
     ast.Expr: "expr",
     ast.Attribute: "attribute",
     ast.Subscript: "subscript",
+    ast.ExceptHandler: "handler",
 }
 
 
@@ -166,6 +167,8 @@ class Placer:
             if isinstance(call, ast.Call) and parent.arg is not None:
                 return ("kw", parent.arg), call
             raise Unplaceable("keyword outside a call")
+        if isinstance(parent, ast.ExceptHandler) and child is parent.type:
+            return ("type",), parent
         if isinstance(parent, ast.Assign | ast.AnnAssign) and child is parent.value:
             return ("value",), parent
         if isinstance(parent, ast.Assign) and child in parent.targets:

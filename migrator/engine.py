@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import bisect
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from migrator.model import Finding, Severity
 from migrator.resolve import ProjectIndex
@@ -38,6 +41,9 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     settings = settings or Options()
     if not settings.target:
         raise ValueError("migrate needs a target")
+    if settings.style == "native" and settings.phase == "compat":
+        return _migrate_native(text, settings, path=path, module_name=module_name, project=project,
+                               analysis=analysis)
     if analysis is None:
         analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
     findings = list(analysis.findings)
@@ -56,6 +62,51 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     return Outcome(new_text, findings)
 
 
+def _migrate_native(text: str, settings: Options, *, path: str, module_name: str | None,
+                    project: ProjectIndex | None, analysis: Analysis | None) -> Outcome:
+    """Native style: the compat migration, then a pass that moves provider-pointed clients to the SDK.
+
+    The second pass reads the compat output; its findings are mapped back to the lines of the input.
+    """
+    compat = replace(settings, style="compat")
+    first = migrate(text, "python", compat, path=path, module_name=module_name, project=project, analysis=analysis)
+    if first.error:
+        return first
+    middle = first.new_text
+    native = replace(settings, phase="native")
+    second = migrate(middle, "python", native, path=path, module_name=module_name, project=project)
+    to_input = line_map(middle, text)
+    findings = list(first.findings)
+    superseded = {(f.span.line, "OA901") for f in second.findings if f.code == "OA163"}
+    findings = [f for f in findings if (f.span.line, f.code) not in {(to_input(ln), c) for ln, c in superseded}]
+    for f in second.findings:
+        line, end = to_input(f.span.line), to_input(f.span.end_line)
+        findings.append(replace(f, span=replace(f.span, line=line, end_line=max(line, end))))
+    if second.error:
+        return Outcome(text, findings, second.error)
+    return Outcome(second.new_text, findings)  # verified by the second migrate, in both phases
+
+
+def line_map(new: str, old: str) -> Callable[[int], int]:
+    """Maps a line of ``new`` to the line of ``old`` it came from (the nearest one for inserted lines)."""
+    a, b = old.splitlines(), new.splitlines()
+    pairs: list[tuple[int, int]] = []  # (first line in new, first line in old) of each block, 1-based
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        pairs.append((j1 + 1, i1 + 1))
+        if tag != "equal":
+            pairs.append((j2 + 1, i2 + 1))
+    starts = [p[0] for p in pairs]
+
+    def to_old(line: int) -> int:
+        k = bisect.bisect_right(starts, line) - 1
+        if k < 0:
+            return line
+        new_start, old_start = pairs[k]
+        return max(1, old_start + (line - new_start))
+
+    return to_old
+
+
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,
            project: ProjectIndex | None) -> str | None:
     """The output parses and a second run would change nothing; else the reason."""
@@ -63,11 +114,14 @@ def verify(new_text: str, settings: Options, *, path: str, module_name: str | No
         tree = parse(new_text)
     except SyntaxError as exc:
         return f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as it was"
-    again = analyze(new_text, path=path, options=settings, module_name=module_name, project=project, tree=tree)
-    replaceable, _ = place(tree, again.edits) if again.edits else ([], [])
-    if replaceable:
-        ops = ", ".join(sorted({e.op for e in replaceable}))
-        return f"internal: a second run would change the file again ({ops}); left as it was"
+    phases = [replace(settings, style="compat", phase="compat"), replace(settings, phase="native")] \
+        if settings.style == "native" else [settings]
+    for options in phases:
+        again = analyze(new_text, path=path, options=options, module_name=module_name, project=project, tree=tree)
+        replaceable, _ = place(tree, again.edits) if again.edits else ([], [])
+        if replaceable:
+            ops = ", ".join(sorted({e.op for e in replaceable}))
+            return f"internal: a second run would change the file again ({ops}); left as it was"
     return None
 
 

@@ -26,6 +26,8 @@ _KINDS = {
     cst.Expr: "expr",
     cst.Attribute: "attribute",
     cst.Subscript: "subscript",
+    cst.ExceptHandler: "handler",
+    cst.ExceptStarHandler: "handler",
 }
 
 
@@ -117,6 +119,8 @@ class _Applier(cst.CSTTransformer):
                 return node.with_changes(names=names)
             if op == "merge_extra_body":
                 return self._merge_extra_body(node, a)  # type: ignore[arg-type]
+            if op == "spread_kwarg":
+                return h.spread_kwarg(node, a["name"])  # type: ignore[arg-type]
             if op == "insert_after":
                 self.pending_after.append(a["stmts"])
                 self.pending_blank = self.pending_blank or bool(a.get("blank"))
@@ -189,13 +193,14 @@ class _Applier(cst.CSTTransformer):
 
     def _merge_extra_body(self, call: cst.Call, a: dict) -> cst.Call:
         entries = {k: cst.parse_expression(v) for k, v in a["entries"].items()}
-        arg = h.kwarg(call, "extra_body")
+        name = a.get("kwarg", "extra_body")
+        arg = h.kwarg(call, name)
         if arg is None:
             quote = a["quote"]
             items = ", ".join(f"{quote}{k}{quote}: {v}" for k, v in a["entries"].items())
-            return h.add_kwarg(call, "extra_body", cst.parse_expression("{" + items + "}"))
+            return h.add_kwarg(call, name, cst.parse_expression("{" + items + "}"))
         if not isinstance(arg.value, cst.Dict):
-            raise RewriteError("internal: extra_body is not a dict literal")
+            raise RewriteError(f"internal: {name} is not a dict literal")
         args = [x.with_changes(value=h.add_dict_entries(x.value, entries, a["quote"])) if x is arg else x
                 for x in call.args]
         return call.with_changes(args=args)

@@ -102,12 +102,13 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         ctx.sites = sites
         ctx.project = project
         ctx.legacy_dest = legacy_dest
+        phase_rules = [r for r in rules() if getattr(r, "NATIVE", False) == (options.phase == "native")]
         for site in sites:
             ctx.site_id = id(site)
-            for rule in rules():
+            for rule in phase_rules:
                 if rule.applies(site):
                     rule.check(site, ctx)
-        for rule in rules():
+        for rule in phase_rules:
             check_file = getattr(rule, "check_file", None)
             if check_file is not None:
                 check_file(sites, ctx)

@@ -31,6 +31,7 @@ class Options:
     select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
     neutral: bool = False  # no target: judge with one provider, word the messages without it (check)
+    phase: str = "compat"  # native style runs a second, "native" pass over the compat output
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):

@@ -145,9 +145,18 @@ def test_config_target_and_model_override(tree: Path) -> None:
     assert invoke("migrate", ".", "--model", "nonsense").exit_code == 2
 
 
-def test_migrate_needs_target_and_native_is_refused(tree: Path) -> None:
+def test_migrate_needs_target(tree: Path) -> None:
     assert invoke("migrate", ".").exit_code == 2
-    assert invoke("migrate", ".", "--target", "qwen", "--style", "native").exit_code == 2
+
+
+def test_migrate_native_style(tree: Path) -> None:
+    out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
+    assert "+client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+    assert "+import dashscope" in out and "-from openai import OpenAI" in out
+    r = invoke("migrate", ".", "--target", "glm", "--style", "native", "--write")
+    assert r.exit_code == 0, r.stdout
+    assert "zai.ZhipuAiClient(" in (tree / "app.py").read_text()
+    assert invoke("migrate", ".", "--target", "glm", "--style", "native", "--diff").stdout == ""
 
 
 def test_suppression_comment(tree: Path) -> None:

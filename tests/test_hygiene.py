@@ -49,6 +49,11 @@ def _codes_in_fixtures() -> set[str]:
         for target in providers.BUILTIN_TARGETS:
             for f in analyze(text, path="input.py", options=Options(target=target)).findings:
                 seen.add(f.code)
+            compat = input_file.parent / f"{target}.compat.py"  # the native pass reads the compat output
+            if compat.exists():
+                native = Options(target=target, style="native", phase="native")
+                seen |= {f.code for f in analyze(decode(compat.read_bytes()).text, path="input.py",
+                                                 options=native).findings}
     return seen
 
 

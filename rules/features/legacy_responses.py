@@ -111,7 +111,7 @@ class Flow:
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.Await):
             node = parent
-        node = self._chain(node, chat)  # type: ignore[arg-type]  # r["choices"][0] is a response part too
+        node, chat = self._chain(node, chat)  # type: ignore[arg-type]  # r["choices"][0] is a response part too
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.Await):
             node, parent = parent, self.parents.get(id(parent))
@@ -166,7 +166,7 @@ class Flow:
 
     # -- how it is read --------------------------------------------------------------------------
 
-    def _chain(self, root: ast.expr, chat: bool) -> ast.AST:
+    def _chain(self, root: ast.expr, chat: bool) -> tuple[ast.AST, bool]:
         ctx, code = self.ctx, self.code
         node: ast.AST = root
         changed: list[str] = []
@@ -226,7 +226,7 @@ class Flow:
             chat_text = any("message.content" in c for c in changed)
             ctx.report(node, code, "legacy", Severity.REVIEW if chat_text else Severity.AUTO,
                        "response read as a dict: " + ", ".join(changed), subject="openai<1.0 response read as a dict")
-        return node
+        return node, chat
 
     def _untraced(self) -> None:
         """``x["choices"]`` on something not traced to a response: say so, change nothing."""

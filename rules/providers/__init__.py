@@ -47,6 +47,44 @@ class ModelTarget:
 
 
 @dataclass(frozen=True)
+class NativeMethod:
+    """How one OpenAI method is called on the provider's own SDK client (``--style native``)."""
+
+    call: str = ""  # the SDK's method path when it differs ("images.generations"); "" keeps the OpenAI one
+    async_call: str = ""  # the method awaited calls use when the SDK has no asyncio client ("…acreate")
+    accepts: frozenset[str] | None = None  # keyword arguments the SDK method takes (None: passed through)
+    renames: dict[str, str] = field(default_factory=dict)  # OpenAI argument -> SDK argument
+    drops: dict[str, str] = field(default_factory=dict)  # OpenAI argument -> why the SDK call goes without it
+    extras: str = ""  # the dict argument that carries what ``accepts`` lacks ("parameters", "extra_body")
+    spread: tuple[str, ...] = ()  # dict arguments whose entries become keyword arguments (``extra_body``)
+    harmless: frozenset[str] = frozenset()  # dropped arguments that change nothing the caller sees
+    response: str = ""  # kind of the response, for ``NativeSpec.response_renames`` ("chat", "embeddings")
+
+
+@dataclass(frozen=True)
+class NativeSpec:
+    """The provider's own Python SDK: what ``--style native`` rewrites OpenAI code to."""
+
+    module: str  # what to import ("dashscope")
+    clients: dict[str, str]  # "sync" / "async", optionally "sync:<region>": the SDK client class
+    client_kwargs: dict[str, str]  # OpenAI client argument -> SDK client argument (others keep the client compat)
+    region_kwargs: dict[str, dict[str, str]] = field(default_factory=dict)  # region -> argument -> source
+    methods: dict[str, NativeMethod] = field(default_factory=dict)  # "chat.completions.create" -> how
+    missing: dict[str, str] = field(default_factory=dict)  # method path or "async" -> why that stays compat
+    # response kind -> attribute path on the OpenAI response ("usage.prompt_tokens") -> the SDK's name
+    response_renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    dump_methods: dict[str, str] = field(default_factory=dict)  # ``model_dump`` -> the SDK models' method
+    message_param: str = ""  # how a response message goes back into ``messages`` ("…model_dump(…)")
+    errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)
+    error_notes: dict[str, str] = field(default_factory=dict)  # openai exception -> what to check by hand
+    notes: tuple[str, ...] = ()  # what the migration report tells about the SDK
+
+    def client_class(self, is_async: bool, region: str) -> str | None:
+        kind = "async" if is_async else "sync"
+        return self.clients.get(f"{kind}:{region}") or self.clients.get(kind)
+
+
+@dataclass(frozen=True)
 class ProviderSpec:
     name: str  # target name on the command line
     display: str  # e.g. "Qwen (DashScope)"
@@ -72,6 +110,7 @@ class ProviderSpec:
     key_pattern: str = ""  # regular expression of the provider's API keys (redacted in every output)
     native_package: str = ""  # the provider's own SDK on PyPI (``--style native`` adds it to requirements)
     native_version: str = ""  # the lowest version whose API the native rewrite targets
+    native: NativeSpec | None = None  # the SDK rewrite of ``--style native`` (None: compat only)
     docs: str = ""
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:
@@ -81,6 +120,13 @@ class ProviderSpec:
             if reason:
                 return reason
         return self.unsupported.get(feature)
+
+    def region_of(self, url: str) -> str | None:
+        """The region whose compat base URL this is (trailing slashes aside)."""
+        for region, base in self.base_urls.items():
+            if base.rstrip("/") == url.rstrip("/"):
+                return region
+        return None
 
     def base_url(self, region: str) -> str:
         return self.base_urls.get(region) or self.base_urls["cn"]

@@ -4,10 +4,48 @@ Facts from providers.md §3 (endpoint and key §3.1, chat parameters §3.2, othe
 models and the suggested mapping §3.5, warnings §3.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
 
 _X1 = "reasoning model: ernie-x1-turbo-32k rejects stop, seed and response_format"
 _EMB = "Chinese text; use bge-large-en for English corpora"
+
+# qianfan 0.4.12.3 V2 client (providers.md §3.4 and §9, checked against the installed SDK): keyword arguments of
+# chat.completions.create go into the request body verbatim; one client serves sync (create) and async (acreate).
+_STATUS = ("qianfan raises RequestError for every non-200 answer: compare e.status_code (None on the async "
+           "path, where the status is only in the message)")
+NATIVE = NativeSpec(
+    module="qianfan",
+    clients={"sync": "qianfan.Qianfan", "async": "qianfan.Qianfan"},
+    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "request_timeout", "max_retries": "retry_count"},
+    methods={
+        "chat.completions.create": NativeMethod(
+            async_call="chat.completions.acreate", spread=("extra_body",), response="chat",
+            renames={"timeout": "request_timeout"},
+            drops={"extra_headers": "qianfan takes no per-call headers", "extra_query": "qianfan takes no query"}),
+    },
+    missing={
+        "embeddings": "qianfan 0.4.12.3 has no V2 embeddings wrapper (qianfan.Embedding is the V1 API: other models, "
+        "AK/SK auth); this client stays on the openai SDK pointed at Qianfan V2",
+        "images": "qianfan 0.4.12.3 has no V2 images wrapper (qianfan.Text2Image is V1); this client stays on the "
+        "openai SDK pointed at Qianfan V2",
+    },
+    dump_methods={"model_dump": "dict", "model_dump_json": "json"},  # pydantic v1 models (providers.md §9)
+    errors={
+        "OpenAIError": "qianfan.errors.QianfanError", "APIError": "qianfan.errors.QianfanError",
+        "APIStatusError": "qianfan.errors.RequestError", "BadRequestError": "qianfan.errors.RequestError",
+        "AuthenticationError": "qianfan.errors.RequestError", "PermissionDeniedError": "qianfan.errors.RequestError",
+        "NotFoundError": "qianfan.errors.RequestError", "ConflictError": "qianfan.errors.RequestError",
+        "UnprocessableEntityError": "qianfan.errors.RequestError", "RateLimitError": "qianfan.errors.RequestError",
+        "InternalServerError": "qianfan.errors.RequestError", "APITimeoutError": "qianfan.errors.RequestTimeoutError",
+        "APIConnectionError": "qianfan.errors.QianfanError",
+    },
+    error_notes={name: _STATUS for name in (
+        "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+        "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError")} | {
+        "APIConnectionError": "qianfan has no connection-error class; QianfanError catches every SDK error"},
+    notes=("qianfan retries 3 times by default and ignores retry_count=0 (providers.md §9)",
+           "the SDK reads QIANFAN_BEARER_TOKEN itself; the migrated code passes QIANFAN_API_KEY explicitly"),
+)
 
 SPEC = ProviderSpec(
     name="ernie",
@@ -17,6 +55,7 @@ SPEC = ProviderSpec(
     key_pattern=r"bce-v3/[A-Za-z0-9/_\-]{16,}",  # bce-v3/ALTAK-…/… (providers.md §3.1)
     native_package="qianfan",  # providers.md §6.1 native SDK
     native_version="0.4.12.3",
+    native=NATIVE,
     models={
         "gpt-4o": ModelTarget("ernie-4.5-turbo-128k"),
         "gpt-4.1": ModelTarget("ernie-4.5-turbo-128k", note="gpt-4.1 has a 1M-token context; ernie-4.5-turbo-128k has 128K"),

@@ -4,9 +4,57 @@ Facts from providers.md §4 (endpoints §4.1, chat parameters §4.2, other endpo
 the suggested mapping §4.5, warnings §4.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
 
 _REASONING = "GLM thinks by default; reasoning text arrives in message.reasoning_content"
+
+# zai-sdk 0.0.3.4 (providers.md §4.4 and §9, checked against the installed SDK).
+_ZAI_CHAT = frozenset({
+    "model", "request_id", "user_id", "do_sample", "stream", "temperature", "top_p", "max_tokens", "seed", "messages",
+    "stop", "sensitive_word_check", "tools", "tool_choice", "meta", "extra", "extra_headers", "extra_body", "timeout",
+    "response_format", "thinking", "watermark_enabled",
+})
+_ZAI_EMBEDDINGS = frozenset({"input", "model", "dimensions", "encoding_format", "user", "request_id",
+                             "sensitive_word_check", "extra_headers", "extra_body", "disable_strict_validation",
+                             "timeout"})
+_ZAI_IMAGES = frozenset({"prompt", "model", "n", "quality", "response_format", "size", "style", "sensitive_word_check",
+                         "user", "request_id", "user_id", "extra_headers", "extra_body", "disable_strict_validation",
+                         "timeout", "watermark_enabled"})
+_ZAI_SPEECH = frozenset({"model", "input", "voice", "response_format", "sensitive_word_check", "request_id",
+                         "user_id", "extra_headers", "extra_body", "timeout"})
+_OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
+NATIVE = NativeSpec(
+    module="zai",
+    clients={"sync": "zai.ZhipuAiClient", "sync:intl": "zai.ZaiClient"},
+    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
+                   "default_headers": "custom_headers"},
+    methods={
+        "chat.completions.create": NativeMethod(accepts=_ZAI_CHAT, extras="extra_body", response="chat",
+                                                renames={"user": "user_id"}),
+        "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings"),
+        "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body"),
+        "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body"),
+        "audio.transcriptions.create": NativeMethod(),
+    },
+    missing={"async": "zai-sdk 0.0.3.4 has no asyncio client; this AsyncOpenAI client stays on the openai SDK "
+                      "pointed at Zhipu"},
+    errors={
+        "OpenAIError": "zai.core.ZaiError", "APIError": "zai.core.ZaiError",
+        "APIStatusError": "zai.core.APIStatusError", "BadRequestError": "zai.core.APIRequestFailedError",
+        "AuthenticationError": "zai.core.APIAuthenticationError", "RateLimitError": "zai.core.APIReachLimitError",
+        "InternalServerError": "zai.core.APIInternalError", "APITimeoutError": "zai.core.APITimeoutError",
+        "APIConnectionError": "zai.core.ZaiError", "PermissionDeniedError": "zai.core.APIStatusError",
+        "NotFoundError": "zai.core.APIStatusError", "ConflictError": "zai.core.APIStatusError",
+        "UnprocessableEntityError": "zai.core.APIStatusError",
+    },
+    error_notes={
+        "APIConnectionError": "zai.core does not export APIConnectionError (providers.md §9); ZaiError also "
+        "catches API errors",
+        "PermissionDeniedError": _OTHER_STATUS, "NotFoundError": _OTHER_STATUS, "ConflictError": _OTHER_STATUS,
+        "UnprocessableEntityError": _OTHER_STATUS,
+    },
+    notes=("the zai SDK clamps temperature and top_p into 0.01–0.99 and sends do_sample=False for temperature 0",),
+)
 
 SPEC = ProviderSpec(
     name="glm",
@@ -19,6 +67,7 @@ SPEC = ProviderSpec(
     key_pattern=r"[0-9a-f]{32}\.[A-Za-z0-9]{16}",  # <id>.<secret> (providers.md §4.1)
     native_package="zai-sdk",  # providers.md §6.1 native SDK
     native_version="0.0.3.4",
+    native=NATIVE,
     models={
         "gpt-4o": ModelTarget("glm-4.6"),
         "gpt-4.1": ModelTarget("glm-4.6", note="gpt-4.1 has a 1M-token context; glm-4.6 has 200K"),

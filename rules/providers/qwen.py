@@ -4,11 +4,72 @@ Facts from providers.md §2 (endpoints §2.1, chat limits §2.2, other endpoints
 suggested mapping §2.5, warnings §2.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
 
 _O_SERIES = (
     "o-series reasoning model: qwen3-max answers without thinking; to think, pass "
     'extra_body={"enable_thinking": True} (streaming only)'
+)
+
+# dashscope 2.0.2 (providers.md §2.4, checked against the installed SDK): the 2.0 client; its methods take
+# keyword arguments only, no **kwargs.
+_CHAT_ARGS = frozenset({
+    "model", "messages", "stream", "tools", "temperature", "top_p", "max_tokens", "stop", "seed", "repetition_penalty",
+    "presence_penalty", "enable_thinking", "response_format", "top_k", "tool_choice", "n", "logprobs", "top_logprobs",
+    "thinking_budget", "enable_search", "search_options", "parallel_tool_calls", "incremental_output", "parameters",
+    "timeout", "api_key", "workspace",
+})
+_EMBEDDING_ARGS = frozenset({"model", "input", "text_type", "dimension", "output_type", "instruct", "parameters",
+                             "timeout", "api_key", "workspace"})
+_NO_HEADERS = "the dashscope client takes no per-call headers or query parameters"
+NATIVE = NativeSpec(
+    module="dashscope",
+    clients={"sync": "dashscope.Client", "async": "dashscope.AsyncClient"},
+    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries"},
+    region_kwargs={"intl": {"region": "ap-southeast-1"}},  # the SDK's region names (v2/_config.py)
+    methods={
+        "chat.completions.create": NativeMethod(
+            accepts=_CHAT_ARGS, extras="parameters", spread=("extra_body",), response="chat",
+            drops={"stream_options": "dashscope streams report usage without it", "user": "dashscope has no user field",
+                   "extra_headers": _NO_HEADERS, "extra_query": _NO_HEADERS},
+            harmless=frozenset({"stream_options"})),
+        "embeddings.create": NativeMethod(
+            accepts=_EMBEDDING_ARGS, extras="parameters", spread=("extra_body",), response="embeddings",
+            renames={"dimensions": "dimension"},
+            drops={"encoding_format": "the SDK returns floats", "user": "dashscope has no user field",
+                   "extra_headers": _NO_HEADERS, "extra_query": _NO_HEADERS},
+            harmless=frozenset({"encoding_format"})),
+    },
+    missing={
+        "images": "images are jobs on the dashscope client (client.images.generate returns a Job with image_urls); "
+        "migrator does not rewrite them yet",
+        "audio": "dashscope speech is a different API (audio.asr / audio.tts over URLs and WebSockets)",
+    },
+    response_renames={
+        "chat": {"id": "request_id", "usage.prompt_tokens": "input_tokens", "usage.completion_tokens": "output_tokens"},
+        "embeddings": {"data": "embeddings", "usage.prompt_tokens": "input_tokens"},
+    },
+    message_param="model_dump(exclude_none=True)",  # providers.md §9: messages reject the SDK's message objects
+    errors={
+        "OpenAIError": "dashscope.v2.errors.DashScopeError", "APIError": "dashscope.v2.errors.DashScopeError",
+        "APIStatusError": "dashscope.v2.errors.APIStatusError",
+        "APIConnectionError": "dashscope.v2.errors.APIConnectionError",
+        "APITimeoutError": "dashscope.v2.errors.APITimeoutError",
+        "BadRequestError": "dashscope.v2.errors.BadRequestError",
+        "AuthenticationError": "dashscope.v2.errors.AuthenticationError",
+        "PermissionDeniedError": "dashscope.v2.errors.PermissionDeniedError",
+        "NotFoundError": "dashscope.v2.errors.NotFoundError",
+        "RateLimitError": "dashscope.v2.errors.RateLimitError",
+        "InternalServerError": "dashscope.v2.errors.InternalServerError",
+        "ConflictError": "dashscope.v2.errors.APIStatusError",
+        "UnprocessableEntityError": "dashscope.v2.errors.BadRequestError",
+    },
+    error_notes={
+        "ConflictError": "dashscope has no class for HTTP 409: APIStatusError (check status_code)",
+        "UnprocessableEntityError": "dashscope answers invalid input with HTTP 400: BadRequestError",
+    },
+    notes=("set DASHSCOPE_WORKSPACE (or pass workspace=) to use your workspace's host; without it the SDK "
+           "warns and uses the shared gateway",),
 )
 
 SPEC = ProviderSpec(
@@ -22,6 +83,7 @@ SPEC = ProviderSpec(
     key_pattern=r"sk-[A-Za-z0-9]{16,}",  # keys look like sk-… (providers.md §2.1)
     native_package="dashscope",  # providers.md §6.1 native SDK
     native_version="2.0.2",
+    native=NATIVE,
     models={
         "gpt-4o": ModelTarget("qwen-plus"),
         "gpt-4o-mini": ModelTarget("qwen-flash"),
@@ -49,7 +111,7 @@ SPEC = ProviderSpec(
     temperature=Range(0.0, 2.0, high_inclusive=False),
     unsupported={
         "images": "DashScope has no OpenAI-compatible image endpoint; Wan / Qwen-Image models use the native API "
-        "(migrate --style native, or dashscope ImageSynthesis)",
+        "(dashscope: client.images.generate returns a Job with image_urls), which migrator does not rewrite yet",
         "audio": "DashScope has no /audio endpoints; transcribe with qwen3-asr-flash through chat.completions "
         "(an input_audio content part) or use the native SDK",
         "moderations": "DashScope has no moderation endpoint; moderation is built in (HTTP 400 data_inspection_failed)",

@@ -1,0 +1,635 @@
+"""``--style native``: OpenAI clients already pointed at the provider become the provider's own SDK client.
+
+Native style runs in two passes (engine.migrate): the compat pass first points every OpenAI client at
+the provider's compatible endpoint and maps models and parameters; this pass then rewrites the clients
+that point at the target provider to its SDK (``rules/providers/<target>.py`` ``NativeSpec``), with
+their calls, the responses read from them and the exceptions caught around them. A client whose use
+the SDK cannot serve (a method it lacks, no asyncio client, passed to code migrator does not follow)
+stays on the openai SDK, pointed at the provider, and the finding says why.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from migrator.model import Severity
+from migrator.resolve import Client
+from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.legacy import per_module
+from migrator.rules.features.legacy_responses import Flow, _Index
+from migrator.rules.providers import NativeMethod, NativeSpec
+from migrator.sites import Site, call_kwarg, construction_destination
+
+_USES = ("call", "probable_call")
+
+
+class NativeClient(Rule):
+    """Rewrites an OpenAI client pointed at the provider into the provider's own SDK client.
+
+    What it does (``--style native``): after the compat pass, ``OpenAI(api_key=..., base_url=<provider>)``
+    becomes ``dashscope.Client(api_key=...)`` (qwen), ``qianfan.Qianfan(api_key=...)`` (ernie) or
+    ``zai.ZhipuAiClient(api_key=...)`` (glm; ``zai.ZaiClient`` for the international region). The
+    base URL goes (the region becomes the SDK's setting), ``timeout`` / ``max_retries`` are renamed
+    to the SDK's names, and the ``openai`` import goes when nothing uses it any more. A client stays on
+    the openai SDK (pointed at the provider) when one of its uses has no SDK equivalent: a method the
+    SDK lacks (qianfan embeddings and images), an asyncio client the SDK lacks (zai), or the client is
+    passed on to code migrator does not follow. The finding says which.
+
+    Example::
+
+        client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
+
+    becomes (``--target qwen --style native``)::
+
+        client = dashscope.Client(api_key=os.environ["DASHSCOPE_API_KEY"])
+
+    Fix safety: safe where it rewrites; install the provider's SDK (the migration adds it to requirements).
+    """
+
+    CODE = "OA160"
+    NAME = "native-client"
+    FEATURE = "native"
+    SITES = ()
+    SUMMARY = "native style: OpenAI client becomes the provider SDK's client"
+    NATIVE = True
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        return
+
+    def check_file(self, sites: list[Site], ctx: PlanContext) -> None:
+        native = ctx.spec.native
+        if native is None or ctx.options.style != "native":
+            return
+        _Planner(ctx, native, sites).run()
+
+
+class NativeCall(Rule):
+    """Rewrites the calls on a client that became the provider's SDK client.
+
+    What it does: arguments the SDK method does not take are renamed (``dimensions`` → ``dimension``
+    on dashscope embeddings, ``user`` → ``user_id`` on zai chat, ``timeout`` → ``request_timeout`` on
+    qianfan), moved into the SDK's pass-through dict (dashscope ``parameters``, zai ``extra_body``),
+    spread (an ``extra_body`` dict becomes keyword arguments where the SDK takes them) or dropped with
+    a finding; methods are renamed (zai ``images.generations``, ``audio.speech``; qianfan ``acreate``
+    for awaited calls).
+
+    Example::
+
+        r = client.embeddings.create(model="text-embedding-v4", input=texts, dimensions=1024, encoding_format="float")
+
+    becomes (qwen)::
+
+        r = client.embeddings.create(model="text-embedding-v4", input=texts, dimension=1024)
+
+    Fix safety: safe; dropped arguments that changed the request are reported for review.
+    """
+
+    CODE = "OA161"
+    NAME = "native-call"
+    FEATURE = "native"
+    SITES = ()
+    SUMMARY = "native style: call arguments and method names of the provider SDK"
+    NATIVE = True
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        return
+
+
+class NativeResponse(Rule):
+    """Rewrites reads of responses where the provider SDK's objects differ from OpenAI's.
+
+    What it does: each response is followed through assignment, iteration, attributes and returns
+    within the module (as for openai<1.0 responses). On dashscope ``usage.prompt_tokens`` becomes
+    ``usage.input_tokens``, ``usage.completion_tokens`` ``usage.output_tokens``, ``resp.id``
+    ``resp.request_id`` and an embeddings response's ``data`` its ``embeddings``; a response message
+    appended to ``messages`` is turned into a dict (dashscope rejects its own message objects). On
+    qianfan (pydantic v1 models) ``model_dump()`` becomes ``dict()``. A read migrator cannot trace to
+    a response is reported for review.
+
+    Example::
+
+        print(resp.usage.prompt_tokens, resp.id)
+
+    becomes (qwen)::
+
+        print(resp.usage.input_tokens, resp.request_id)
+
+    Fix safety: safe where the flow is traced; review elsewhere.
+    """
+
+    CODE = "OA162"
+    NAME = "native-response"
+    FEATURE = "native"
+    SITES = ()
+    SUMMARY = "native style: response attributes of the provider SDK"
+    NATIVE = True
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        return
+
+
+class NativeException(Rule):
+    """Replaces openai exception classes with the provider SDK's when the module's clients are native.
+
+    What it does: ``except openai.RateLimitError`` becomes ``except dashscope.v2.errors.RateLimitError``
+    (qwen), ``except zai.core.APIReachLimitError`` (glm) or ``except qianfan.errors.RequestError``
+    (ernie, which raises one class for every HTTP error: the finding says to compare
+    ``e.status_code``). Only in modules whose every client became native; where some stay on the
+    openai SDK the handlers are reported for review.
+
+    Example::
+
+        try:
+            reply = client.chat.completions.create(model="glm-4.6", messages=m)
+        except openai.RateLimitError:
+            time.sleep(5)
+
+    becomes (glm)::
+
+        try:
+            reply = client.chat.completions.create(model="glm-4.6", messages=m)
+        except zai.core.APIReachLimitError:
+            time.sleep(5)
+
+    Fix safety: safe where the classes match one to one; review where one SDK class covers several.
+    """
+
+    CODE = "OA163"
+    NAME = "native-exception"
+    FEATURE = "native"
+    SITES = ()
+    SUMMARY = "native style: exception classes of the provider SDK"
+    NATIVE = True
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        return
+
+
+@dataclass
+class _Candidate:
+    site: Site
+    region: str
+    blockers: list[str] = field(default_factory=list)
+    uses: list[Site] = field(default_factory=list)
+
+
+class _Planner:
+    def __init__(self, ctx: PlanContext, native: NativeSpec, sites: list[Site]) -> None:
+        self.ctx = ctx
+        self.native = native
+        self.sites = sites
+        self.index: _Index = per_module(ctx.resolver, "_flow_index", lambda: _Index(ctx.resolver.tree))
+        self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
+
+    # -- which clients can go native ----------------------------------------------------------------
+
+    def run(self) -> None:
+        ctx = self.ctx
+        candidates: dict[int, _Candidate] = {}
+        stays: list[Site] = []
+        for site in self.sites:
+            if site.kind != "construct":
+                continue
+            call = site.node
+            assert isinstance(call, ast.Call)
+            dest = construction_destination(call, ctx.resolver, site.scope, ctx.provider_hosts)
+            if dest.kind != "provider" or dest.provider != ctx.spec.name:
+                stays.append(site)
+                continue
+            candidates[id(call)] = _Candidate(site, self._region(site))
+        self._unconvertible(candidates)
+        if not candidates:
+            return
+        for site in self.sites:
+            if site.kind not in _USES:
+                continue
+            mine = [c for c in site.clients if isinstance(c, Client) and c.origin is not None
+                    and id(c.origin) in candidates]
+            for c in mine:
+                candidates[id(c.origin)].uses.append(site)
+        for cand in candidates.values():
+            self._blockers(cand)
+        changed = True
+        while changed:  # a call that may go to several clients goes native only if all of them do
+            changed = False
+            for site in self.sites:
+                if site.kind not in _USES:
+                    continue
+                mine = [candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
+                        for c in site.clients]
+                if any(m is not None for m in mine) and any(m is None or m.blockers for m in mine):
+                    for m in mine:
+                        if m is not None and not m.blockers:
+                            m.blockers.append(f"line {site.node.lineno} may call it or another client")
+                            changed = True
+        converted = [c for c in candidates.values() if not c.blockers]
+        for cand in candidates.values():
+            if cand.blockers:
+                ctx.report(cand.site.node, NativeClient.CODE, NativeClient.FEATURE, Severity.REVIEW,
+                           f"stays on the openai SDK pointed at {ctx.spec.display}: {cand.blockers[0]}",
+                           subject="client kept in compat style")
+        if not converted:
+            return
+        uses: list[Site] = []
+        for cand in converted:
+            self._convert(cand)
+            for use in cand.uses:
+                if use not in uses:
+                    uses.append(use)
+        for use in uses:
+            self._call(use)
+        _ResponseFlow(ctx, self.native, [u for u in uses if self._method(u) is not None]).run()
+        self._exceptions(all_native=not stays and len(converted) == len(candidates)
+                         and all(self._all_native(s, candidates) for s in self.sites if s.kind in _USES))
+        self._imports()
+
+    def _unconvertible(self, candidates: dict[int, _Candidate]) -> None:
+        """Calls on clients this pass cannot see built (module-level, injected, imported) stay as they are."""
+        from migrator.sites import client_destination
+
+        ctx = self.ctx
+        for site in self.sites:
+            if site.kind not in _USES or not site.clients:
+                continue
+            others = [c for c in site.clients if not (isinstance(c, Client) and c.origin is not None
+                                                      and id(c.origin) in candidates)]
+            if not others or any(isinstance(c, Client) and c.origin is not None for c in others):
+                continue  # built here: the client's own finding says why it stays
+            dests = [client_destination(c, ctx.resolver, ctx.provider_hosts, ctx.module_dest) for c in others
+                     if isinstance(c, Client)]
+            if any(d.kind in ("openai", "other") for d in dests):
+                continue  # not on this provider: the compat findings cover it
+            c = others[0]
+            what = ("the module-level openai client" if getattr(c, "module", False) or getattr(c, "legacy", False)
+                    else "a client built in another module" if getattr(c, "export", None) is not None
+                    else "a client passed in")
+            ctx.report(site.node, NativeClient.CODE, NativeClient.FEATURE, Severity.REVIEW,
+                       f"call on {what} stays on the openai SDK pointed at {ctx.spec.display}: native style converts "
+                       f"clients built with OpenAI(...) in the module that uses them; build a {self.native.module} "
+                       "client there to go native", subject="client kept in compat style")
+
+    def _all_native(self, site: Site, candidates: dict[int, _Candidate]) -> bool:
+        for c in site.clients:
+            cand = candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
+            if cand is None or cand.blockers:
+                return False
+        return True
+
+    def _region(self, site: Site) -> str:
+        url = call_kwarg(site.node, "base_url", self.ctx.resolver, site.scope)[1]  # type: ignore[arg-type]
+        for lit in self.ctx.resolver.literal_sources(url, site.scope) if url is not None else ():
+            if lit is not None and isinstance(lit.value, str):
+                region = self.ctx.spec.region_of(lit.value)
+                if region:
+                    return region
+        return self.ctx.options.region
+
+    def _method(self, use: Site) -> NativeMethod | None:
+        return self.native.methods.get(".".join(use.extra.get("path", ())))
+
+    def _blockers(self, cand: _Candidate) -> None:
+        native, call = self.native, cand.site.node
+        assert isinstance(call, ast.Call)
+        if native.client_class(cand.site.is_async, cand.region) is None:
+            cand.blockers.append(native.missing.get("async") or f"{native.module} has no asyncio client")
+            return
+        for k in call.keywords:
+            if k.arg is None:
+                cand.blockers.append("its arguments come from **kwargs")
+                return
+            if k.arg not in native.client_kwargs:
+                cand.blockers.append(f"{k.arg}= has no {native.module} client equivalent")
+                return
+        for use in cand.uses:
+            path = ".".join(use.extra.get("path", ()))
+            if self._method(use) is None:
+                feature = use.resource.feature if use.resource is not None else ""
+                reason = native.missing.get(path) or native.missing.get(feature)
+                cand.blockers.append(reason or f"{path} (line {use.node.lineno}) has no {native.module} equivalent")
+                return
+            if not isinstance(use.node, ast.Call) or not self._direct(use):
+                cand.blockers.append(f"line {use.node.lineno} calls {path} through a name migrator cannot rename")
+                return
+        holder = self._holder(call)
+        if holder is None:
+            cand.blockers.append("it is not assigned to a name or attribute that migrator follows")
+            return
+        escape = self._escape(holder, cand)
+        if escape is not None:
+            cand.blockers.append(f"line {escape.lineno} uses it in a way migrator does not follow")
+
+    def _direct(self, use: Site) -> bool:
+        """The call spells its method path (``client.chat.completions.create(...)``)."""
+        path = use.extra.get("path", ())
+        func = use.node.func  # type: ignore[attr-defined]
+        for attr in reversed(path):
+            if not isinstance(func, ast.Attribute) or func.attr != attr:
+                return self._method(use) is not None and not self._renamed(use)
+            func = func.value
+        return True
+
+    def _renamed(self, use: Site) -> bool:
+        method = self._method(use)
+        assert method is not None
+        return bool(method.call or (method.async_call and use.is_async))
+
+    def _holder(self, call: ast.Call) -> ast.expr | None:
+        parent = self.index.parents.get(id(call))
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0]
+        elif isinstance(parent, ast.AnnAssign):
+            target = parent.target
+        else:
+            return None
+        if isinstance(target, ast.Name):
+            return target
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            return target
+        return None
+
+    def _escape(self, holder: ast.expr, cand: _Candidate) -> ast.AST | None:
+        """A read of the client that is not the start of a call migrator rewrites."""
+        paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
+        owner = self.index.owner.get(id(holder), self.ctx.resolver.tree)
+        where = self.ctx.resolver.tree if isinstance(holder, ast.Attribute) or owner is self.ctx.resolver.tree \
+            else owner
+        for node in ast.walk(where):
+            if not _same_ref(node, holder) or not isinstance(getattr(node, "ctx", None), ast.Load):
+                continue
+            attrs: list[str] = []
+            cur: ast.AST = node
+            parent = self.index.parents.get(id(cur))
+            while isinstance(parent, ast.Attribute) and parent.value is cur:
+                attrs.append(parent.attr)
+                cur, parent = parent, self.index.parents.get(id(parent))
+            if tuple(attrs) not in paths:
+                return node
+        return None
+
+    # -- the rewrite ------------------------------------------------------------------------------
+
+    def _convert(self, cand: _Candidate) -> None:
+        ctx, native = self.ctx, self.native
+        call = cand.site.node
+        assert isinstance(call, ast.Call)
+        cls = native.client_class(cand.site.is_async, cand.region)
+        assert cls is not None
+        ctx.need_import(native.module)
+        ctx.edit(call.func, "replace_expr", NativeClient.CODE, src=cls)
+        self._replaced(call.func)
+        for k in call.keywords:
+            new = native.client_kwargs.get(k.arg or "")
+            if new == "":
+                ctx.edit(call, "remove_kwarg", NativeClient.CODE, name=k.arg)
+            elif new and new != k.arg:
+                ctx.edit(call, "rename_kwarg", NativeClient.CODE, old=k.arg, new=new)
+        for name, value in native.region_kwargs.get(cand.region, {}).items():
+            ctx.edit(call, "add_kwarg", NativeClient.CODE, name=name, src=ctx.string(value))
+        old = cand.site.attr or "OpenAI"
+        ctx.report(call, NativeClient.CODE, NativeClient.FEATURE, Severity.AUTO,
+                   f"{old} client → {cls} ({ctx.spec.native_package} SDK)", reaches_openai=False,
+                   subject=f"{old} client on the openai SDK")
+
+    def _call(self, use: Site) -> None:
+        ctx, method = self.ctx, self._method(use)
+        assert method is not None and isinstance(use.node, ast.Call)
+        call = use.node
+        notes: list[str] = []
+        review = False
+        new_path = method.async_call if (method.async_call and use.is_async) else method.call
+        if new_path:
+            old_path = use.extra.get("path", ())
+            self._rename_method(call, old_path, tuple(new_path.split(".")))
+            notes.append(f"{'.'.join(old_path)} → {new_path}")
+        moved: dict[str, str] = {}
+        target = self._extras_holder(call, method)
+        for k in call.keywords:
+            if k.arg is None:
+                if method.accepts is not None:
+                    review = True
+                    notes.append(f"check the keys of **{ctx.segment(k.value)}: {self.native.module} takes only "
+                                 "its own keyword arguments")
+                continue
+            if k.arg in method.spread:
+                self._spread(call, k, method, notes)
+                continue
+            if k.arg in method.renames:
+                ctx.edit(call, "rename_kwarg", NativeCall.CODE, old=k.arg, new=method.renames[k.arg])
+                notes.append(f"{k.arg}= → {method.renames[k.arg]}=")
+            elif k.arg in method.drops:
+                ctx.edit(call, "remove_kwarg", NativeCall.CODE, name=k.arg)
+                notes.append(f"dropped {k.arg}= ({method.drops[k.arg]})")
+                review = review or k.arg not in method.harmless
+            elif method.accepts is not None and k.arg not in method.accepts and method.extras:
+                src = ctx.segment(k.value)
+                if src is None or "\n" in src:
+                    review = True
+                    notes.append(f"move {k.arg}= into {method.extras}= by hand")
+                    continue
+                moved[k.arg] = src
+        if moved:
+            if target is None or target.arg is None:
+                name = method.extras
+            else:
+                name = target.arg
+            if target is not None and not isinstance(target.value, ast.Dict):
+                review = True
+                notes.append(f"{', '.join(moved)} must go into {method.extras}= by hand")
+            else:
+                for arg in moved:
+                    ctx.edit(call, "remove_kwarg", NativeCall.CODE, name=arg)
+                ctx.edit(call, "merge_extra_body", NativeCall.CODE, entries=moved, quote=ctx.quote, kwarg=name)
+                notes.append(f"{', '.join(moved)} → {method.extras}=")
+        if target is not None and target.arg != method.extras:
+            ctx.edit(call, "rename_kwarg", NativeCall.CODE, old=target.arg, new=method.extras)
+        if notes:
+            ctx.report(call, NativeCall.CODE, NativeCall.FEATURE, Severity.REVIEW if review else Severity.AUTO,
+                       f"{self.native.module}: " + "; ".join(notes), subject="call arguments of the openai SDK")
+
+    def _extras_holder(self, call: ast.Call, method: NativeMethod) -> ast.keyword | None:
+        """The dict argument that takes arguments the SDK lacks: ``extras`` itself, or a spread
+        ``extra_body`` that cannot be spread and is renamed to ``extras``."""
+        for k in call.keywords:
+            if k.arg == method.extras:
+                return k
+        for k in call.keywords:
+            if k.arg in method.spread and not self._spreadable(k, method):
+                return k
+        return None
+
+    def _spreadable(self, k: ast.keyword, method: NativeMethod) -> bool:
+        if not isinstance(k.value, ast.Dict) or not k.value.keys:
+            return False
+        keys = [key.value if isinstance(key, ast.Constant) else None for key in k.value.keys]
+        if not all(isinstance(key, str) and key.isidentifier() for key in keys):
+            return False
+        return method.accepts is None or all(key in method.accepts for key in keys)
+
+    def _spread(self, call: ast.Call, k: ast.keyword, method: NativeMethod, notes: list[str]) -> None:
+        ctx = self.ctx
+        if self._spreadable(k, method):
+            ctx.edit(call, "spread_kwarg", NativeCall.CODE, name=k.arg)
+            notes.append(f"{k.arg}= entries → keyword arguments")
+        elif method.extras:
+            if k.arg != method.extras and not any(x.arg == method.extras for x in call.keywords):
+                notes.append(f"{k.arg}= → {method.extras}=")  # renamed by the extras holder
+        else:
+            ctx.edit(call, "spread_kwarg", NativeCall.CODE, name=k.arg)
+            notes.append(f"{k.arg}= → **{ctx.segment(k.value)}")
+
+    def _rename_method(self, call: ast.Call, old: tuple[str, ...], new: tuple[str, ...]) -> None:
+        func = call.func
+        base = func
+        for _ in old:
+            assert isinstance(base, ast.Attribute)
+            base = base.value
+        src = self.ctx.segment(base)
+        if src is None:
+            return
+        if len(old) == len(new) and old[:-1] == new[:-1]:
+            self.ctx.edit(call, "rename_callee", NativeCall.CODE, name=new[-1])
+        else:
+            self.ctx.edit(func, "replace_expr", NativeCall.CODE, src=".".join((src, *new)))
+
+    def _exceptions(self, all_native: bool) -> None:
+        ctx, native = self.ctx, self.native
+        for site in self.sites:
+            if site.kind != "exception" or not site.attr or site.attr.startswith("error."):
+                continue
+            new = native.errors.get(site.attr)
+            if all_native and new is not None and not self._placeable(site.node, "replace_expr"):
+                ctx.report(site.node, NativeException.CODE, NativeException.FEATURE, Severity.MANUAL,
+                           f"openai.{site.attr}: migrator cannot rewrite the class here; catch {new}",
+                           subject=f"catches openai.{site.attr}")
+                continue
+            if not all_native or new is None:
+                ctx.report(site.node, NativeException.CODE, NativeException.FEATURE, Severity.REVIEW,
+                           f"openai.{site.attr}: the clients of this module are not all on {native.module}; "
+                           f"catch {new or 'the ' + native.module + ' exception'} too where a native client "
+                           "raises", subject=f"catches openai.{site.attr}")
+                continue
+            ctx.need_import(native.module)
+            ctx.edit(site.node, "replace_expr", NativeException.CODE, src=new)
+            self._replaced(site.node)
+            note = native.error_notes.get(site.attr)
+            ctx.report(site.node, NativeException.CODE, NativeException.FEATURE,
+                       Severity.REVIEW if note else Severity.AUTO,
+                       f"openai.{site.attr} → {new}" + (f" ({note})" if note else ""),
+                       subject=f"catches openai.{site.attr}")
+
+    def _placeable(self, node: ast.expr, op: str) -> bool:
+        from migrator.edits import Edit, Placer, Unplaceable
+
+        placer = per_module(self.ctx.resolver, "_placer", lambda: Placer(self.ctx.resolver.tree))
+        try:
+            placer.place(Edit(node, op, {}, ("", "")))
+        except Unplaceable:
+            return False
+        return True
+
+    def _replaced(self, node: ast.expr) -> None:
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        if isinstance(node, ast.Name):
+            self.replaced_roots.add(id(node))
+
+    def _imports(self) -> None:
+        """Remove openai imports that nothing reads any more."""
+        tree = self.ctx.resolver.tree
+        locals_: dict[str, list[tuple[ast.AST, str | None]]] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "openai" and node.level == 0:
+                for alias in node.names:
+                    locals_.setdefault(alias.asname or alias.name, []).append((node, alias.name))
+            elif isinstance(node, ast.Import) and len(node.names) == 1 and node.names[0].name == "openai":
+                locals_.setdefault(node.names[0].asname or "openai", []).append((node, None))
+        if not locals_:
+            return
+        reads: dict[str, int] = {}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id in locals_ and id(node) not in self.replaced_roots:
+                reads[node.id] = reads.get(node.id, 0) + 1
+        for local, imports in locals_.items():
+            if reads.get(local) or len(imports) != 1 or not any(id(n) in self.replaced_roots for n in ast.walk(tree)
+                                                               if isinstance(n, ast.Name) and n.id == local):
+                continue
+            node, name = imports[0]
+            if self.index.owner.get(id(node)) is not tree and not isinstance(self.index.parents.get(id(node)),
+                                                                            ast.Module):
+                continue  # a function-local import: left as it is
+            if name is None:
+                self.ctx.edit(node, "remove_stmt", NativeClient.CODE)
+            else:
+                self.ctx.edit(node, "remove_import_name", NativeClient.CODE, name=name)
+
+
+def _same_ref(node: ast.AST, holder: ast.expr) -> bool:
+    if isinstance(holder, ast.Name):
+        return isinstance(node, ast.Name) and node.id == holder.id
+    assert isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name)
+    return isinstance(node, ast.Attribute) and node.attr == holder.attr and isinstance(node.value, ast.Name) \
+        and node.value.id == holder.value.id
+
+
+class _ResponseFlow(Flow):
+    """Follows native responses; the state carried is (response kind, attribute path from the root)."""
+
+    def __init__(self, ctx: PlanContext, native: NativeSpec, uses: list[Site]) -> None:
+        super().__init__(ctx, [], NativeResponse.CODE)
+        self.native = native
+        methods = [(u, native.methods[".".join(u.extra.get("path", ()))]) for u in uses]
+        self.queue = [(u.node, (m.response, ())) for u, m in methods if m.response]  # type: ignore[misc]
+
+    def run(self) -> None:
+        if not (self.native.response_renames or self.native.dump_methods or self.native.message_param):
+            return
+        while self.queue:
+            expr, state = self.queue.pop()
+            if (id(expr), state) in self.seen:  # type: ignore[operator]
+                continue
+            self.seen.add((id(expr), state))  # type: ignore[arg-type]
+            self._follow(expr, state)
+
+    def _chain(self, root: ast.expr, state):  # type: ignore[override]
+        ctx, native = self.ctx, self.native
+        kind, path = state
+        renames = native.response_renames.get(kind, {})
+        node: ast.AST = root
+        changed: list[str] = []
+        while True:
+            parent = self.parents.get(id(node))
+            if isinstance(parent, ast.Subscript) and parent.value is node:
+                path = (*path, "[]")
+                node = parent
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is node:
+                key = ".".join(p for p in (*path, parent.attr) if p != "[]")
+                grand = self.parents.get(id(parent))
+                new = renames.get(key)
+                if new:
+                    ctx.edit(parent, "rename_attr", self.code, name=new)
+                    changed.append(f".{parent.attr} → .{new}")
+                dump = native.dump_methods.get(parent.attr)
+                if dump and isinstance(grand, ast.Call) and grand.func is parent:
+                    ctx.edit(parent, "rename_attr", self.code, name=dump)
+                    changed.append(f".{parent.attr}() → .{dump}()")
+                    node = grand
+                    break
+                path = (*path, parent.attr)
+                node = parent
+                continue
+            if isinstance(parent, ast.Call) and native.message_param and kind == "chat" \
+                    and [p for p in path if p != "[]"] == ["choices", "message"] and parent.args == [node] \
+                    and isinstance(parent.func, ast.Attribute) and parent.func.attr == "append":
+                ctx.edit(node, "replace_expr", self.code, src=f"{ctx.segment(node)}.{native.message_param}")
+                changed.append(f"message appended as .{native.message_param}")
+            break
+        if changed and id(node) not in self.reported:
+            self.reported.add(id(node))
+            ctx.report(node, self.code, "native", Severity.AUTO, f"{native.module} response: " + ", ".join(changed),
+                       subject="response read as an openai object")
+        if isinstance(self.parents.get(id(node)), ast.For | ast.AsyncFor | ast.comprehension) \
+                and path and path[-1] != "[]":
+            path = (*path, "[]")  # iterating a list field (choices, data) yields its items
+        return node, (kind, path)
