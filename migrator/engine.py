@@ -41,7 +41,7 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     settings = settings or Options()
     if not settings.target:
         raise ValueError("migrate needs a target")
-    if settings.style == "native" and settings.phase == "compat":
+    if settings.style == "native" and not settings.phase:
         return _migrate_native(text, settings, path=path, module_name=module_name, project=project,
                                analysis=analysis)
     if analysis is None:
@@ -68,7 +68,7 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
 
     The second pass reads the compat output; its findings are mapped back to the lines of the input.
     """
-    compat = replace(settings, style="compat")
+    compat = replace(settings, phase="compat")
     first = migrate(text, "python", compat, path=path, module_name=module_name, project=project, analysis=analysis)
     if first.error:
         return first
@@ -114,8 +114,8 @@ def verify(new_text: str, settings: Options, *, path: str, module_name: str | No
         tree = parse(new_text)
     except SyntaxError as exc:
         return f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as it was"
-    phases = [replace(settings, style="compat", phase="compat"), replace(settings, phase="native")] \
-        if settings.style == "native" else [settings]
+    phases = [replace(settings, phase="compat"), replace(settings, phase="native")] \
+        if settings.style == "native" and settings.phase != "compat" else [settings]
     for options in phases:
         again = analyze(new_text, path=path, options=options, module_name=module_name, project=project, tree=tree)
         replaceable, _ = place(tree, again.edits) if again.edits else ([], [])

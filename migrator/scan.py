@@ -90,7 +90,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         legacy_dest = Destination("openai", "api.openai.com")
     if specs is None:
         if options.target:
-            specs = [providers.load(options.target)]
+            specs = [providers.load(options.target).for_style(options.style)]
         elif options.neutral:
             specs = providers.all_specs()[:1]  # where a site goes does not depend on the provider
         else:

@@ -31,7 +31,9 @@ class Options:
     select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
     neutral: bool = False  # no target: judge with one provider, word the messages without it (check)
-    phase: str = "compat"  # native style runs a second, "native" pass over the compat output
+    # native style is two passes over the code: "compat" (points clients at the provider), then "native"
+    # (moves them to its SDK); "" runs what the style needs
+    phase: str = ""
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):

@@ -221,7 +221,7 @@ class _Planner:
                 if any(m is not None for m in mine) and any(m is None or m.blockers for m in mine):
                     for m in mine:
                         if m is not None and not m.blockers:
-                            m.blockers.append(f"line {site.node.lineno} may call it or another client")
+                            m.blockers.append(f"{self._show(site.node)} may call it or another client")
                             changed = True
         converted = [c for c in candidates.values() if not c.blockers]
         for cand in candidates.values():
@@ -229,6 +229,14 @@ class _Planner:
                 ctx.report(cand.site.node, NativeClient.CODE, NativeClient.FEATURE, Severity.REVIEW,
                            f"stays on the openai SDK pointed at {ctx.spec.display}: {cand.blockers[0]}",
                            subject="client kept in compat style")
+                for use in cand.uses:  # what only the SDK offers does not work on the compat endpoint
+                    if use.resource is not None and use.resource.feature in self.native.native_only \
+                            and self._method(use) is not None:
+                        ctx.report(use.node, NativeClient.CODE, NativeClient.FEATURE, Severity.MANUAL,
+                                   f"{'.'.join(use.extra.get('path', ()))} needs the {self.native.module} SDK, but "
+                                   "its client stays on the openai SDK (see the client's finding); build a "
+                                   f"{self.native.module} client for it", reaches_openai=False,
+                                   subject="call that only the provider SDK serves")
         if not converted:
             return
         uses: list[Site] = []
@@ -306,10 +314,10 @@ class _Planner:
             if self._method(use) is None:
                 feature = use.resource.feature if use.resource is not None else ""
                 reason = native.missing.get(path) or native.missing.get(feature)
-                cand.blockers.append(reason or f"{path} (line {use.node.lineno}) has no {native.module} equivalent")
+                cand.blockers.append(reason or f"{path} has no {native.module} equivalent")
                 return
             if not isinstance(use.node, ast.Call) or not self._direct(use):
-                cand.blockers.append(f"line {use.node.lineno} calls {path} through a name migrator cannot rename")
+                cand.blockers.append(f"{self._show(use.node)} calls {path} through a name migrator cannot rename")
                 return
         holder = self._holder(call)
         if holder is None:
@@ -317,7 +325,15 @@ class _Planner:
             return
         escape = self._escape(holder, cand)
         if escape is not None:
-            cand.blockers.append(f"line {escape.lineno} uses it in a way migrator does not follow")
+            cand.blockers.append(f"{self._show(escape)} uses it in a way migrator does not follow")
+
+    def _show(self, node: ast.AST) -> str:
+        """A node's code for a message (line numbers would be those of the compat pass's output)."""
+        parent = self.index.parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr):
+            node, parent = parent, self.index.parents.get(id(parent))
+        text = " ".join((self.ctx.segment(node) or "").split())
+        return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
     def _direct(self, use: Site) -> bool:
         """The call spells its method path (``client.chat.completions.create(...)``)."""

@@ -78,6 +78,10 @@ class NativeSpec:
     errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)
     error_notes: dict[str, str] = field(default_factory=dict)  # openai exception -> what to check by hand
     notes: tuple[str, ...] = ()  # what the migration report tells about the SDK
+    # features the compat endpoint lacks but the SDK offers: in native style the compat pass treats them as
+    # supported (and maps their models with ``models``) so that this pass can move them to the SDK
+    native_only: frozenset[str] = frozenset()
+    models: dict[str, ModelTarget] = field(default_factory=dict)
 
     def client_class(self, is_async: bool, region: str) -> str | None:
         kind = "async" if is_async else "sync"
@@ -121,6 +125,12 @@ class ProviderSpec:
                 return reason
         return self.unsupported.get(feature)
 
+    def for_style(self, style: str) -> ProviderSpec:
+        """The spec as a style sees it: native style adds what only the provider's SDK offers."""
+        if style != "native" or self.native is None or not self.native.native_only:
+            return self
+        return _native_view(self)
+
     def region_of(self, url: str) -> str | None:
         """The region whose compat base URL this is (trailing slashes aside)."""
         for region, base in self.base_urls.items():
@@ -141,6 +151,22 @@ class ProviderSpec:
         from urllib.parse import urlsplit
 
         return {urlsplit(u).hostname or "" for u in self.base_urls.values()}
+
+
+_NATIVE_VIEWS: dict[int, ProviderSpec] = {}
+
+
+def _native_view(spec: ProviderSpec) -> ProviderSpec:
+    import dataclasses
+
+    view = _NATIVE_VIEWS.get(id(spec))
+    if view is None:
+        native = spec.native
+        assert native is not None
+        view = _NATIVE_VIEWS[id(spec)] = dataclasses.replace(
+            spec, unsupported={k: v for k, v in spec.unsupported.items() if k not in native.native_only},
+            models={**spec.models, **native.models})
+    return view
 
 
 def load(name: str) -> ProviderSpec:

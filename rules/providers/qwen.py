@@ -22,6 +22,9 @@ _CHAT_ARGS = frozenset({
 _EMBEDDING_ARGS = frozenset({"model", "input", "text_type", "dimension", "output_type", "instruct", "parameters",
                              "timeout", "api_key", "workspace"})
 _NO_HEADERS = "the dashscope client takes no per-call headers or query parameters"
+_IMAGE_ARGS = frozenset({"model", "prompt", "negative_prompt", "n", "size", "image_urls", "extra_input", "function",
+                         "seed", "style", "prompt_extend", "watermark", "parameters", "timeout", "api_key", "workspace"})
+_WAN = ModelTarget("wan2.6-t2i", note="dashscope image jobs return temporary URLs (download them promptly), no b64_json")
 NATIVE = NativeSpec(
     module="dashscope",
     clients={"sync": "dashscope.Client", "async": "dashscope.AsyncClient"},
@@ -33,6 +36,11 @@ NATIVE = NativeSpec(
             drops={"stream_options": "dashscope streams report usage without it", "user": "dashscope has no user field",
                    "extra_headers": _NO_HEADERS, "extra_query": _NO_HEADERS},
             harmless=frozenset({"stream_options"})),
+        "images.generate": NativeMethod(
+            accepts=_IMAGE_ARGS, response="images",
+            drops={"quality": "dashscope has no quality setting", "style": "OpenAI's vivid/natural is not a "
+                   "dashscope style", "response_format": "dashscope returns image URLs only",
+                   "user": "dashscope has no user field", "extra_headers": _NO_HEADERS, "extra_query": _NO_HEADERS}),
         "embeddings.create": NativeMethod(
             accepts=_EMBEDDING_ARGS, extras="parameters", spread=("extra_body",), response="embeddings",
             renames={"dimensions": "dimension"},
@@ -41,14 +49,15 @@ NATIVE = NativeSpec(
             harmless=frozenset({"encoding_format"})),
     },
     missing={
-        "images": "images are jobs on the dashscope client (client.images.generate returns a Job with image_urls); "
-        "migrator does not rewrite them yet",
         "audio": "dashscope speech is a different API (audio.asr / audio.tts over URLs and WebSockets)",
     },
     response_renames={
         "chat": {"id": "request_id", "usage.prompt_tokens": "input_tokens", "usage.completion_tokens": "output_tokens"},
         "embeddings": {"data": "embeddings", "usage.prompt_tokens": "input_tokens"},
+        "images": {"data": "results"},  # a finished Job: results[i].url (providers.md §2.4.6)
     },
+    native_only=frozenset({"images"}),
+    models={"dall-e-2": _WAN, "dall-e-3": _WAN, "gpt-image-1": _WAN},  # providers.md §2.5: native only
     message_param="model_dump(exclude_none=True)",  # providers.md §9: messages reject the SDK's message objects
     errors={
         "OpenAIError": "dashscope.v2.errors.DashScopeError", "APIError": "dashscope.v2.errors.DashScopeError",
@@ -111,7 +120,10 @@ SPEC = ProviderSpec(
     temperature=Range(0.0, 2.0, high_inclusive=False),
     unsupported={
         "images": "DashScope has no OpenAI-compatible image endpoint; Wan / Qwen-Image models use the native API "
-        "(dashscope: client.images.generate returns a Job with image_urls), which migrator does not rewrite yet",
+        "(migrate --style native: dashscope's client.images.generate)",
+        "images.edit": "no OpenAI-compatible image edit endpoint; dashscope image editing models (wan2.6-image) "
+        "take image URLs, not files",
+        "images.create_variation": "DashScope has no image variation API",
         "audio": "DashScope has no /audio endpoints; transcribe with qwen3-asr-flash through chat.completions "
         "(an input_audio content part) or use the native SDK",
         "moderations": "DashScope has no moderation endpoint; moderation is built in (HTTP 400 data_inspection_failed)",
