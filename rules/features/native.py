@@ -566,18 +566,27 @@ class _Planner:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in locals_ and id(node) not in self.replaced_roots:
                 reads[node.id] = reads.get(node.id, 0) + 1
+        removed: dict[int, int] = {}  # import statement -> names it loses
         for local, imports in locals_.items():
             if reads.get(local) or len(imports) != 1 or not any(id(n) in self.replaced_roots for n in ast.walk(tree)
                                                                if isinstance(n, ast.Name) and n.id == local):
                 continue
             node, name = imports[0]
-            if self.index.owner.get(id(node)) is not tree and not isinstance(self.index.parents.get(id(node)),
-                                                                            ast.Module):
-                continue  # a function-local import: left as it is
+            if node not in tree.body:
+                continue  # a function-local or conditional import: left as it is
             if name is None:
                 self.ctx.edit(node, "remove_stmt", NativeClient.CODE)
             else:
                 self.ctx.edit(node, "remove_import_name", NativeClient.CODE, name=name)
+            removed[id(node)] = removed.get(id(node), 0) + 1
+        # the SDK import takes the place of the first openai import that goes away entirely
+        module = (self.native.module, None)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Import | ast.ImportFrom) and removed.get(id(stmt)) == len(stmt.names) \
+                    and module in self.ctx.imports:
+                self.ctx.imports.discard(module)
+                self.ctx.edit(stmt, "insert_after", NativeClient.CODE, stmts=[f"import {self.native.module}"])
+                break
 
 
 def _same_ref(node: ast.AST, holder: ast.expr) -> bool:
