@@ -265,6 +265,10 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
             raise PathError("starred element")
         elements[step[1]] = element.with_changes(value=sub(element.value))
         return node.with_changes(elements=elements)
+    if kind == "returns" and isinstance(node, cst.FunctionDef) and node.returns is not None:
+        return node.with_changes(returns=node.returns.with_changes(annotation=sub(node.returns.annotation)))
+    if kind == "annotation" and isinstance(node, cst.AnnAssign):
+        return node.with_changes(annotation=node.annotation.with_changes(annotation=sub(node.annotation.annotation)))
     if kind == "type" and isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler) and node.type is not None:
         return node.with_changes(type=sub(node.type))
     if kind == "await" and isinstance(node, cst.Await):

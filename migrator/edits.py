@@ -169,6 +169,10 @@ class Placer:
             raise Unplaceable("keyword outside a call")
         if isinstance(parent, ast.ExceptHandler) and child is parent.type:
             return ("type",), parent
+        if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns:
+            return ("returns",), parent
+        if isinstance(parent, ast.AnnAssign) and child is parent.annotation:
+            return ("annotation",), parent
         if isinstance(parent, ast.Assign | ast.AnnAssign) and child is parent.value:
             return ("value",), parent
         if isinstance(parent, ast.Assign) and child in parent.targets:

@@ -650,6 +650,7 @@ class ProjectIndex:
     exports: dict[str, ClientExport] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)  # module.NAME -> string value
     used_constants: set[str] = field(default_factory=set)  # constants imported by modules that use openai
+    imported: set[str] = field(default_factory=set)  # every module.NAME some module of the project imports
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)

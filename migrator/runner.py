@@ -185,9 +185,13 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         if r.uses_openai:
             project.used_constants.update(q for q in r.project_imports if q in project.constants)
     defines_used = {q.rsplit(".", 1)[0] for q in project.used_constants}
+    if options.style == "native" and mode == "migrate":  # a client other modules use stays compat
+        project.imported = {q for r in results for q in r.project_imports if project.knows(q)}
+        defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
     if project.exports or project.constants:
         again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
-                 or (not r.uses_openai and work[i].module_name in defines_used)]
+                 or (not r.uses_openai and work[i].module_name in defines_used)
+                 or (project.imported and work[i].module_name in defines_used)]
         if again:
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass, field
 
 from migrator.model import Severity
-from migrator.resolve import Client
+from migrator.resolve import Client, Qual
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.legacy import per_module
 from migrator.rules.features.legacy_responses import Flow, _Index
@@ -172,6 +172,8 @@ class _Candidate:
     region: str
     blockers: list[str] = field(default_factory=list)
     uses: list[Site] = field(default_factory=list)
+    paths: set[tuple[str, ...]] = field(default_factory=set)  # method paths of the uses
+    annotations: list[ast.expr] = field(default_factory=list)  # ``-> OpenAI`` of its factory, ``x: OpenAI = …``
 
 
 class _Planner:
@@ -319,13 +321,10 @@ class _Planner:
             if not isinstance(use.node, ast.Call) or not self._direct(use):
                 cand.blockers.append(f"{self._show(use.node)} calls {path} through a name migrator cannot rename")
                 return
-        holder = self._holder(call)
-        if holder is None:
-            cand.blockers.append("it is not assigned to a name or attribute that migrator follows")
-            return
-        escape = self._escape(holder, cand)
+        cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
+        escape = self._escape(call, cand, set())
         if escape is not None:
-            cand.blockers.append(f"{self._show(escape)} uses it in a way migrator does not follow")
+            cand.blockers.append(escape)
 
     def _show(self, node: ast.AST) -> str:
         """A node's code for a message (line numbers would be those of the compat pass's output)."""
@@ -350,38 +349,70 @@ class _Planner:
         assert method is not None
         return bool(method.call or (method.async_call and use.is_async))
 
-    def _holder(self, call: ast.Call) -> ast.expr | None:
-        parent = self.index.parents.get(id(call))
-        if isinstance(parent, ast.Assign) and len(parent.targets) == 1:
-            target = parent.targets[0]
-        elif isinstance(parent, ast.AnnAssign):
-            target = parent.target
-        else:
+    def _escape(self, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
+        """Why the client that ``value`` evaluates to cannot go native: it reaches code other than the
+        calls this pass rewrites (None: every use is such a call)."""
+        if id(value) in seen:
             return None
+        seen.add(id(value))
+        parents = self.index.parents
+        attrs: list[str] = []
+        node, parent = value, parents.get(id(value))
+        while isinstance(parent, ast.Attribute) and parent.value is node:
+            attrs.append(parent.attr)
+            node, parent = parent, parents.get(id(parent))
+        if attrs:
+            return None if tuple(attrs) in cand.paths else \
+                f"{self._show(node)} uses it in a way migrator does not follow"
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 or isinstance(parent, ast.AnnAssign):
+            if isinstance(parent, ast.AnnAssign):
+                cand.annotations.append(parent.annotation)
+            target = parent.targets[0] if isinstance(parent, ast.Assign) else parent.target
+            return self._escape_holder(target, cand, seen)
+        if isinstance(parent, ast.Return):
+            function = self.index.owner.get(id(parent))
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function not in self.ctx.resolver.tree.body:
+                return f"{self._show(parent)} returns it from a function migrator does not follow"
+            if self._exported(function.name):
+                return f"{function.name}() is used by other modules"
+            if function.returns is not None:
+                cand.annotations.append(function.returns)
+            for load in self._loads(self.ctx.resolver.tree, function.name):
+                call = parents.get(id(load))
+                if not (isinstance(call, ast.Call) and call.func is load):
+                    return f"{self._show(load)} uses {function.name} in a way migrator does not follow"
+                why = self._escape(call, cand, seen)
+                if why:
+                    return why
+            return None
+        return f"{self._show(value)} passes it where migrator does not follow"
+
+    def _escape_holder(self, target: ast.expr, cand: _Candidate, seen: set[int]) -> str | None:
+        tree = self.ctx.resolver.tree
         if isinstance(target, ast.Name):
-            return target
-        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
-            return target
+            owner = self.index.owner.get(id(target), tree)
+            if owner is tree and self._exported(target.id):
+                return f"{target.id} is used by other modules"
+            loads = self._loads(owner, target.id)
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
+                     and isinstance(n.value, ast.Name) and n.value.id == target.value.id
+                     and isinstance(n.ctx, ast.Load)]
+        else:
+            return f"{self._show(target)} holds it where migrator does not follow"
+        for load in loads:
+            why = self._escape(load, cand, seen)
+            if why:
+                return why
         return None
 
-    def _escape(self, holder: ast.expr, cand: _Candidate) -> ast.AST | None:
-        """A read of the client that is not the start of a call migrator rewrites."""
-        paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
-        owner = self.index.owner.get(id(holder), self.ctx.resolver.tree)
-        where = self.ctx.resolver.tree if isinstance(holder, ast.Attribute) or owner is self.ctx.resolver.tree \
-            else owner
-        for node in ast.walk(where):
-            if not _same_ref(node, holder) or not isinstance(getattr(node, "ctx", None), ast.Load):
-                continue
-            attrs: list[str] = []
-            cur: ast.AST = node
-            parent = self.index.parents.get(id(cur))
-            while isinstance(parent, ast.Attribute) and parent.value is cur:
-                attrs.append(parent.attr)
-                cur, parent = parent, self.index.parents.get(id(parent))
-            if tuple(attrs) not in paths:
-                return node
-        return None
+    def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
+        """Reads of ``name`` in ``owner`` and the functions nested in it that do not bind it themselves."""
+        return [n for n in ast.walk(owner) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+
+    def _exported(self, name: str) -> bool:
+        project, module = self.ctx.project, self.ctx.resolver.module_name
+        return bool(project is not None and module and f"{module}.{name}" in project.imported)
 
     # -- the rewrite ------------------------------------------------------------------------------
 
@@ -400,6 +431,12 @@ class _Planner:
                 ctx.edit(call, "remove_kwarg", NativeClient.CODE, name=k.arg)
             elif new and new != k.arg:
                 ctx.edit(call, "rename_kwarg", NativeClient.CODE, old=k.arg, new=new)
+        for annotation in cand.annotations:  # ``-> OpenAI`` / ``client: OpenAI = ...`` name the new class
+            if isinstance(annotation, ast.Name | ast.Attribute) and self._placeable(annotation, "replace_expr") \
+                    and any(isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
+                            for v in ctx.resolver.eval(annotation, ctx.resolver.module_scope)):
+                ctx.edit(annotation, "replace_expr", NativeClient.CODE, src=cls)
+                self._replaced(annotation)
         for name, value in native.region_kwargs.get(cand.region, {}).items():
             ctx.edit(call, "add_kwarg", NativeClient.CODE, name=name, src=ctx.string(value))
         old = cand.site.attr or "OpenAI"
@@ -587,14 +624,6 @@ class _Planner:
                 self.ctx.imports.discard(module)
                 self.ctx.edit(stmt, "insert_after", NativeClient.CODE, stmts=[f"import {self.native.module}"])
                 break
-
-
-def _same_ref(node: ast.AST, holder: ast.expr) -> bool:
-    if isinstance(holder, ast.Name):
-        return isinstance(node, ast.Name) and node.id == holder.id
-    assert isinstance(holder, ast.Attribute) and isinstance(holder.value, ast.Name)
-    return isinstance(node, ast.Attribute) and node.attr == holder.attr and isinstance(node.value, ast.Name) \
-        and node.value.id == holder.value.id
 
 
 class _ResponseFlow(Flow):
