@@ -19,6 +19,7 @@ class Outcome:
     new_text: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be rewritten safely: left as it was
+    native: dict[str, bool] = field(default_factory=dict)  # see FileResult.native
 
 
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
@@ -48,18 +49,18 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
         analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
     findings = list(analysis.findings)
     if not analysis.edits:
-        return Outcome(text, findings)
+        return Outcome(text, findings, None, analysis.native)
     placed, failed, layout = place_with_layout(analysis.tree, analysis.edits)
     for edit, reason in failed:
         findings.append(_unplaced(edit, reason, path, text))
     try:
         new_text = apply(text, placed, analysis.imports, layout)
     except RewriteError as exc:
-        return Outcome(text, findings, str(exc))
+        return Outcome(text, findings, str(exc), analysis.native)
     error = verify(new_text, settings, path=path, module_name=module_name, project=project)
     if error:
-        return Outcome(text, findings, error)
-    return Outcome(new_text, findings)
+        return Outcome(text, findings, error, analysis.native)
+    return Outcome(new_text, findings, None, analysis.native)
 
 
 def _migrate_native(text: str, settings: Options, *, path: str, module_name: str | None,
@@ -83,8 +84,8 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
         line, end = to_input(f.span.line), to_input(f.span.end_line)
         findings.append(replace(f, span=replace(f.span, line=line, end_line=max(line, end))))
     if second.error:
-        return Outcome(text, findings, second.error)
-    return Outcome(second.new_text, findings)  # verified by the second migrate, in both phases
+        return Outcome(text, findings, second.error, second.native)
+    return Outcome(second.new_text, findings, None, second.native)  # verified by the second migrate
 
 
 def line_map(new: str, old: str) -> Callable[[int], int]:

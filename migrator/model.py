@@ -95,6 +95,9 @@ class FileResult:
     uses_openai: bool = False  # imports something from the openai package
     secrets: set[str] = field(default_factory=set)  # key literals in the file: redacted in every output
     suppressed: list[Finding] = field(default_factory=list)  # silenced by `# migrator: ignore`
+    # native style: "export:<module.name>" / "import:<module.name>" -> whether that side of a client shared
+    # between modules can move to the provider's SDK (the runner decides for the project)
+    native: dict[str, bool] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:

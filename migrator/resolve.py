@@ -651,6 +651,7 @@ class ProjectIndex:
     constants: dict[str, str] = field(default_factory=dict)  # module.NAME -> string value
     used_constants: set[str] = field(default_factory=set)  # constants imported by modules that use openai
     imported: set[str] = field(default_factory=set)  # every module.NAME some module of the project imports
+    native: set[str] = field(default_factory=set)  # shared clients (module.NAME) that go native everywhere
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)

@@ -114,6 +114,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         return
     outcome = migrate(decoded.text, settings=options, path=job.source.display, module_name=job.module_name,
                       project=project, analysis=analysis)
+    result.native = outcome.native
     result.findings = _redacted(outcome.findings, result.secrets)
     if outcome.error:
         result.error = FileError(job.source.display, outcome.error)
@@ -186,17 +187,57 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
             project.used_constants.update(q for q in r.project_imports if q in project.constants)
     defines_used = {q.rsplit(".", 1)[0] for q in project.used_constants}
     if options.style == "native" and mode == "migrate":  # a client other modules use stays compat
-        project.imported = {q for r in results for q in r.project_imports if project.knows(q)}
+        _imports_elsewhere(project, results, work)
+        project.imported = {q for r in results for q in r.project_imports if q in project.exports}
         defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
     if project.exports or project.constants:
         again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
                  or (not r.uses_openai and work[i].module_name in defines_used)
                  or (project.imported and work[i].module_name in defines_used)]
         if again:
+            imports_of = {i: results[i].project_imports for i in again}
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):
                 results[i] = r
+            if project.imported:
+                _native_shared(project, results, work, again, imports_of, options, jobs)
     return results  # type: ignore[return-value]
+
+
+def _imports_elsewhere(project: ProjectIndex, results: list, work: list) -> None:
+    """Native style: modules the prefilter skipped may still import a shared client (``registry =
+    [get_client]``); read those that name one."""
+    from migrator.resolve import Resolver
+
+    names = {q.rsplit(".", 1)[1].encode() for q in project.exports}
+    if not names:
+        return
+    for r, job in zip(results, work, strict=True):
+        if r.project_imports or r.error is not None or r.findings:
+            continue
+        try:
+            data = job.source.path.read_bytes()
+            if not any(n in data for n in names):
+                continue
+            r.project_imports = Resolver(parse(decode(data).text), job.module_name).project_imports
+        except (OSError, DecodeError, SyntaxError, ValueError, RecursionError):
+            continue
+
+
+def _native_shared(project: ProjectIndex, results: list, work: list, again: list[int],
+                   imports_of: dict[int, list[str]], options: Options, jobs: int | None) -> None:
+    """Native style: a client one module builds and others use goes native when every side can; the
+    modules involved run once more with that decision."""
+    for qual in project.imported:
+        defined = any(results[i].native.get(f"export:{qual}") for i in again)
+        users = [results[i].native.get(f"import:{qual}") for i in again if qual in imports_of[i]]
+        if defined and users and all(users):
+            project.native.add(qual)
+    if project.native:
+        touched = [i for i in again if any(f"export:{q}" in results[i].native or f"import:{q}" in results[i].native
+                                           for q in project.native)]
+        for i, r in zip(touched, _map([work[i] for i in touched], options, project, jobs, None), strict=True):
+            results[i] = r
 
 
 def _code_stamp() -> tuple:

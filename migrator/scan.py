@@ -47,6 +47,7 @@ class Analysis:
     suppressed: list[Finding] = field(default_factory=list)
     quote: str = '"'
     module_dest: Destination | None = None
+    native: dict[str, bool] = field(default_factory=dict)  # native style: see FileResult.native
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
@@ -119,6 +120,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     analysis.suppressed = plans[0].silenced
     if len(plans) == 1:
         ctx = plans[0]
+        analysis.native = ctx.native
         analysis.findings = ctx.findings
         analysis.edits = ctx.edits
         analysis.imports = {i for i in ctx.imports if not _bound(resolver, i)} if ctx.edits else set()

@@ -291,3 +291,44 @@ def test_sarif_fixes_reproduce_the_migration(tree: Path) -> None:
     written = invoke("migrate", ".", "--target", "glm", "--write")
     assert written.exit_code == 0
     assert text == (tree / "app.py").read_text()
+
+
+SHARED_LLM = '''from functools import lru_cache
+
+from openai import OpenAI
+
+
+@lru_cache(maxsize=1)
+def get_client() -> OpenAI:
+    return OpenAI(timeout=30)
+'''
+
+SHARED_CHAT = '''import openai
+
+from app.llm import get_client
+
+
+def ask(question: str) -> str:
+    try:
+        resp = get_client().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+    except openai.RateLimitError:
+        return "busy"
+    print(resp.usage.prompt_tokens)
+    return resp.choices[0].message.content
+'''
+
+
+def test_native_style_client_shared_between_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A factory in one module and its callers in another go native together, or stay compat together."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(SHARED_LLM)
+    (tmp_path / "app" / "chat.py").write_text(SHARED_CHAT)
+    monkeypatch.chdir(tmp_path)
+    out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
+    assert "+    return dashscope.Client(timeout=30, api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+    assert "+    except dashscope.v2.errors.RateLimitError:" in out and "+    print(resp.usage.input_tokens)" in out
+    # a caller that passes the client on: every side stays on the openai SDK, pointed at the provider
+    (tmp_path / "app" / "other.py").write_text("from app.llm import get_client\n\nregistry = [get_client]\n")
+    out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
+    assert "import dashscope" not in out and "compatible-mode/v1" in out

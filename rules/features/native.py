@@ -168,12 +168,13 @@ class NativeException(Rule):
 
 @dataclass
 class _Candidate:
-    site: Site
+    site: Site | None  # the construction (None: a client built in another module)
     region: str
     blockers: list[str] = field(default_factory=list)
     uses: list[Site] = field(default_factory=list)
     paths: set[tuple[str, ...]] = field(default_factory=set)  # method paths of the uses
     annotations: list[ast.expr] = field(default_factory=list)  # ``-> OpenAI`` of its factory, ``x: OpenAI = …``
+    shared: list[str] = field(default_factory=list)  # module.NAME other modules import it by
 
 
 class _Planner:
@@ -200,8 +201,9 @@ class _Planner:
                 stays.append(site)
                 continue
             candidates[id(call)] = _Candidate(site, self._region(site))
-        self._unconvertible(candidates)
-        if not candidates:
+        shared = self._imported()
+        self._unconvertible(candidates, shared)
+        if not candidates and not shared:
             return
         for site in self.sites:
             if site.kind not in _USES:
@@ -227,7 +229,7 @@ class _Planner:
                             changed = True
         converted = [c for c in candidates.values() if not c.blockers]
         for cand in candidates.values():
-            if cand.blockers:
+            if cand.blockers and cand.site is not None:
                 ctx.report(cand.site.node, NativeClient.CODE, NativeClient.FEATURE, Severity.REVIEW,
                            f"stays on the openai SDK pointed at {ctx.spec.display}: {cand.blockers[0]}",
                            subject="client kept in compat style")
@@ -239,9 +241,9 @@ class _Planner:
                                    "its client stays on the openai SDK (see the client's finding); build a "
                                    f"{self.native.module} client for it", reaches_openai=False,
                                    subject="call that only the provider SDK serves")
-        if not converted:
+        if not converted and not shared:
             return
-        uses: list[Site] = []
+        uses: list[Site] = [use for group in shared.values() for use in group]
         for cand in converted:
             self._convert(cand)
             for use in cand.uses:
@@ -251,23 +253,60 @@ class _Planner:
             self._call(use)
         _ResponseFlow(ctx, self.native, [u for u in uses if self._method(u) is not None]).run()
         self._exceptions(all_native=not stays and len(converted) == len(candidates)
-                         and all(self._all_native(s, candidates) for s in self.sites if s.kind in _USES))
+                         and all(self._all_native(s, candidates, shared) for s in self.sites if s.kind in _USES))
         self._imports()
 
-    def _unconvertible(self, candidates: dict[int, _Candidate]) -> None:
+    def _imported(self) -> dict[str, list[Site]]:
+        """Calls on clients built in other modules: whether this module could take them native (for the
+        project's decision), and the calls to rewrite where the project decided so."""
+        by_qual: dict[str, list[Site]] = {}
+        asyncs: dict[str, bool] = {}
+        for site in self.sites:
+            if site.kind not in _USES:
+                continue
+            for c in site.clients:
+                if isinstance(c, Client) and c.export is not None:
+                    qual = f"{c.export.module}.{c.export.name}"
+                    by_qual.setdefault(qual, []).append(site)
+                    asyncs[qual] = asyncs.get(qual, False) or c.export.is_async
+        out: dict[str, list[Site]] = {}
+        for qual, uses in by_qual.items():
+            cand = _Candidate(None, self.ctx.options.region, uses=uses)
+            cand.paths = {tuple(u.extra.get("path", ())) for u in uses}
+            ok = self.native.client_class(asyncs[qual], cand.region) is not None and all(
+                self._method(u) is not None and isinstance(u.node, ast.Call) and self._direct(u)
+                and len(u.clients) == 1 for u in uses)
+            module, name = qual.rsplit(".", 1)
+            locals_ = [a.asname or a.name for n in ast.walk(self.ctx.resolver.tree) if isinstance(n, ast.ImportFrom)
+                       and (n.module or "").split(".")[-1] == module.split(".")[-1] for a in n.names if a.name == name]
+            ok = ok and bool(locals_)
+            for local in locals_ if ok else ():
+                for load in self._loads(self.ctx.resolver.tree, local):
+                    parent = self.index.parents.get(id(load))
+                    start = parent if isinstance(parent, ast.Call) and parent.func is load else load
+                    if self._escape(start, cand, set()) is not None:
+                        ok = False
+            self.ctx.native[f"import:{qual}"] = ok
+            project = self.ctx.project
+            if ok and project is not None and qual in project.native:
+                out[qual] = uses
+        return out
+
+    def _unconvertible(self, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> None:
         """Calls on clients this pass cannot see built (module-level, injected, imported) stay as they are."""
         from migrator.sites import client_destination
 
         ctx = self.ctx
+        native_uses = {id(u) for group in shared.values() for u in group}
         for site in self.sites:
-            if site.kind not in _USES or not site.clients:
+            if site.kind not in _USES or not site.clients or id(site) in native_uses:
                 continue
             others = [c for c in site.clients if not (isinstance(c, Client) and c.origin is not None
                                                       and id(c.origin) in candidates)]
             if not others or any(isinstance(c, Client) and c.origin is not None for c in others):
                 continue  # built here: the client's own finding says why it stays
             dests = [client_destination(c, ctx.resolver, ctx.provider_hosts, ctx.module_dest) for c in others
-                     if isinstance(c, Client)]
+                     if isinstance(c, Client) and c.export is None]
             if any(d.kind in ("openai", "other") for d in dests):
                 continue  # not on this provider: the compat findings cover it
             c = others[0]
@@ -279,7 +318,9 @@ class _Planner:
                        f"clients built with OpenAI(...) in the module that uses them; build a {self.native.module} "
                        "client there to go native", subject="client kept in compat style")
 
-    def _all_native(self, site: Site, candidates: dict[int, _Candidate]) -> bool:
+    def _all_native(self, site: Site, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> bool:
+        if any(site in group for group in shared.values()):
+            return True
         for c in site.clients:
             cand = candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
             if cand is None or cand.blockers:
@@ -325,6 +366,12 @@ class _Planner:
         escape = self._escape(call, cand, set())
         if escape is not None:
             cand.blockers.append(escape)
+        for qual in cand.shared:  # the project decides once every module that uses it has had its say
+            self.ctx.native[f"export:{qual}"] = not cand.blockers
+        project = self.ctx.project
+        waiting = [q for q in cand.shared if project is None or q not in project.native]
+        if waiting and not cand.blockers:
+            cand.blockers.append(f"{', '.join(waiting)} is used by other modules that cannot all go native")
 
     def _show(self, node: ast.AST) -> str:
         """A node's code for a message (line numbers would be those of the compat pass's output)."""
@@ -373,8 +420,7 @@ class _Planner:
             function = self.index.owner.get(id(parent))
             if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) or function not in self.ctx.resolver.tree.body:
                 return f"{self._show(parent)} returns it from a function migrator does not follow"
-            if self._exported(function.name):
-                return f"{function.name}() is used by other modules"
+            self._share(function.name, cand)
             if function.returns is not None:
                 cand.annotations.append(function.returns)
             for load in self._loads(self.ctx.resolver.tree, function.name):
@@ -391,8 +437,8 @@ class _Planner:
         tree = self.ctx.resolver.tree
         if isinstance(target, ast.Name):
             owner = self.index.owner.get(id(target), tree)
-            if owner is tree and self._exported(target.id):
-                return f"{target.id} is used by other modules"
+            if owner is tree:
+                self._share(target.id, cand)
             loads = self._loads(owner, target.id)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
@@ -410,9 +456,10 @@ class _Planner:
         """Reads of ``name`` in ``owner`` and the functions nested in it that do not bind it themselves."""
         return [n for n in ast.walk(owner) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
 
-    def _exported(self, name: str) -> bool:
+    def _share(self, name: str, cand: _Candidate) -> None:
         project, module = self.ctx.project, self.ctx.resolver.module_name
-        return bool(project is not None and module and f"{module}.{name}" in project.imported)
+        if project is not None and module and f"{module}.{name}" in project.imported:
+            cand.shared.append(f"{module}.{name}")
 
     # -- the rewrite ------------------------------------------------------------------------------
 
