@@ -31,6 +31,18 @@ class Options:
     select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop
     neutral: bool = False  # no target: judge with one provider, word the messages without it (check)
+    # the target's spec when it is defined in configuration ([tool.migrator.providers.<name>])
+    custom_spec: ProviderSpec | None = None
+
+    def target_spec(self) -> ProviderSpec:
+        """The spec of ``target``: from configuration, else the built-in module of that name."""
+        from migrator.rules import providers
+
+        if self.custom_spec is not None and self.custom_spec.name == self.target:
+            return self.custom_spec
+        if self.target is None:
+            raise KeyError("no target")
+        return providers.load(self.target)
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):

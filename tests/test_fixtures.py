@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from migrator.engine import migrate
+from migrator.rules import providers
 from migrator.rules.base import Options
 from migrator.scan import analyze
 from migrator.textio import decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TARGETS = ("qwen", "ernie", "glm")
+TARGETS = providers.builtin_targets()  # every provider module: a new one joins with its expected files
 STYLES = ("compat",)
 
 

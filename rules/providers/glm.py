@@ -10,6 +10,8 @@ _REASONING = "GLM thinks by default; reasoning text arrives in message.reasoning
 
 SPEC = ProviderSpec(
     name="glm",
+    order=3,
+    default_scan=True,
     display="GLM (Zhipu)",
     base_urls={
         "cn": "https://open.bigmodel.cn/api/paas/v4/",

@@ -13,6 +13,8 @@ _O_SERIES = (
 
 SPEC = ProviderSpec(
     name="qwen",
+    order=1,
+    default_scan=True,
     display="Qwen (DashScope)",
     base_urls={
         "cn": "https://dashscope.aliyuncs.com/compatible-mode/v1",
