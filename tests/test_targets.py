@@ -191,3 +191,17 @@ def test_custom_names_cannot_shadow_builtins() -> None:
                         "[tool.migrator.providers.deepseek]")
     with pytest.raises(ConfigError, match="lower-case"):
         custom_provider("My Gateway", {}, "[tool.migrator.providers.My Gateway]")
+
+
+def test_model_from_elsewhere_mentions_the_thinking_switch(tree: Path) -> None:
+    """A model the rewrite cannot see (here a parameter) gets no thinking switch; on a provider whose
+    models think by default the review finding says how to switch it off."""
+    (tree / "app.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef ask(model, q):\n"
+                                 "    return client.chat.completions.create(model=model, messages=[q])\n")
+    doc = json.loads(invoke("scan", ".", "--target", "deepseek", "--format", "json").stdout)
+    [finding] = [f for f in doc["findings"] if f["code"] == "OA601"]
+    assert finding["severity"] == "review"
+    assert "think by default" in finding["message"] and "{'thinking': {'type': 'disabled'}}" in finding["message"]
+    doc = json.loads(invoke("scan", ".", "--target", "ernie", "--format", "json").stdout)  # no thinking switch
+    [finding] = [f for f in doc["findings"] if f["code"] == "OA601"]
+    assert "think by default" not in finding["message"]
