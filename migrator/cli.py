@@ -23,18 +23,20 @@ from migrator.discover import discover
 from migrator.model import FileError, FileResult, Finding
 from migrator.report import Report, render
 from migrator.rules.base import Options
+from migrator.rules.providers import builtin_targets
 from migrator.settings import ConfigError, Settings, find_config, load, models_for, parse_model_flags
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Move Python code off the OpenAI API onto Qwen (DashScope), ERNIE (Qianfan) or GLM (Zhipu).")
+                  help="Move Python code off the OpenAI API onto another provider's OpenAI-compatible API "
+                       "(built-in targets: " + ", ".join(builtin_targets()) + "; or a gateway from configuration).")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-
-class Target(str, Enum):
-    qwen = "qwen"
-    ernie = "ernie"
-    glm = "glm"
+# a target is a built-in provider module or a [tool.migrator.providers.<name>] table, so the option
+# takes a string and is checked against the settings (the list comes from the provider package)
+TargetOpt = Annotated[str | None, typer.Option(
+    "--target", metavar="TARGET",
+    help="Provider: " + " | ".join(builtin_targets()) + ", or a [tool.migrator.providers.<name>] table.")]
 
 
 class Style(str, Enum):
@@ -103,6 +105,9 @@ def _codes(value: str | None, fallback: list[str]) -> tuple[str, ...]:
 def _options(settings: Settings, target: str | None, style: str | None, region: str | None,
              model_flags: list[str] | None, select: str | None, ignore: str | None) -> Options:
     tgt = target or settings.target
+    if tgt is not None and tgt not in settings.targets():
+        raise _fail(f"--target {tgt!r}: not a target; choose one of {', '.join(settings.targets())} "
+                    "(or define it in [tool.migrator.providers.<name>])")
     models = dict(settings.models)
     try:
         if tgt:
@@ -111,7 +116,12 @@ def _options(settings: Settings, target: str | None, style: str | None, region: 
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     return Options(target=tgt, style=style or settings.style, region=region or settings.region, models=models,
-                   select=_codes(select, settings.select), ignore=_codes(ignore, settings.ignore))
+                   select=_codes(select, settings.select), ignore=_codes(ignore, settings.ignore),
+                   custom_spec=settings.custom.get(tgt) if tgt else None)
+
+
+def _targets_hint(settings: Settings) -> str:
+    return "{" + "|".join(settings.targets()) + "}"
 
 
 def _run(command: str, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
@@ -194,7 +204,7 @@ def scan(
     paths: PathsArg = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
-    target: Annotated[Target | None, typer.Option("--target", help="Judge each site for this provider.")] = None,
+    target: TargetOpt = None,
     region: Annotated[Region | None, typer.Option("--region")] = None,
     exclude: ExcludeOpt = None,
     select: SelectOpt = None,
@@ -204,15 +214,14 @@ def scan(
 ) -> None:
     """List every OpenAI SDK site and how hard it is to migrate."""
     settings = _settings(paths or [])
-    options = _options(settings, target.value if target else None, None, region.value if region else None,
-                       None, select, ignore)
+    options = _options(settings, target, None, region.value if region else None, None, select, ignore)
     report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache,
                   fixes=fmt is Format.sarif and options.target is not None)
     _emit(render(fmt.value, report), output)
     if fmt is Format.text or output is not None:
         _summary(report, "OpenAI sites by feature" + (f" (target {options.target})" if options.target else ""))
         if report.findings:
-            err.print(f"next: `migrator migrate --target {options.target or '{qwen|ernie|glm}'} "
+            err.print(f"next: `migrator migrate --target {options.target or _targets_hint(settings)} "
                       f"{' '.join(str(p) for p in paths or ['.'])}` shows the diff")
     raise typer.Exit(0)
 
@@ -222,7 +231,7 @@ def check(
     paths: PathsArg = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
-    target: Annotated[Target | None, typer.Option("--target", help="Word the messages for this provider.")] = None,
+    target: TargetOpt = None,
     exclude: ExcludeOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -236,7 +245,7 @@ def check(
 ) -> None:
     """Fail (exit 1) while anything still reaches OpenAI. For CI."""
     settings = _settings(paths or [])
-    options = _options(settings, target.value if target else None, None, None, None, select, ignore)
+    options = _options(settings, target, None, None, None, select, ignore)
     options.neutral = options.target is None
     allowed = _load_baseline(baseline) if baseline is not None else None
     report = _run("check", paths, settings, options, exclude, jobs, use_cache=not no_cache,
@@ -265,7 +274,7 @@ def check(
         if remaining:
             files = len({f.path for f in remaining})
             err.print(f"[bold red]{len(remaining)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
-            err.print("run `migrator migrate --target {qwen|ernie|glm} .` to migrate them, or suppress a site with "
+            err.print(f"run `migrator migrate --target {_targets_hint(settings)} .` to migrate them, or suppress a site with "
                       "`# migrator: ignore`")
         else:
             err.print(f"[green]nothing reaches OpenAI[/] ({report.files_scanned} files checked)", markup=True)
@@ -279,7 +288,7 @@ def check(
 @app.command()
 def migrate(
     paths: PathsArg = None,
-    target: Annotated[Target | None, typer.Option("--target", help="Provider to move to.")] = None,
+    target: TargetOpt = None,
     style: Annotated[Style | None, typer.Option(
         "--style", help="compat: keep the openai SDK (default); native: the provider's own SDK.")] = None,
     region: Annotated[Region | None, typer.Option("--region", help="cn (default) or intl.")] = None,
@@ -300,10 +309,15 @@ def migrate(
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
-    options = _options(settings, target.value if target else None, style.value if style else None,
-                       region.value if region else None, model, select, ignore)
+    options = _options(settings, target, style.value if style else None, region.value if region else None, model,
+                       select, ignore)
     if not options.target:
-        raise _fail("migrate needs a target: --target qwen|ernie|glm (or target = ... in [tool.migrator])")
+        raise _fail(f"migrate needs a target: --target {'|'.join(settings.targets())} "
+                    "(or target = ... in [tool.migrator])")
+    if options.style == "native" and options.target_spec().native is None:
+        spec = options.target_spec()
+        raise _fail(f"--style native: {spec.display} has no native SDK rewrite ({options.target} is a compat "
+                    "target: it keeps the openai package); use --style compat")
     if interactive and not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise _fail("--interactive needs a terminal; use --diff to review a patch instead")
     report = _run("migrate", paths, settings, options, exclude, jobs)
@@ -324,10 +338,9 @@ def migrate(
     _summary(report, f"Migration to {options.target} ({options.style}, {options.region})")
     if report_file is not None:
         from migrator.report.markdown import render as markdown
-        from migrator.rules.providers import load
 
         try:
-            report_file.write_text(markdown(report, load(options.target), options.style, options.region),
+            report_file.write_text(markdown(report, options.target_spec(), options.style, options.region),
                                    encoding="utf-8")
         except OSError as exc:
             raise _fail(f"cannot write {report_file}: {exc.strerror or exc}") from None
@@ -509,7 +522,7 @@ def _explain_examples(doc: str, code: str = "") -> None:
     if "openai" not in example:
         example = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n" + example
     print("\nBefore/after, migrated by this version (compat style):")
-    for target in ("qwen", "ernie", "glm"):
+    for target in builtin_targets():
         try:
             out = migrate(example, settings=Options(target=target), path="example.py")
         except SyntaxError:

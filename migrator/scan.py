@@ -91,11 +91,11 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         legacy_dest = Destination("openai", "api.openai.com")
     if specs is None:
         if options.target:
-            specs = [providers.load(options.target).for_style(options.style)]
+            specs = [options.target_spec().for_style(options.style)]
         elif options.neutral:
             specs = providers.all_specs()[:1]  # where a site goes does not depend on the provider
         else:
-            specs = providers.all_specs()
+            specs = providers.default_scan_specs()
     plans = []
     for spec in specs:
         ctx = PlanContext(path=path, text=text, resolver=resolver, spec=spec, options=options,

@@ -34,6 +34,18 @@ class Options:
     # native style is two passes over the code: "compat" (points clients at the provider), then "native"
     # (moves them to its SDK); "" runs what the style needs
     phase: str = ""
+    # the target's spec when it is defined in configuration ([tool.migrator.providers.<name>])
+    custom_spec: ProviderSpec | None = None
+
+    def target_spec(self) -> ProviderSpec:
+        """The spec of ``target``: from configuration, else the built-in module of that name."""
+        from migrator.rules import providers
+
+        if self.custom_spec is not None and self.custom_spec.name == self.target:
+            return self.custom_spec
+        if self.target is None:
+            raise KeyError("no target")
+        return providers.load(self.target)
 
     def enabled(self, code: str) -> bool:
         if self.select and not code.startswith(self.select):

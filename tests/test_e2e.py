@@ -27,8 +27,10 @@ from e2e.standin import StandIn
 from migrator.engine import migrate_source
 from migrator.model import Finding
 from migrator.resolve import ProjectIndex
+from migrator.rules import providers
 from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports
+from migrator.settings import find_config, load
 
 OPENAI_KEY = "sk-proj-OPENAI-KEY-MUST-NOT-LEAK-0000"
 LEAK_PATH = "/openai-leak/v1"  # OPENAI_BASE_URL of the subprocess: no provider serves it
@@ -62,7 +64,49 @@ TARGETS = {
                   "https://open.bigmodel.cn/api/paas/v4/",
                   "glm-4.5-air", "glm-4.6", "embedding-3", 1024, 1024, 2048, 2048,
                   "cogview-4-250304", {"type": "disabled"}),
+    # chat-only providers (no embeddings endpoint the spec vouches for, no image endpoint)
+    "deepseek": Target("DEEPSEEK_API_KEY", "sk-0123456789abcdef0123456789abcdef",
+                       "https://api.deepseek.com",
+                       "deepseek-flash", "deepseek-v4-pro", "", None, 0, None, 0, None, {"type": "disabled"}),
+    "kimi": Target("MOONSHOT_API_KEY", "sk-kimistandin0123456789abcdefABCDEF0123",
+                   "https://api.moonshot.cn/v1",
+                   "kimi-k2.5", "kimi-k2.6", "", None, 0, None, 0, None, {"type": "disabled"}),
+    "doubao": Target("ARK_API_KEY", "ark-standin-0001",
+                     "https://ark.cn-beijing.volces.com/api/v3",
+                     "doubao-seed-1-6-flash-250828", "doubao-seed-1-6-251015", "", None, 0, None, 0, None,
+                     {"type": "disabled"}),
+    # a custom target from configuration (GATEWAY_TOML): an OpenAI-compatible gateway
+    "gateway": Target("GATEWAY_API_KEY", "gw-standin-key-0001",
+                      "https://llm.internal.example/v1",
+                      "qwen3-32b", "qwen3-235b-a22b", "bge-m3", 1024, 1024, 1024, 1024, None, None),
 }
+
+GATEWAY_TOML = """\
+[tool.migrator.providers.gateway]
+display = "Internal gateway"
+base_url = "https://llm.internal.example/v1"
+api_key_env = "GATEWAY_API_KEY"
+unsupported = ["images", "audio"]
+renamed_params = { max_completion_tokens = "max_tokens" }
+
+[tool.migrator.providers.gateway.models]
+"gpt-4o" = "qwen3-235b-a22b"
+"gpt-4o-mini" = "qwen3-32b"
+"text-embedding-3-small" = { model = "bge-m3", dimensions = 1024 }
+"text-embedding-3-large" = { model = "bge-m3", dimensions = 1024 }
+"""
+
+
+def _has_embeddings(target: str) -> bool:
+    spec = providers.load(target) if target in providers.builtin_targets() else None
+    return spec is None or spec.unsupported_reason("embeddings") is None
+
+
+# targets whose spec migrates embeddings run the full app; the others a chat-only program (the lists
+# come from the provider data, not from names)
+EMBEDDING_TARGETS = [t for t in TARGETS if _has_embeddings(t)]
+CHAT_ONLY_TARGETS = [t for t in TARGETS if not _has_embeddings(t)]
+BUILTIN_EMBEDDING_TARGETS = [t for t in EMBEDDING_TARGETS if t in providers.builtin_targets()]
 
 # ---------------------------------------------------------------------------------------------
 # The program under test (OpenAI SDK v1, as a user would write it)
@@ -303,6 +347,65 @@ async def main():
 asyncio.run(main())
 '''
 
+CHAT_ONLY_PY = '''\
+"""Ask and stream with the OpenAI SDK (a program that uses chat only)."""
+import sys
+
+import openai
+
+from app.clients import make_client
+
+CHAT_MODEL = "gpt-4o-mini"
+BIG_MODEL = "gpt-4o"
+
+client = make_client()
+
+
+def ask(question: str) -> str:
+    try:
+        resp = client.chat.completions.create(
+            model=CHAT_MODEL,
+            messages=[
+                {"role": "system", "content": "You are terse."},
+                {"role": "user", "content": question},
+            ],
+            max_completion_tokens=64,
+            stop=["END"],
+        )
+    except openai.RateLimitError as exc:
+        return f"rate-limited ({exc.status_code})"
+    return resp.choices[0].message.content
+
+
+def stream(question: str) -> str:
+    parts = []
+    usage = None
+    for chunk in client.chat.completions.create(
+        model=BIG_MODEL,
+        messages=[{"role": "user", "content": question}],
+        stream=True,
+        stream_options={"include_usage": True},
+    ):
+        if chunk.choices:
+            parts.append(chunk.choices[0].delta.content or "")
+        if chunk.usage:
+            usage = chunk.usage.total_tokens
+    return "".join(parts) + f" [usage={usage}]"
+
+
+def main() -> int:
+    print("ask:", ask("Say hello"))
+    print("stream:", stream("Count to three"))
+    print("limit:", ask("[429] please"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+'''
+
+CHAT_APP = {"app/__init__.py": "", "app/clients.py": CLIENTS_PY, "app/chat.py": CHAT_ONLY_PY}
+
 LEGACY_APP = {"legacy/__init__.py": "", "legacy/bot.py": LEGACY_SYNC_PY, "legacy/streamer.py": LEGACY_ASYNC_PY}
 # gpt-4 (not in Target): what the async program's model maps to
 LEGACY_GPT4 = {"qwen": "qwen3-max", "ernie": "ernie-4.0-turbo-128k", "glm": "glm-4-plus"}
@@ -335,10 +438,22 @@ def _module_name(rel: str) -> str:
     return name[: -len(".__init__")] if name.endswith(".__init__") else name
 
 
+def _options(target: str) -> Options:
+    """Built-in targets by name; the custom one from GATEWAY_TOML, read the way the CLI reads pyproject.toml."""
+    if target in providers.builtin_targets():
+        return Options(target=target)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "pyproject.toml").write_text(GATEWAY_TOML)
+        settings = load(find_config(Path(d)))
+    return Options(target=target, custom_spec=settings.custom[target])
+
+
 def migrate_files(files: dict[str, str], target: str) -> tuple[dict[str, str], list[Finding]]:
     """Migrates each file with ``migrate_source``, given the project index a runner builds from the whole
     tree first (clients, client factories and model constants exported by each module)."""
-    options = Options(target=target)
+    options = _options(target)
     project = ProjectIndex()
     for rel, text in files.items():
         analysis = analyze(text, path=rel, options=options, module_name=_module_name(rel))
@@ -375,7 +490,7 @@ def write_tree(root: Path, files: dict[str, str]) -> None:
 
 
 def spawn(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.Popen:
-    drop = ("OPENAI_", "DASHSCOPE_", "QIANFAN_", "ZHIPUAI_", "ZAI_")
+    drop = ("OPENAI_", "DASHSCOPE_", "QIANFAN_", "ZHIPUAI_", "ZAI_", "DEEPSEEK_", "MOONSHOT_", "ARK_", "GATEWAY_")
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(drop) and "PROXY" not in k.upper()}
     dead = "http://127.0.0.1:9"  # anything not on 127.0.0.1 fails fast instead of leaving the machine
     env.update(HTTP_PROXY=dead, HTTPS_PROXY=dead, ALL_PROXY=dead, NO_PROXY="127.0.0.1,localhost",
@@ -426,7 +541,12 @@ def bodies(server: StandIn, path_end: str) -> list[dict]:
 # The migrated program works
 
 
-@pytest.mark.parametrize("target", TARGETS)
+def test_every_provider_module_has_a_standin() -> None:
+    assert set(providers.builtin_targets()) <= set(TARGETS)
+    assert CHAT_ONLY_TARGETS and "gateway" in EMBEDDING_TARGETS
+
+
+@pytest.mark.parametrize("target", EMBEDDING_TARGETS)
 def test_migrated_app_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
     """Client factory + chat module, migrated per file: chat, stream with usage, embeddings and a
     caught RateLimitError all work against the provider's wire format, with mapped models, the
@@ -472,6 +592,61 @@ def test_migrated_app_runs_against_provider(target: str, tmp_path: Path, start_s
     assert emb.get("dimensions") == t.small_dim
     # the report tells the user that stored vectors must be rebuilt
     assert any(f.code == "OA301" and f.severity.value == "manual" for f in findings)
+
+
+@pytest.mark.parametrize("target", CHAT_ONLY_TARGETS)
+def test_migrated_chat_program_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+    """DeepSeek, Kimi, Doubao: a client factory and a chat module, migrated per file, chat, stream with
+    usage and a caught RateLimitError against the provider's wire format: mapped models, the provider key
+    only, the provider's name for the token limit, thinking switched off."""
+    t = TARGETS[target]
+    spec = providers.load(target)
+    server = start_standin(target)
+    proc, migrated, findings = migrate_and_run(tmp_path, CHAT_APP, "app.chat", target, server)
+
+    assert f'os.environ["{t.key_env}"]' in migrated["app/clients.py"]
+    assert f'base_url="{t.base_url}"' in migrated["app/clients.py"]
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        f"ask: Hello from {t.chat_model}",
+        f"stream: Hello from {t.big_model} [usage=6]",
+        "limit: rate-limited (429)",
+    ]
+    assert_clean_traffic(server, target)
+    prefix = server.provider.prefix
+    assert [r.path for r in server.requests] == [f"{prefix}/chat/completions"] * 5  # 1 + 1 + 429 and 2 retries
+    assert [r.status for r in server.requests] == [200, 200, 429, 429, 429]
+    chats = bodies(server, "/chat/completions")
+    limit = spec.renamed_params.get("max_completion_tokens", "max_completion_tokens")
+    for b in chats:
+        assert b["thinking"] == t.thinking
+    asks = [b for b in chats if not b.get("stream")]
+    assert all(b["model"] == t.chat_model and b[limit] == 64 and b["stop"] == ["END"] for b in asks)
+    assert all(set(b) & {"max_tokens", "max_completion_tokens"} == {limit} for b in asks)
+    [streamed] = [b for b in chats if b.get("stream")]
+    assert streamed["model"] == t.big_model and streamed["stream_options"] == {"include_usage": True}
+    assert not [f for f in findings if f.severity.value == "manual"]
+
+
+@pytest.mark.parametrize("target", CHAT_ONLY_TARGETS)
+def test_chat_only_targets_leave_embeddings_for_the_user(target: str, tmp_path: Path, start_standin) -> None:
+    """The full app (chat with temperature, embeddings) on a chat-only provider: it stops at a request the
+    migration flagged — the embeddings call (manual: no endpoint, 404) or, on Kimi, the temperature that
+    kimi-k2.x do not let you set (review, 400) — and nothing reaches OpenAI on the way."""
+    server = start_standin(target)
+    proc, migrated, findings = migrate_and_run(tmp_path, APP, "app.chat", target, server)
+
+    assert any(f.code == "OA301" and f.severity.value == "manual" for f in findings)
+    assert "model=EMBED_MODEL" in migrated["app/chat.py"]
+    assert proc.returncode != 0
+    assert_clean_traffic(server, target)
+    failed = server.requests[-1]
+    if failed.path.endswith("/embeddings"):
+        assert failed.status == 404 and "NotFoundError" in proc.stderr
+    else:
+        assert failed.status == 400 and "BadRequestError" in proc.stderr
+        assert any(f.code == "OA701" and f.severity.value == "review" and "temperature" in f.message
+                   for f in findings)
 
 
 @pytest.mark.parametrize("target", ["ernie", "glm"])
@@ -557,7 +732,7 @@ def test_developer_role_is_migrated(target: str, tmp_path: Path, start_standin) 
     assert [m["role"] for m in chat["messages"]] == ["system", "user"]
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", BUILTIN_EMBEDDING_TARGETS)
 def test_legacy_program_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
     """openai<1.0 programs migrated straight to the provider: module settings become a client with the
     provider URL and key, ChatCompletion/Embedding(.acreate) become client calls, engine= and
@@ -623,7 +798,7 @@ def test_legacy_program_runs_against_provider(target: str, tmp_path: Path, start
 # The stand-in checks something: the unmigrated program and bad requests are rejected
 
 
-@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("target", BUILTIN_EMBEDDING_TARGETS)
 def test_unmigrated_app_is_rejected(target: str, tmp_path: Path, start_standin) -> None:
     """The original program pointed at the stand-in via OPENAI_BASE_URL fails: with the OpenAI key
     (sent as is — the leak the migration prevents) it gets 401; with the provider key, its OpenAI
@@ -689,6 +864,28 @@ REJECTIONS = {
         "openai embedding model": _embed("text-embedding-3-small", encoding_format="float"),
         "openai image model": lambda c: c.images.generate(model="dall-e-3", prompt="a cat"),
     },
+    "deepseek": {
+        "openai model": _chat("gpt-4o"),
+        "temperature 2.5": _chat("deepseek-flash", temperature=2.5),
+        "17 stop words": _chat("deepseek-flash", stop=[str(i) for i in range(17)]),
+        "json_schema": _chat("deepseek-flash", response_format={"type": "json_schema", "json_schema": {"name": "x"}}),
+        "thinking auto": _chat("deepseek-flash", extra_body={"thinking": {"type": "auto"}}),
+    },
+    "kimi": {
+        "temperature on kimi-k2.6": _chat("kimi-k2.6", temperature=0.6),
+        "n on kimi-k2.5": _chat("kimi-k2.5", n=2),
+        "temperature 1.5 on moonshot-v1": _chat("moonshot-v1-8k", temperature=1.5),
+        "thinking auto": _chat("kimi-k2.6", extra_body={"thinking": {"type": "auto"}}),
+    },
+    "doubao": {
+        "5 stop words": _chat("doubao-seed-1-6-251015", stop=["a", "b", "c", "d", "e"]),
+        "temperature 2.5": _chat("doubao-seed-1-6-251015", temperature=2.5),
+        "thinking on/off": _chat("doubao-seed-1-6-251015", extra_body={"thinking": {"type": "on"}}),
+    },
+    "gateway": {
+        "max_completion_tokens": _chat("qwen3-32b", max_completion_tokens=8),
+        "embedding size": _embed("bge-m3", encoding_format="float", dimensions=1536),
+    },
 }
 
 
@@ -711,14 +908,33 @@ def test_standin_rejects_wrong_key_and_path(target: str, start_standin) -> None:
     model = TARGETS[target].chat_model
     with pytest.raises(openai.AuthenticationError):
         _chat(model)(_client(server, key=OPENAI_KEY))
-    wrong_path = openai.OpenAI(api_key=TARGETS[target].key, base_url=server.origin + "/v1", max_retries=0,
+    wrong_path = openai.OpenAI(api_key=TARGETS[target].key, base_url=server.origin + "/wrong/v1", max_retries=0,
                                timeout=5.0)
     with pytest.raises(openai.NotFoundError):
         _chat(model)(wrong_path)
     assert [r.status for r in server.requests] == [401, 404]
 
 
-@pytest.mark.parametrize("target", TARGETS)
+ACCEPTED_CHATS = {
+    "deepseek": _chat("deepseek-v4-pro", temperature=2.0, stop=[str(i) for i in range(16)],
+                      response_format={"type": "json_object"}, extra_body={"thinking": {"type": "disabled"}}),
+    "kimi": _chat("moonshot-v1-8k", temperature=1.0, n=2, max_completion_tokens=8),
+    "doubao": _chat("doubao-seed-1-6-flash-250828", temperature=2.0, stop=["a", "b", "c", "d"],
+                    extra_body={"thinking": {"type": "auto"}}),
+    "gateway": _chat("qwen3-235b-a22b", temperature=2.0, max_tokens=8),
+}
+
+
+@pytest.mark.parametrize("target", ACCEPTED_CHATS)
+def test_standin_accepts_documented_chat(target: str, start_standin) -> None:
+    """The chat-only stand-ins (and the gateway) accept requests within the documented limits."""
+    server = start_standin(target)
+    reply = ACCEPTED_CHATS[target](_client(server))
+    assert reply.choices[0].message.content.startswith("Hello from ")
+    assert [r.status for r in server.requests] == [200]
+
+
+@pytest.mark.parametrize("target", BUILTIN_EMBEDDING_TARGETS)
 def test_standin_accepts_documented_requests(target: str, start_standin) -> None:
     """The same kinds of request, within the documented limits, succeed (the checks are not blanket)."""
     t = TARGETS[target]

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 
 from migrator.engine import migrate
+from migrator.rules import providers
 from migrator.rules.base import Options
 from migrator.scan import analyze
 from migrator.textio import decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures"
-TARGETS = ("qwen", "ernie", "glm")
-STYLES = ("compat", "native")
+TARGETS = providers.builtin_targets()  # every provider module: a new one joins with its expected files
+STYLES = ("compat", "native")  # native: for the targets with a native SDK rewrite
 
 
 def _cases() -> list:
@@ -30,6 +31,8 @@ def _cases() -> list:
         case = input_file.parent
         for target in TARGETS:
             for style in STYLES:
+                if style == "native" and providers.load(target).native is None:
+                    continue
                 cid = f"{case.parent.name}/{case.name}[{target}-{style}]"
                 params.append(pytest.param(case, target, style, id=cid))
     return params

@@ -73,9 +73,15 @@ class ModelName(Rule):
                 if not followed:
                     followed = True
                     kind = "embedding" if feature == "embeddings" else "chat"
+                    thinking = ""
+                    if kind == "chat" and ctx.spec.thinking_off and ctx.spec.thinking_default_prefixes:
+                        key = next(iter(ctx.spec.thinking_off))
+                        thinking = (f"; {ctx.spec.thinking_default_prefixes[0]}… models think by default: pass "
+                                    f"extra_body={{{key!r}: {ctx.spec.thinking_off[key]!r}}} unless the model is "
+                                    "meant to reason")
                     ctx.report(use.expr or call, self.CODE, feature, Severity.REVIEW,
                                f"model comes from {source(ctx, use.expr)}; make sure it names a {ctx.spec.display} "
-                               f"model ({example_mapping(ctx, kind)})")
+                               f"model ({example_mapping(ctx, kind)}){thinking}")
                 continue
             if use.owned or id(use.literal) in ctx.handled_literals or id(use.literal) in ctx.resolver.remote_literals:
                 continue  # nothing to do, done already, or defined in another module (changed there)

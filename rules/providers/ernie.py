@@ -49,6 +49,8 @@ NATIVE = NativeSpec(
 
 SPEC = ProviderSpec(
     name="ernie",
+    order=2,
+    default_scan=True,
     display="ERNIE (Qianfan)",
     base_urls={"cn": "https://qianfan.baidubce.com/v2"},
     key_env="QIANFAN_API_KEY",

@@ -58,6 +58,8 @@ NATIVE = NativeSpec(
 
 SPEC = ProviderSpec(
     name="glm",
+    order=3,
+    default_scan=True,
     display="GLM (Zhipu)",
     base_urls={
         "cn": "https://open.bigmodel.cn/api/paas/v4/",

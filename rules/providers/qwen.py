@@ -83,6 +83,8 @@ NATIVE = NativeSpec(
 
 SPEC = ProviderSpec(
     name="qwen",
+    order=1,
+    default_scan=True,
     display="Qwen (DashScope)",
     base_urls={
         "cn": "https://dashscope.aliyuncs.com/compatible-mode/v1",

@@ -1,6 +1,9 @@
-"""A local stand-in for the OpenAI-compatible APIs of DashScope (qwen), Qianfan V2 (ernie) and Zhipu (glm).
+"""A local stand-in for the OpenAI-compatible APIs of DashScope (qwen), Qianfan V2 (ernie), Zhipu (glm),
+DeepSeek, Moonshot (kimi), Volcengine Ark (doubao) and a generic OpenAI-compatible gateway (a custom
+target from configuration).
 
-It speaks each provider's documented wire format (providers.md §2.1-2.3, §3.1-3.3, §4.1-4.3): the
+It speaks each provider's documented wire format (providers.md §2.1-2.3, §3.1-3.3, §4.1-4.3 and
+docs/providers/{deepseek,kimi,doubao}.md §1-3): the
 provider's paths under its base path, ``Authorization: Bearer <key>``, the provider's parameter limits
 and model catalogue, OpenAI-shaped responses, SSE streaming ending in ``data: [DONE]`` and the
 provider's error body. Requests are checked strictly (a request the provider documents as invalid is
@@ -331,7 +334,137 @@ class Glm(Provider):
             raise Reject(400, "1214", "quality must be hd or standard")
 
 
-PROVIDERS: dict[str, type[Provider]] = {"qwen": Qwen, "ernie": Ernie, "glm": Glm}
+def _thinking(body: dict, allowed: tuple[str, ...], code: str) -> None:
+    thinking = body.get("thinking")
+    if thinking is not None and (not isinstance(thinking, dict) or thinking.get("type") not in allowed):
+        raise Reject(400, code, f"thinking.type must be one of {', '.join(allowed)}")
+
+
+def _stop(body: dict, max_items: int, code: str) -> None:
+    stop = body.get("stop")
+    if stop is None:
+        return
+    items = [stop] if isinstance(stop, str) else stop
+    if not isinstance(items, list) or len(items) > max_items or not all(isinstance(i, str) for i in items):
+        raise Reject(400, code, f"stop: at most {max_items} sequences")
+
+
+class DeepSeek(Provider):
+    """api.deepseek.com (docs/providers/deepseek.md §1-3): no path prefix, chat only."""
+
+    name = "deepseek"
+    prefix = ""
+    endpoints = ("chat/completions",)
+
+    def auth_error(self) -> Reject:
+        return Reject(401, "invalid_request_error", "Authentication Fails, Your api key is invalid",
+                      "authentication_error")
+
+    def check_chat(self, body: dict) -> None:
+        model = body.get("model")
+        if not isinstance(model, str) or not model.startswith("deepseek-"):
+            raise Reject(400, "invalid_request_error", "Model Not Exist")
+        _check_messages(body)
+        temperature = _number(body, "temperature")
+        if temperature is not None and not 0 <= temperature <= 2:
+            raise Reject(400, "invalid_request_error", "temperature must be in [0, 2]")
+        _stop(body, 16, "invalid_request_error")
+        response_format = body.get("response_format")
+        if response_format is not None and response_format.get("type") not in ("text", "json_object"):
+            raise Reject(400, "invalid_request_error", "response_format.type must be text or json_object")
+        _thinking(body, ("enabled", "disabled"), "invalid_request_error")
+
+
+class Kimi(Provider):
+    """Moonshot open platform (docs/providers/kimi.md §1-3): /v1, chat only; kimi-k2.x fix their sampling."""
+
+    name = "kimi"
+    prefix = "/v1"
+    endpoints = ("chat/completions",)
+    fixed = ("temperature", "top_p", "n", "presence_penalty", "frequency_penalty")
+
+    def check_chat(self, body: dict) -> None:
+        model = body.get("model")
+        if not isinstance(model, str) or not model.startswith(("kimi-", "moonshot-v1")):
+            raise Reject(404, "resource_not_found_error", f"Not found the model {model} or Permission denied")
+        messages = _check_messages(body)
+        if any(not _text_of(m.get("content")) and m["role"] != "assistant" for m in messages):
+            raise Reject(400, "invalid_request_error", "message content must not be empty")
+        if model.startswith(("kimi-k2.5", "kimi-k2.6")):
+            given = [k for k in self.fixed if k in body]
+            if given:
+                raise Reject(400, "invalid_request_error", f"{given[0]} cannot be modified for {model}")
+        else:
+            temperature = _number(body, "temperature")
+            if temperature is not None and not 0 <= temperature <= 1:
+                raise Reject(400, "invalid_request_error", "temperature must be in [0, 1]")
+        _thinking(body, ("enabled", "disabled"), "invalid_request_error")
+
+
+class Doubao(Provider):
+    """Volcengine Ark v3 (docs/providers/doubao.md §1-3): /api/v3, chat (embeddings not exercised)."""
+
+    name = "doubao"
+    prefix = "/api/v3"
+    endpoints = ("chat/completions",)
+
+    def error_body(self, exc: Reject) -> dict:
+        return {"error": {"code": exc.code, "message": exc.message, "param": "", "type": exc.type}}
+
+    def auth_error(self) -> Reject:
+        return Reject(401, "AuthenticationError", "the API key in the request is missing or invalid", "Unauthorized")
+
+    def rate_limit_error(self) -> Reject:
+        return Reject(429, "RateLimitExceeded.EndpointRPMExceeded", "Request rate exceeded", "TooManyRequests")
+
+    def check_chat(self, body: dict) -> None:
+        model = body.get("model")
+        if not isinstance(model, str) or not model.startswith(("doubao-", "ep-")):
+            raise Reject(404, "InvalidEndpointOrModel.NotFound", f"The model or endpoint {model} does not exist",
+                         "NotFound")
+        _check_messages(body)
+        temperature = _number(body, "temperature")
+        if temperature is not None and not 0 <= temperature <= 2:
+            raise Reject(400, "InvalidParameter", "temperature must be in [0, 2]", "BadRequest")
+        _stop(body, 4, "InvalidParameter")
+        _thinking(body, ("enabled", "disabled", "auto"), "InvalidParameter")
+
+
+class Gateway(Provider):
+    """A generic OpenAI-compatible gateway (vLLM / one-api style) serving a fixed list of models under /v1:
+    the shape a [tool.migrator.providers.<name>] target stands for."""
+
+    name = "gateway"
+    prefix = "/v1"
+    endpoints = ("chat/completions", "embeddings")
+    chat_models = ("qwen3-32b", "qwen3-235b-a22b")
+    embedding_models = {"bge-m3": 1024}
+
+    def check_chat(self, body: dict) -> None:
+        if body.get("model") not in self.chat_models:
+            raise Reject(404, "model_not_found", f"The model `{body.get('model')}` does not exist.")
+        _check_messages(body)
+        if "max_completion_tokens" in body:  # an older vLLM: only max_tokens
+            raise Reject(400, "invalid_request_error", "unknown field max_completion_tokens")
+        temperature = _number(body, "temperature")
+        if temperature is not None and not 0 <= temperature <= 2:
+            raise Reject(400, "invalid_request_error", "temperature must be in [0, 2]")
+
+    def check_embeddings(self, body: dict) -> int:
+        model = body.get("model")
+        if model not in self.embedding_models:
+            raise Reject(404, "model_not_found", f"The model `{model}` does not exist.")
+        if body.get("encoding_format", "float") != "float":
+            raise Reject(400, "invalid_request_error", "only float embeddings are served")
+        dim = self.embedding_models[model]
+        if body.get("dimensions", dim) != dim:
+            raise Reject(400, "invalid_request_error", f"{model} vectors are {dim}-d")
+        _embedding_inputs(body)
+        return dim
+
+
+PROVIDERS: dict[str, type[Provider]] = {"qwen": Qwen, "ernie": Ernie, "glm": Glm, "deepseek": DeepSeek,
+                                        "kimi": Kimi, "doubao": Doubao, "gateway": Gateway}
 
 
 # ---------------------------------------------------------------------------------------------
