@@ -251,6 +251,9 @@ def test_migrate_report(tree: Path) -> None:
     assert md.startswith("# Migration to ERNIE (Qianfan)")
     assert "| `gpt-4o-mini` | `ernie-4.5-turbo-32k` |" in md
     assert "- `QIANFAN_API_KEY` (the provider's API key)" in md
+    invoke("migrate", ".", "--target", "qwen", "--style", "native", "--report", "native.md")
+    md = (tree / "native.md").read_text()
+    assert "`dashscope>=2.0.2`" in md and "DASHSCOPE_WORKSPACE" in md
 
 
 def test_show_suppressed_and_unused_suppressions(tree: Path) -> None:

@@ -53,7 +53,17 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
     lines += ["## Deployment", "", "Set these environment variables where the program runs:", ""]
     lines += [f"- `{name}`" + (" (the provider's API key)" if name == spec.key_env else " (must name a provider model)")
               for name in env]
-    lines += ["", "Compat style keeps the `openai` package (version 1.0 or later); no new dependency.", ""]
+    native = spec.native if style == "native" else None
+    if native is None:
+        lines += ["", "Compat style keeps the `openai` package (version 1.0 or later); no new dependency.", ""]
+    else:
+        kept = sum(1 for f in findings if f.code == "OA160" and f.severity.value != "auto")
+        lines += ["", f"Native style needs the provider's SDK: `{spec.native_package}>={spec.native_version}` "
+                  "(add it to your requirements)." + (f" {kept} client(s) or call(s) stay on the `openai` package "
+                                                      "(pointed at the provider; see the OA160 findings), so keep "
+                                                      "`openai>=1` too." if kept else ""), ""]
+        lines += [f"- {note}" for note in native.notes]
+        lines.append("")
     if report.errors:
         lines += ["## Skipped files", ""]
         lines += [f"- `{e.path}`: {e.message}" for e in report.errors]
