@@ -70,12 +70,21 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
     The second pass reads the compat output; its findings are mapped back to the lines of the input.
     """
     compat = replace(settings, phase="compat")
+    if analysis is None:
+        analysis = analyze(text, path=path, options=compat, module_name=module_name, project=project)
     first = migrate(text, "python", compat, path=path, module_name=module_name, project=project, analysis=analysis)
     if first.error:
         return first
     middle = first.new_text
+    if middle == text and not any(s.kind == "construct" or any(getattr(c, "export", None) for c in s.clients)
+                                  for s in analysis.sites):
+        return first  # no client the native pass could move
     native = replace(settings, phase="native")
-    second = migrate(middle, "python", native, path=path, module_name=module_name, project=project)
+    reuse = analysis if middle == text else None
+    second_analysis = analyze(middle, path=path, options=native, module_name=module_name, project=project,
+                              same_as=reuse)
+    second = migrate(middle, "python", native, path=path, module_name=module_name, project=project,
+                     analysis=second_analysis)
     to_input = line_map(middle, text)
     findings = list(first.findings)
     superseded = {(f.span.line, "OA901") for f in second.findings if f.code == "OA163"}

@@ -48,6 +48,7 @@ class Analysis:
     quote: str = '"'
     module_dest: Destination | None = None
     native: dict[str, bool] = field(default_factory=dict)  # native style: see FileResult.native
+    module_settings: list[Site] = field(default_factory=list)
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
@@ -71,13 +72,19 @@ def find_sites(tree: ast.Module, module_name: str | None = None,
 
 def analyze(text: str, *, path: str = "<string>", options: Options | None = None, module_name: str | None = None,
             project: ProjectIndex | None = None, tree: ast.Module | None = None,
-            specs: list[providers.ProviderSpec] | None = None) -> Analysis:
-    """Findings and planned edits for one module (no I/O). Raises SyntaxError for invalid Python."""
+            specs: list[providers.ProviderSpec] | None = None, same_as: Analysis | None = None) -> Analysis:
+    """Findings and planned edits for one module (no I/O). Raises SyntaxError for invalid Python.
+
+    ``same_as``: an analysis of this very text (another phase): its tree and sites are reused.
+    """
     options = options or Options()
-    if tree is None:
-        tree = parse(text)
-    resolver, sites, settings = find_sites(tree, module_name, project)
-    analysis = Analysis(tree, resolver, sites, quote=quote_style(text))
+    if same_as is not None:
+        tree, resolver, sites, settings = same_as.tree, same_as.resolver, same_as.sites, same_as.module_settings
+    else:
+        if tree is None:
+            tree = parse(text)
+        resolver, sites, settings = find_sites(tree, module_name, project)
+    analysis = Analysis(tree, resolver, sites, quote=quote_style(text), module_settings=settings)
     if not sites:
         return analysis
     hosts = providers.provider_hosts()
