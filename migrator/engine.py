@@ -77,7 +77,9 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
         return first
     middle = first.new_text
     if middle == text and not any(s.kind == "construct" or any(getattr(c, "export", None) for c in s.clients)
-                                  for s in analysis.sites):
+                                  for s in analysis.sites) \
+            and not (project is not None and any(project.lookup(q) for q in analysis.resolver.project_imports)) \
+            and not any(s.kind == "exception" for s in analysis.sites):
         return first  # no client the native pass could move
     native = replace(settings, phase="native")
     reuse = analysis if middle == text else None

@@ -652,6 +652,7 @@ class ProjectIndex:
     used_constants: set[str] = field(default_factory=set)  # constants imported by modules that use openai
     imported: set[str] = field(default_factory=set)  # every module.NAME some module of the project imports
     native: set[str] = field(default_factory=set)  # shared clients (module.NAME) that go native everywhere
+    native_errors: bool = False  # every client of the project went native: all handlers catch the SDK's errors
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)

@@ -201,7 +201,21 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
                 results[i] = r
             if project.imported:
                 _native_shared(project, results, work, again, imports_of, options, jobs)
+    if options.style == "native" and mode == "migrate":
+        _native_handlers(project, results, work, options, jobs)
     return results  # type: ignore[return-value]
+
+
+def _native_handlers(project: ProjectIndex, results: list, work: list, options: Options, jobs: int | None) -> None:
+    """Native style: when every client of the project moved to the SDK, the handlers in modules without
+    a client of their own (a retry helper) catch the SDK's exceptions too."""
+    flags = [r.native["clients"] for r in results if "clients" in r.native]
+    redo = [i for i, r in enumerate(results) if r.native.get("handlers")]
+    if not flags or not all(flags) or not redo:
+        return
+    project.native_errors = True
+    for i, r in zip(redo, _map([work[i] for i in redo], options, project, jobs, None), strict=True):
+        results[i] = r
 
 
 def _imports_elsewhere(project: ProjectIndex, results: list, work: list) -> None:

@@ -175,6 +175,9 @@ class _Candidate:
     paths: set[tuple[str, ...]] = field(default_factory=set)  # method paths of the uses
     annotations: list[ast.expr] = field(default_factory=list)  # ``-> OpenAI`` of its factory, ``x: OpenAI = …``
     shared: list[str] = field(default_factory=list)  # module.NAME other modules import it by
+    params: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = field(default_factory=list)  # passed in as
+    adopted: list[Site] = field(default_factory=list)  # calls on those parameters
+    seen: set[int] = field(default_factory=set)  # expressions that hold it
 
 
 class _Planner:
@@ -184,6 +187,7 @@ class _Planner:
         self.sites = sites
         self.index: _Index = per_module(ctx.resolver, "_flow_index", lambda: _Index(ctx.resolver.tree))
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
+        self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -201,10 +205,6 @@ class _Planner:
                 stays.append(site)
                 continue
             candidates[id(call)] = _Candidate(site, self._region(site))
-        shared = self._imported()
-        self._unconvertible(candidates, shared)
-        if not candidates and not shared:
-            return
         for site in self.sites:
             if site.kind not in _USES:
                 continue
@@ -214,11 +214,23 @@ class _Planner:
                 candidates[id(c.origin)].uses.append(site)
         for cand in candidates.values():
             self._blockers(cand)
+        self.adopted = {id(u): cand for cand in candidates.values() for u in cand.adopted}
+        shared = self._imported()
+        self._unconvertible(candidates, shared)
+        if not candidates and not shared:
+            self._module_flag(candidates, shared, stays)
+            if "clients" not in ctx.native and any(s.kind == "exception" for s in self.sites):
+                # handlers without a client of their own: they catch what clients elsewhere raise
+                ctx.native["handlers"] = True
+                project = ctx.project
+                self._exceptions(all_native=bool(project is not None and project.native_errors), elsewhere=True)
+                self._imports()
+            return
         changed = True
         while changed:  # a call that may go to several clients goes native only if all of them do
             changed = False
             for site in self.sites:
-                if site.kind not in _USES:
+                if site.kind not in _USES or id(site) in self.adopted:
                     continue
                 mine = [candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
                         for c in site.clients]
@@ -241,12 +253,13 @@ class _Planner:
                                    "its client stays on the openai SDK (see the client's finding); build a "
                                    f"{self.native.module} client for it", reaches_openai=False,
                                    subject="call that only the provider SDK serves")
+        self._module_flag(candidates, shared, stays)
         if not converted and not shared:
             return
         uses: list[Site] = [use for group in shared.values() for use in group]
         for cand in converted:
             self._convert(cand)
-            for use in cand.uses:
+            for use in [*cand.uses, *cand.adopted]:
                 if use not in uses:
                     uses.append(use)
         for use in uses:
@@ -261,6 +274,12 @@ class _Planner:
         project's decision), and the calls to rewrite where the project decided so."""
         by_qual: dict[str, list[Site]] = {}
         asyncs: dict[str, bool] = {}
+        project = self.ctx.project
+        for qual in self.ctx.resolver.project_imports:  # clients only passed on here have no call site
+            export = project.lookup(qual) if project is not None else None
+            if export is not None:
+                by_qual.setdefault(qual, [])
+                asyncs[qual] = export.is_async
         for site in self.sites:
             if site.kind not in _USES:
                 continue
@@ -284,12 +303,16 @@ class _Planner:
                 for load in self._loads(self.ctx.resolver.tree, local):
                     parent = self.index.parents.get(id(load))
                     start = parent if isinstance(parent, ast.Call) and parent.func is load else load
-                    if self._escape(start, cand, set()) is not None:
+                    if self._escape(start, cand, cand.seen) is not None:
                         ok = False
+            ok = ok and self._params(cand) is None and bool(uses or cand.adopted) and all(
+                self._method(u) is not None and self._direct(u) for u in cand.adopted)
             self.ctx.native[f"import:{qual}"] = ok
-            project = self.ctx.project
-            if ok and project is not None and qual in project.native:
-                out[qual] = uses
+            if not (ok and project is not None and qual in project.native):
+                cand.blockers.append("shared client kept in compat style")
+            self.adopted.update({id(u): cand for u in cand.adopted})
+            if not cand.blockers:
+                out[qual] = [*uses, *cand.adopted]
         return out
 
     def _unconvertible(self, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> None:
@@ -299,7 +322,7 @@ class _Planner:
         ctx = self.ctx
         native_uses = {id(u) for group in shared.values() for u in group}
         for site in self.sites:
-            if site.kind not in _USES or not site.clients or id(site) in native_uses:
+            if site.kind not in _USES or not site.clients or id(site) in native_uses or id(site) in self.adopted:
                 continue
             others = [c for c in site.clients if not (isinstance(c, Client) and c.origin is not None
                                                       and id(c.origin) in candidates)]
@@ -318,9 +341,21 @@ class _Planner:
                        f"clients built with OpenAI(...) in the module that uses them; build a {self.native.module} "
                        "client there to go native", subject="client kept in compat style")
 
+    def _module_flag(self, candidates: dict[int, _Candidate], shared: dict[str, list[Site]],
+                     stays: list[Site]) -> None:
+        """For the project: does every client this module uses go native (a handler in a module without
+        clients may then catch the SDK's exceptions)? Absent when the module uses no client."""
+        uses = [s for s in self.sites if s.kind in _USES and s.clients]
+        if not uses and not candidates and not stays:
+            return
+        self.ctx.native["clients"] = not stays and all(not c.blockers for c in candidates.values()) and all(
+            self._all_native(s, candidates, shared) for s in uses)
+
     def _all_native(self, site: Site, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> bool:
         if any(site in group for group in shared.values()):
             return True
+        if id(site) in self.adopted:
+            return not self.adopted[id(site)].blockers
         for c in site.clients:
             cand = candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
             if cand is None or cand.blockers:
@@ -352,7 +387,11 @@ class _Planner:
             if k.arg not in native.client_kwargs:
                 cand.blockers.append(f"{k.arg}= has no {native.module} client equivalent")
                 return
-        for use in cand.uses:
+        cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
+        escape = self._escape(call, cand, cand.seen)
+        if escape is None:
+            escape = self._params(cand)
+        for use in [*cand.uses, *cand.adopted]:
             path = ".".join(use.extra.get("path", ()))
             if self._method(use) is None:
                 feature = use.resource.feature if use.resource is not None else ""
@@ -362,9 +401,7 @@ class _Planner:
             if not isinstance(use.node, ast.Call) or not self._direct(use):
                 cand.blockers.append(f"{self._show(use.node)} calls {path} through a name migrator cannot rename")
                 return
-        cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
-        escape = self._escape(call, cand, set())
-        if escape is not None:
+        if escape is not None and not cand.blockers:
             cand.blockers.append(escape)
         for qual in cand.shared:  # the project decides once every module that uses it has had its say
             self.ctx.native[f"export:{qual}"] = not cand.blockers
@@ -431,7 +468,80 @@ class _Planner:
                 if why:
                     return why
             return None
+        if isinstance(parent, ast.Call) and parent.func is not value:
+            return self._passed(parent, value, cand, seen)
         return f"{self._show(value)} passes it where migrator does not follow"
+
+    def _passed(self, call: ast.Call, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
+        """The client is an argument of a function of this module: follow it into the parameter."""
+        fn = self._function(call.func)
+        name = self._param_for(fn, call, value) if fn is not None else None
+        if fn is None or name is None:
+            return f"{self._show(call)} passes it where migrator does not follow"
+        if (fn, name) in cand.params:
+            return None
+        cand.params.append((fn, name))
+        arg = next(a for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs) if a.arg == name)
+        if arg.annotation is not None:
+            cand.annotations.append(arg.annotation)
+        for site in self.sites:  # the calls on the parameter are calls on this client
+            if site.kind in _USES and isinstance(site.node, ast.Call) and self.index.owner.get(id(site.node)) is fn:
+                root = site.node.func
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if isinstance(root, ast.Name) and root.id == name and site not in cand.adopted:
+                    cand.adopted.append(site)
+                    cand.paths.add(tuple(site.extra.get("path", ())))
+        for load in self._loads(fn, name):
+            why = self._escape(load, cand, seen)
+            if why:
+                return why
+        return None
+
+    def _params(self, cand: _Candidate) -> str | None:
+        """Every call of a function the client is passed to passes this client."""
+        for fn, name in cand.params:
+            for load in self._loads(self.ctx.resolver.tree, fn.name):
+                call = self.index.parents.get(id(load))
+                if not (isinstance(call, ast.Call) and call.func is load):
+                    return f"{self._show(load)} uses {fn.name} in a way migrator does not follow"
+                arg = self._arg_for(fn, call, name)
+                if arg is None or id(arg) not in cand.seen:
+                    return f"{self._show(call)} may pass {fn.name} another client"
+        return None
+
+    def _function(self, func: ast.expr) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        if not isinstance(func, ast.Name):
+            return None
+        defs = [n for n in self.ctx.resolver.tree.body
+                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == func.id]
+        return defs[0] if len(defs) == 1 else None
+
+    @staticmethod
+    def _param_for(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, value: ast.AST) -> str | None:
+        positional = [*fn.args.posonlyargs, *fn.args.args]
+        for i, a in enumerate(call.args):
+            if isinstance(a, ast.Starred):
+                return None
+            if a is value:
+                return positional[i].arg if i < len(positional) else None
+        for k in call.keywords:
+            if k.value is value and k.arg is not None:
+                names = {a.arg for a in (*fn.args.args, *fn.args.kwonlyargs)}
+                return k.arg if k.arg in names else None
+        return None
+
+    @staticmethod
+    def _arg_for(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, name: str) -> ast.expr | None:
+        positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+        for k in call.keywords:
+            if k.arg == name:
+                return k.value
+        if name in positional:
+            i = positional.index(name)
+            if i < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:i + 1]):
+                return call.args[i]
+        return None
 
     def _escape_holder(self, target: ast.expr, cand: _Candidate, seen: set[int]) -> str | None:
         tree = self.ctx.resolver.tree
@@ -592,7 +702,7 @@ class _Planner:
         else:
             self.ctx.edit(func, "replace_expr", NativeCall.CODE, src=".".join((src, *new)))
 
-    def _exceptions(self, all_native: bool) -> None:
+    def _exceptions(self, all_native: bool, elsewhere: bool = False) -> None:
         ctx, native = self.ctx, self.native
         for site in self.sites:
             if site.kind != "exception" or not site.attr or site.attr.startswith("error."):
@@ -604,10 +714,11 @@ class _Planner:
                            subject=f"catches openai.{site.attr}")
                 continue
             if not all_native or new is None:
+                why = ("the clients it guards live in other modules, and not all of them moved to "
+                       f"{native.module}" if elsewhere else f"the clients of this module are not all on {native.module}")
                 ctx.report(site.node, NativeException.CODE, NativeException.FEATURE, Severity.REVIEW,
-                           f"openai.{site.attr}: the clients of this module are not all on {native.module}; "
-                           f"catch {new or 'the ' + native.module + ' exception'} too where a native client "
-                           "raises", subject=f"catches openai.{site.attr}")
+                           f"openai.{site.attr}: {why}; catch {new or 'the ' + native.module + ' exception'} too "
+                           "where a native client raises", subject=f"catches openai.{site.attr}")
                 continue
             ctx.need_import(native.module)
             ctx.edit(site.node, "replace_expr", NativeException.CODE, src=new)

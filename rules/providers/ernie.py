@@ -30,6 +30,9 @@ NATIVE = NativeSpec(
         "openai SDK pointed at Qianfan V2",
     },
     dump_methods={"model_dump": "dict", "model_dump_json": "json"},  # pydantic v1 models (providers.md §9)
+    # the SDK reads history entries with .get(): a response message must go back as a dict (checked against
+    # the installed SDK: openapi_requestor.llm)
+    message_param="dict(exclude_none=True)",
     errors={
         "OpenAIError": "qianfan.errors.QianfanError", "APIError": "qianfan.errors.QianfanError",
         "APIStatusError": "qianfan.errors.RequestError", "BadRequestError": "qianfan.errors.RequestError",
