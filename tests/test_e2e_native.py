@@ -1,0 +1,384 @@
+"""End-to-end, at the network layer: programs run unedited against HTTPS stand-ins of the providers.
+
+Six programs written for the OpenAI v1 SDK (``tests/e2e/programs``: a help desk, an async digest, a
+streaming console, a tool-calling agent, an FAQ search on embeddings and a batch job with its own
+rate-limit retries) are migrated for every target and style with the engine API, written to a
+temporary folder and run in a subprocess. Nothing in them is edited after the migration: the
+subprocess gets ``tests/e2e/netsite`` on its PYTHONPATH, whose ``sitecustomize`` resolves the
+provider hosts (from the provider specs) to the target's stand-in on 127.0.0.1 and every other name
+to an error, and the stand-in presents a certificate for the real host names from a throwaway CA the
+subprocess trusts. ``OPENAI_API_KEY`` in its environment is a decoy that must never arrive.
+
+Each program prints what it got (answers, token counts, ids, vectors' sizes, retry log); the test
+compares that with what the stand-in recorded and answered, and checks the requests: paths, hosts,
+the provider key, models, parameters, and which SDK sent them (native style: the provider's own SDK,
+except where native style keeps compat by design).
+
+The hand-written native programs (``tests/e2e/programs/native_*``) show what a correct native
+migration looks like and prove the stand-ins and the redirection with the providers' SDKs today.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from e2e import traffic
+from e2e.project import Migrated, migrate_files, read_tree, write_tree
+from e2e.sandbox import ALL_HOSTS, OPENAI_DECOY_KEY, PROVIDERS, run_python, sandbox_env, start_standin
+from e2e.standin import Recorded
+from e2e.tls import TlsFiles, make_certificates
+
+from migrator.rules.base import Options
+
+PROGRAMS_DIR = Path(__file__).parent / "e2e" / "programs"
+PROGRAMS = ("helpdesk", "async_digest", "live_stream", "weather_agent", "faq_search", "resilient_jobs")
+TARGETS = ("qwen", "ernie", "glm")
+STYLES = ("compat", "native")
+NATIVE_SDK = {"qwen": "dashscope", "ernie": "qianfan", "glm": "zai"}
+# where native style keeps the openai package by design (the provider's SDK has no equivalent)
+KEEPS_COMPAT = {
+    ("faq_search", "ernie"): "qianfan 0.4.12.3 has no V2 embeddings wrapper",
+    ("async_digest", "glm"): "zai has no asyncio client",
+}
+
+# ---------------------------------------------------------------------------------------------
+# The one place to change when `migrate --style native` lands: replace the list with [].
+# Until then Options(style="native") migrates like compat, so the native cases that expect the
+# provider's SDK fail (the ones where native style keeps compat pass already).
+NATIVE_PENDING = [pytest.mark.xfail(reason="native style engine not merged yet", strict=False)]
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    chat_model: str  # gpt-4o-mini maps to
+    big_model: str  # gpt-4o maps to
+    embed_model: str  # text-embedding-3-small maps to
+    embed_dim: int  # the size of its vectors after the migration
+    thinking: dict | None  # what switches thinking off (GLM-4.5+), in the request
+
+
+EXPECT = {
+    "qwen": Expect("qwen-flash", "qwen-plus", "text-embedding-v4", 1536, None),
+    "ernie": Expect("ernie-4.5-turbo-32k", "ernie-4.5-turbo-128k", "bge-large-zh", 1024, None),
+    "glm": Expect("glm-4.5-air", "glm-4.6", "embedding-3", 1024, {"type": "disabled"}),
+}
+
+
+def native_applies(program: str, target: str, style: str) -> bool:
+    return style == "native" and (program, target) not in KEEPS_COMPAT
+
+
+def _case(program: str, target: str, style: str):
+    marks = NATIVE_PENDING if native_applies(program, target, style) else []
+    return pytest.param(program, target, style, id=f"{program}-{target}-{style}", marks=marks)
+
+
+CASES = [_case(p, t, s) for p in PROGRAMS for t in TARGETS for s in STYLES]
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the programs (in parallel threads: each case is a subprocess and its own stand-in)
+
+
+@dataclass
+class Run:
+    program: str
+    target: str
+    style: str
+    migrated: Migrated | None = None
+    proc: subprocess.CompletedProcess | None = None
+    requests: list[Recorded] = field(default_factory=list)
+    failure: str | None = None  # an exception while migrating or running
+
+    @property
+    def lines(self) -> list[str]:
+        return self.proc.stdout.splitlines() if self.proc else []
+
+    def explain(self) -> str:
+        err = self.proc.stderr[-4000:] if self.proc else ""
+        return f"{self.failure or ''}\nstdout:\n{self.proc.stdout if self.proc else ''}\nstderr:\n{err}"
+
+
+@pytest.fixture(scope="session")
+def tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    return make_certificates(tmp_path_factory.mktemp("tls"), ALL_HOSTS)
+
+
+def run_program(root: Path, package: str, target: str, tls: TlsFiles) -> tuple[subprocess.CompletedProcess,
+                                                                                 list[Recorded]]:
+    """``python -m package`` in ``root`` with the target's hosts redirected to a fresh stand-in."""
+    p = PROVIDERS[target]
+    server = start_standin(target, tls)
+    try:
+        home = root / ".home"
+        home.mkdir(exist_ok=True)
+        env = sandbox_env(p.hosts, server.port, tls, home, **{p.key_env: p.key})
+        proc = run_python(root, ["-m", package], env)
+        return proc, server.requests
+    finally:
+        server.stop()
+
+
+def _execute(run: Run, tls: TlsFiles, workdir: Path) -> None:
+    try:
+        write_tree(workdir, run.migrated.files)
+        run.proc, run.requests = run_program(workdir, run.program, run.target, tls)
+    except Exception as exc:  # reported by the test of this case, not by the fixture
+        run.failure = f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest, tls: TlsFiles,
+         tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], Run]:
+    """Migrates every selected case of test_migrated_program, then runs the programs at once, in
+    threads. A native migration that is byte for byte the compat one (the documented cases where
+    native style keeps compat) is run once for both."""
+    wanted: dict[tuple[str, str, str], Run] = {}
+    for item in request.session.items:
+        params = getattr(item, "callspec", None) and item.callspec.params
+        if item.module is request.module and params and {"program", "target", "style"} <= params.keys():
+            case = (params["program"], params["target"], params["style"])
+            wanted.setdefault(case, Run(*case))
+    distinct: dict[tuple, Run] = {}
+    for run in wanted.values():
+        try:
+            run.migrated = migrate_files(read_tree(PROGRAMS_DIR, run.program),
+                                         Options(target=run.target, style=run.style))
+        except Exception as exc:
+            run.failure = f"{type(exc).__name__} while migrating: {exc}"
+            continue
+        distinct.setdefault((run.program, run.target, tuple(sorted(run.migrated.files.items()))), run)
+    workers = max(2, min(8, 2 * (os.cpu_count() or 1)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(_execute, run, tls, tmp_path_factory.mktemp(f"{run.program}-{run.target}"))
+                       for run in distinct.values()]:
+            future.result()
+    for run in wanted.values():
+        if run.migrated is not None and run.proc is None and run.failure is None:
+            twin = distinct[(run.program, run.target, tuple(sorted(run.migrated.files.items())))]
+            run.proc, run.requests, run.failure = twin.proc, twin.requests, twin.failure
+    return wanted
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks shared by every program
+
+
+def imported_packages(files: dict[str, str]) -> set[str]:
+    """Top-level packages the program imports."""
+    found: set[str] = set()
+    for text in files.values():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                found.update(a.name.split(".")[0] for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+def assert_clean_traffic(requests: list[Recorded], target: str) -> None:
+    """Every request reached one of the provider's hosts with the provider key; the decoy OpenAI key
+    never arrived."""
+    p = PROVIDERS[target]
+    assert requests, "the program made no request"
+    for rec in requests:
+        assert rec.host in p.hosts, f"request for {rec.host!r}"
+        assert rec.headers.get("authorization") == f"Bearer {p.key}", rec.path
+        assert OPENAI_DECOY_KEY not in json.dumps([rec.headers, rec.body], ensure_ascii=False)
+
+
+def chats(run: Run) -> list[traffic.Chat]:
+    return [traffic.chat(r) for r in run.requests if r.path.endswith(("/chat/completions", "/generation"))]
+
+
+def check_chat_request(c: traffic.Chat, run: Run, model: str) -> None:
+    e = EXPECT[run.target]
+    assert c.model == model
+    assert "max_completion_tokens" not in c.params and "stream_options" not in c.params or not c.native
+    if run.target == "glm":
+        assert c.params.get("thinking") == e.thinking
+    else:
+        assert "thinking" not in c.params and "enable_thinking" not in c.params
+
+
+# ---------------------------------------------------------------------------------------------
+# What each program must print and send
+
+
+def check_helpdesk(run: Run) -> None:
+    e = EXPECT[run.target]
+    sent = chats(run)
+    assert [c.rec.status for c in sent] == [200, 200]
+    printed = []
+    for c in sent:
+        check_chat_request(c, run, e.chat_model)
+        assert c.params.get("max_tokens") == 200 and c.params.get("temperature") == 0.2
+        assert [m["role"] for m in c.messages] == ["system", "user"]
+        assert c.text == f"Hello from {e.chat_model}"
+        printed.append(f"{c.text} | finish=stop | tokens={c.prompt_tokens}+{c.completion_tokens} | id={c.response_id}")
+    tickets = [m["content"] for c in sent for m in c.messages if m["role"] == "user"]
+    assert tickets[0].startswith("My invoice") and tickets[1].startswith("The mobile app")
+    assert run.lines == [f"T-1001: {printed[0]}", f"T-1002: {printed[1]}"]
+
+
+def check_async_digest(run: Run) -> None:
+    e = EXPECT[run.target]
+    sent = chats(run)
+    assert sorted(c.rec.status for c in sent) == [200] * 3
+    tokens = {}
+    for c in sent:
+        check_chat_request(c, run, e.big_model)
+        assert c.params.get("max_tokens") == 120
+        title = c.messages[-1]["content"].split("\n", 1)[0]
+        tokens[title] = c.total_tokens
+        assert c.text == f"Hello from {e.big_model}"
+    assert run.lines == [f"{title}: Hello from {e.big_model} [{tokens[title]} tokens]"
+                         for title in ("Rates", "Rail", "Chips")]
+
+
+def check_live_stream(run: Run) -> None:
+    e = EXPECT[run.target]
+    [c] = chats(run)
+    assert c.rec.status == 200 and c.stream
+    check_chat_request(c, run, e.chat_model)
+    if not c.native and run.target != "glm":
+        assert c.params.get("stream_options") == {"include_usage": True}
+    assert c.text == f"Hello from {e.chat_model}" and c.chunks == 3
+    assert run.lines == [f"pieces: {c.chunks}", f"answer: {c.text}",
+                         f"usage: completion={c.completion_tokens} total={c.total_tokens}"]
+
+
+def check_weather_agent(run: Run) -> None:
+    e = EXPECT[run.target]
+    first, second = chats(run)
+    assert (first.rec.status, second.rec.status) == (200, 200)
+    for c in (first, second):
+        check_chat_request(c, run, e.big_model)
+        assert [t["function"]["name"] for t in c.params["tools"]] == ["get_weather"]
+    [call] = first.tool_calls
+    assert json.loads(call["function"]["arguments"]) == {"city": "Paris"}
+    # the assistant turn with the tool call went back, then the tool's answer to that call
+    assistant, tool = second.messages[-2:]
+    assert assistant["role"] == "assistant" and [tc["id"] for tc in assistant["tool_calls"]] == [call["id"]]
+    assert tool == {"role": "tool", "tool_call_id": call["id"], "content": "Paris 18C, light rain"}
+    assert second.text == f"Hello from {e.big_model}: Paris 18C, light rain"
+    assert run.lines == [f"tool: get_weather({call['function']['arguments']})", f"answer: {second.text}"]
+
+
+def check_faq_search(run: Run) -> None:
+    e = EXPECT[run.target]
+    sent = [traffic.embeddings(r) for r in run.requests if "embedding" in r.path]
+    assert [v.rec.status for v in sent] == [200, 200] and len(sent) == len(run.requests)
+    docs, query = sent
+    assert len(docs.texts) == 4 and query.texts == ["Where can I download my invoices?"]
+    for v in sent:
+        assert v.model == e.embed_model
+        if v.native:
+            assert v.params.get("dimension") == e.embed_dim
+        else:
+            assert v.params.get("encoding_format") == "float"
+            assert v.params.get("dimensions") == (None if run.target == "ernie" else e.embed_dim)
+        assert {len(vec) for vec in v.vectors} == {e.embed_dim}
+    best = docs.texts[docs.vectors.index(query.vectors[0])]
+    assert run.lines == [f"indexed: 4 x {e.embed_dim}", f"best: {best} (1.000)",
+                         f"tokens: {docs.total_tokens + query.total_tokens}"]
+
+
+def check_resilient_jobs(run: Run) -> None:
+    e = EXPECT[run.target]
+    sent = chats(run)
+    assert [c.rec.status for c in sent] == [200, 429, 200]
+    for c in sent:
+        check_chat_request(c, run, e.chat_model)
+    assert sent[1].messages == sent[2].messages  # the same request, retried by the program
+    assert run.lines == [
+        f"{sent[0].messages[-1]['content'][:24]!r}: {sent[0].text} after 1 attempt(s)",
+        "  rate limited (HTTP 429), retry in 0.05s",
+        f"{sent[2].messages[-1]['content'][:24]!r}: {sent[2].text} after 2 attempt(s)",
+    ]
+    assert sent[2].text == f"Hello from {e.chat_model}"
+
+
+CHECKS: dict[str, Callable[[Run], None]] = {
+    "helpdesk": check_helpdesk,
+    "async_digest": check_async_digest,
+    "live_stream": check_live_stream,
+    "weather_agent": check_weather_agent,
+    "faq_search": check_faq_search,
+    "resilient_jobs": check_resilient_jobs,
+}
+
+
+@pytest.mark.parametrize(("program", "target", "style"), CASES)
+def test_migrated_program(program: str, target: str, style: str, runs: dict) -> None:
+    run = runs[(program, target, style)]
+    assert run.failure is None and run.migrated is not None, run.explain()
+    assert not run.migrated.errors, run.migrated.errors
+    sdk = NATIVE_SDK[target] if native_applies(program, target, style) else "openai"
+    imported = imported_packages(run.migrated.files)
+    assert sdk in imported, f"the migrated program does not import {sdk}: {sorted(imported)}"
+    assert run.proc.returncode == 0, run.explain()
+    assert_clean_traffic(run.requests, target)
+    assert {traffic.sent_by(r) for r in run.requests} == {sdk}
+    CHECKS[program](run)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sandbox itself
+
+
+SANDBOX_PROBE = '''\
+import socket, sys
+import certifi
+results = []
+for host in sys.argv[1:]:
+    try:
+        results.append(f"{host} -> {socket.getaddrinfo(host, 443)[0][4]}")
+    except OSError as exc:
+        results.append(f"{host} -> {type(exc).__name__}")
+for connect in (lambda: socket.create_connection(("93.184.216.34", 443), timeout=2),
+                lambda: socket.socket().connect(("93.184.216.34", 443))):
+    try:
+        connect()
+        results.append("ip literal -> connected")
+    except OSError as exc:
+        results.append(f"ip literal -> {type(exc).__name__}")
+results.append(f"certifi -> {certifi.where()}")
+print("\\n".join(results))
+'''
+
+
+def test_sandbox_redirects_provider_hosts_only(tls: TlsFiles, tmp_path: Path) -> None:
+    """Provider hosts resolve to the stand-in, everything else fails before leaving the machine."""
+    (tmp_path / "probe.py").write_text(SANDBOX_PROBE)
+    env = sandbox_env(["open.bigmodel.cn"], 4321, tls, tmp_path)
+    proc = run_python(tmp_path, ["probe.py", "open.bigmodel.cn", "api.openai.com", "example.com", "localhost"], env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "open.bigmodel.cn -> ('127.0.0.1', 443)",
+        "api.openai.com -> gaierror",
+        "example.com -> gaierror",
+        "localhost -> ('127.0.0.1', 443)",
+        "ip literal -> gaierror",  # create_connection looks the address up first
+        "ip literal -> ConnectionRefusedError",  # a bare connect
+        f"certifi -> {tls.ca}",
+    ]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_unmigrated_program_cannot_reach_openai(target: str, tls: TlsFiles, tmp_path: Path) -> None:
+    """The original program, run in the sandbox, fails locally: api.openai.com does not resolve and
+    nothing (the decoy key least of all) reaches the stand-in."""
+    write_tree(tmp_path, read_tree(PROGRAMS_DIR, "helpdesk"))
+    proc, requests = run_program(tmp_path, "helpdesk", target, tls)
+    assert proc.returncode != 0 and "APIConnectionError" in proc.stderr
+    assert requests == []
