@@ -13,8 +13,8 @@ and text), so programs can exercise their own retry loop.
 
 Beyond the OpenAI-compatible paths, the qwen stand-in also speaks DashScope's native protocol under
 ``/api/v1`` (what the ``dashscope`` SDK sends): text generation with and without SSE
-(``X-DashScope-SSE: enable``), text embeddings and text-to-image tasks (``X-DashScope-Async: enable``,
-then ``GET /api/v1/tasks/<id>``). Qianfan's and Zhipu's own SDKs use the same paths as their
+(``X-DashScope-SSE: enable``), text embeddings, text-to-image tasks (``X-DashScope-Async: enable``,
+then ``GET /api/v1/tasks/<id>``) and the one-call wan2.6 image generation. Qianfan's and Zhipu's own SDKs use the same paths as their
 OpenAI-compatible APIs.
 
 Chat answers are ``Hello from <model>``; a conversation that offers function tools and ends with a user
@@ -263,8 +263,10 @@ class Qwen(Provider):
     native_prefix = "/api/v1"
     native_chat = "services/aigc/text-generation/generation"
     native_embeddings = "services/embeddings/text-embedding/text-embedding"
-    native_images = "services/aigc/text2image/image-synthesis"
+    native_images = "services/aigc/text2image/image-synthesis"  # a task: submit, then poll
+    native_multimodal = "services/aigc/multimodal-generation/generation"  # wan2.6 images, one call
     image_model_prefixes = ("wanx", "wan2.")
+    sync_image_model_prefixes = ("wan2.6-t2i", "wan2.6-image")
 
     def native_error_body(self, exc: Reject) -> dict:
         return {"request_id": str(uuid.uuid4()), "code": exc.code, "message": exc.message}
@@ -330,13 +332,21 @@ class Qwen(Provider):
             raise Reject(400, "InvalidParameter", f"dimension {dim!r} is not supported by {model}: {dims}")
         return texts, dim
 
-    def check_native_images(self, body: Any) -> tuple[str, int]:
+    def check_native_images(self, body: Any, sync: bool = False) -> tuple[str, int]:
         model, input_, parameters = self.native_request(body)
-        if not model.startswith(self.image_model_prefixes):
+        if not model.startswith(self.sync_image_model_prefixes if sync else self.image_model_prefixes) or (
+                not sync and model.startswith(self.sync_image_model_prefixes)):
             raise Reject(400, "InvalidParameter", "Model not exist.")
-        prompt = input_.get("prompt")
+        if sync:
+            messages = input_.get("messages")
+            parts = messages[0].get("content") if isinstance(messages, list) and messages and isinstance(
+                messages[0], dict) else None
+            texts = [p["text"] for p in parts or [] if isinstance(p, dict) and isinstance(p.get("text"), str)]
+            prompt = texts[0] if texts else None
+        else:
+            prompt = input_.get("prompt")
         if not isinstance(prompt, str) or not prompt:
-            raise Reject(400, "InvalidParameter", "input.prompt is required")
+            raise Reject(400, "InvalidParameter", "a prompt is required")
         size = parameters.get("size", "1024*1024")
         m = re.fullmatch(r"(\d+)\*(\d+)", size) if isinstance(size, str) else None
         if not m or not all(512 <= int(v) <= 1440 for v in m.groups()):
@@ -736,7 +746,8 @@ class StandIn:
         p = self.provider
         endpoint = rec.path.split("?", 1)[0][len(p.native_prefix) + 1:]
         task = re.fullmatch(r"tasks/([\w-]+)", endpoint)
-        if not (rec.method == "POST" and endpoint in (p.native_chat, p.native_embeddings, p.native_images)
+        if not (rec.method == "POST" and endpoint in (p.native_chat, p.native_embeddings, p.native_images,
+                                                      p.native_multimodal)
                 or rec.method == "GET" and task):
             raise p.native_not_found(rec.path)
         if rec.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -758,6 +769,13 @@ class StandIn:
                          "output": {"embeddings": [{"text_index": i, "embedding": _vector(dim, text)}
                                                    for i, text in enumerate(texts)]},
                          "usage": {"total_tokens": tokens}}
+        if endpoint == p.native_multimodal:
+            prompt, n = p.check_native_images(rec.body, sync=True)
+            content = [{"image": f"https://qwen-standin.invalid/images/{request_id}/{i}.png"} for i in range(n)]
+            return 200, {"request_id": request_id,
+                         "output": {"choices": [{"finish_reason": "stop",
+                                                 "message": {"role": "assistant", "content": content}}]},
+                         "usage": {"image_count": n, "width": 1024, "height": 1024}}
         if endpoint == p.native_images:
             if rec.headers.get("x-dashscope-async", "").lower() != "enable":
                 raise Reject(403, "AccessDenied", "current user api does not support synchronous calls")
