@@ -33,7 +33,7 @@ import pytest
 from e2e import traffic
 from e2e.project import Migrated, migrate_files, read_tree, write_tree
 from e2e.sandbox import ALL_HOSTS, OPENAI_DECOY_KEY, PROVIDERS, run_python, sandbox_env, start_standin
-from e2e.standin import Recorded
+from e2e.standin import Recorded, StandIn
 from e2e.tls import TlsFiles, make_certificates
 
 from migrator.rules.base import Options
@@ -440,3 +440,88 @@ def test_unmigrated_program_cannot_reach_openai(tls: TlsFiles, tmp_path: Path) -
     proc, requests = run_program(tmp_path, "helpdesk", "glm", tls)
     assert proc.returncode != 0 and "APIConnectionError" in proc.stderr
     assert requests == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The stand-ins refuse what the providers refuse, also through the providers' own SDKs
+
+
+def _dashscope(server, key: str | None = None):
+    import dashscope
+
+    return dashscope.Client(api_key=key or PROVIDERS["qwen"].key, base_url=server.origin + "/api/v1", max_retries=0,
+                            timeout=5)
+
+
+def _qianfan(server, key: str | None = None):
+    import qianfan
+
+    return qianfan.Qianfan(api_key=key or PROVIDERS["ernie"].key, console_api_base_url=server.origin, retry_count=1)
+
+
+def _zai(server, key: str | None = None):
+    from zai import ZhipuAiClient
+
+    return ZhipuAiClient(api_key=key or PROVIDERS["glm"].key, base_url=server.origin + "/api/paas/v4", max_retries=0,
+                         timeout=5)
+
+
+CLIENTS = {"qwen": _dashscope, "ernie": _qianfan, "glm": _zai}
+HELLO = [{"role": "user", "content": "hi"}]
+ORPHAN_TOOL_ANSWER = [{"role": "user", "content": "weather in Paris"},
+                      {"role": "tool", "tool_call_id": "call_never_made", "content": "18C"}]
+
+
+def _chat(model: str, messages: list[dict] = HELLO, **kw):
+    return lambda client: client.chat.completions.create(model=model, messages=messages, **kw)
+
+
+NATIVE_REJECTIONS = {
+    "qwen": {
+        "wrong key": (401, lambda server: _chat("qwen-plus")(_dashscope(server, "sk-wrongwrongwrong0000"))),
+        "openai model": (400, _chat("gpt-4o")),
+        "temperature 2": (400, _chat("qwen-plus", temperature=2.0)),
+        "max_completion_tokens": (400, _chat("qwen-plus", parameters={"max_completion_tokens": 10})),
+        "tool answer without a call": (400, _chat("qwen-plus", ORPHAN_TOOL_ANSWER)),
+        "rate limit": (429, _chat("qwen-plus", [{"role": "user", "content": "[429] hi"}])),
+        "11 texts": (400, lambda c: c.embeddings.create(model="text-embedding-v4", input=[f"t{i}" for i in range(11)])),
+        "dimensions (plural)": (400, lambda c: c.embeddings.create(model="text-embedding-v4", input="t",
+                                                                     parameters={"dimensions": 1024})),
+        "dimension 3072": (400, lambda c: c.embeddings.create(model="text-embedding-v4", input="t", dimension=3072)),
+        "openai image model": (400, lambda c: c.images.generate(model="dall-e-3", prompt="a cat")),
+    },
+    "ernie": {
+        "wrong key": (401, lambda server: _chat("ernie-4.5-turbo-32k")(_qianfan(server, "bce-v3/ALTAK-wrong/0000"))),
+        "openai model": (400, _chat("gpt-4o")),
+        "temperature 0": (400, _chat("ernie-4.5-turbo-32k", temperature=0)),
+        "tool answer without a call": (400, _chat("ernie-4.5-turbo-32k", ORPHAN_TOOL_ANSWER)),
+        "rate limit": (429, _chat("ernie-4.5-turbo-32k", [{"role": "user", "content": "[429] hi"}])),
+    },
+    "glm": {
+        "wrong key": (401, lambda server: _chat("glm-4.6")(_zai(server, "0" * 32 + ".wrongwrongwrong0"))),
+        "openai model": (400, _chat("gpt-4o")),
+        "tool answer without a call": (400, _chat("glm-4.6", ORPHAN_TOOL_ANSWER)),
+        "rate limit": (429, _chat("glm-4.6", [{"role": "user", "content": "[429] hi"}])),
+        "embedding-3 1536 dims": (400, lambda c: c.embeddings.create(model="embedding-3", input="t", dimensions=1536)),
+        "openai image model": (400, lambda c: c.images.generations(model="dall-e-3", prompt="a cat")),
+    },
+}
+# the exception each SDK raises for an HTTP error status (qianfan: for any status; on the sync path
+# its status_code is set, on the async path it is None)
+SDK_ERRORS = {"qwen": ("dashscope.v2.errors", "APIStatusError"), "ernie": ("qianfan.errors", "RequestError"),
+              "glm": ("zai.core", "APIStatusError")}
+
+
+@pytest.mark.parametrize(("target", "case"), [(t, c) for t, cases in NATIVE_REJECTIONS.items() for c in cases])
+def test_standin_rejects_native_sdk_requests(target: str, case: str) -> None:
+    """A request the provider refuses is refused, and the provider's SDK raises its HTTP error."""
+    import importlib
+
+    status, call = NATIVE_REJECTIONS[target][case]
+    module, name = SDK_ERRORS[target]
+    error = getattr(importlib.import_module(module), name)
+    with StandIn(target, PROVIDERS[target].key) as server:
+        with pytest.raises(error) as info:
+            call(server) if case == "wrong key" else call(CLIENTS[target](server))
+        assert [r.status for r in server.requests] == [status]
+    assert info.value.status_code == status
