@@ -22,13 +22,12 @@ from urllib.parse import urlsplit
 
 import openai
 import pytest
+from e2e import project
+from e2e.project import write_tree
 from e2e.standin import StandIn
 
-from migrator.engine import migrate_source
 from migrator.model import Finding
-from migrator.resolve import ProjectIndex
 from migrator.rules.base import Options
-from migrator.scan import analyze, client_exports
 
 OPENAI_KEY = "sk-proj-OPENAI-KEY-MUST-NOT-LEAK-0000"
 LEAK_PATH = "/openai-leak/v1"  # OPENAI_BASE_URL of the subprocess: no provider serves it
@@ -330,31 +329,11 @@ def start_standin():
         server.stop()
 
 
-def _module_name(rel: str) -> str:
-    name = rel[:-3].replace("/", ".")
-    return name[: -len(".__init__")] if name.endswith(".__init__") else name
-
-
 def migrate_files(files: dict[str, str], target: str) -> tuple[dict[str, str], list[Finding]]:
-    """Migrates each file with ``migrate_source``, given the project index a runner builds from the whole
-    tree first (clients, client factories and model constants exported by each module)."""
-    options = Options(target=target)
-    project = ProjectIndex()
-    for rel, text in files.items():
-        analysis = analyze(text, path=rel, options=options, module_name=_module_name(rel))
-        for export in client_exports(analysis, _module_name(rel)):
-            if isinstance(export, tuple):
-                project.constants[export[0]] = export[1]
-            else:
-                project.add(export)
-    out: dict[str, str] = {}
-    findings: list[Finding] = []
-    for rel, text in files.items():
-        new_text, found = migrate_source(text, settings=options, path=rel, module_name=_module_name(rel),
-                                         project=project)
-        out[rel] = new_text
-        findings.extend(found)
-    return out, findings
+    """Migrates each file with the engine, given the project index a runner builds from the whole tree
+    first (clients, client factories and model constants exported by each module)."""
+    migrated = project.migrate_files(files, Options(target=target))
+    return migrated.files, migrated.findings
 
 
 def localize(text: str, target: str, origin: str) -> str:
@@ -365,13 +344,6 @@ def localize(text: str, target: str, origin: str) -> str:
     text = text.replace(provider_origin + parts.path, origin + parts.path)
     assert parts.netloc not in text, "the provider host appears other than as the documented base URL"
     return text
-
-
-def write_tree(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def spawn(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.Popen:
