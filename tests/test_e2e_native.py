@@ -205,7 +205,7 @@ def assert_clean_traffic(requests: list[Recorded], target: str) -> None:
     for rec in requests:
         assert rec.host in p.hosts, f"request for {rec.host!r}"
         assert rec.headers.get("authorization") == f"Bearer {p.key}", rec.path
-        assert OPENAI_DECOY_KEY not in json.dumps([rec.headers, rec.body], ensure_ascii=False)
+        assert OPENAI_DECOY_KEY not in json.dumps([rec.path, rec.headers, rec.body], ensure_ascii=False)
 
 
 def chats(run: Run) -> list[traffic.Chat]:
