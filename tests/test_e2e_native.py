@@ -1,21 +1,23 @@
 """End-to-end, at the network layer: programs run unedited against HTTPS stand-ins of the providers.
 
-Six programs written for the OpenAI v1 SDK (``tests/e2e/programs``: a help desk, an async digest, a
-streaming console, a tool-calling agent, an FAQ search on embeddings and a batch job with its own
-rate-limit retries) are migrated for every target and style with the engine API, written to a
-temporary folder and run in a subprocess. Nothing in them is edited after the migration: the
-subprocess gets ``tests/e2e/netsite`` on its PYTHONPATH, whose ``sitecustomize`` resolves the
-provider hosts (from the provider specs) to the target's stand-in on 127.0.0.1 and every other name
-to an error, and the stand-in presents a certificate for the real host names from a throwaway CA the
-subprocess trusts. ``OPENAI_API_KEY`` in its environment is a decoy that must never arrive.
+Seven programs written for the OpenAI v1 SDK (``tests/e2e/programs``: a help desk, an async digest,
+a streaming console, a tool-calling agent, an FAQ search on embeddings, a batch job with its own
+rate-limit retries and a poster studio that draws images) are migrated for every target and style
+with the engine API, written to a temporary folder and run in a subprocess. Nothing in them is
+edited after the migration: the subprocess gets ``tests/e2e/netsite`` on its PYTHONPATH, whose
+``sitecustomize`` resolves the provider hosts (from the provider specs) to the target's stand-in on
+127.0.0.1 and every other name to an error, and the stand-in presents a certificate for the real host
+names from a throwaway CA the subprocess trusts (``tests/e2e/sandbox.py``). ``OPENAI_API_KEY`` in its
+environment is a decoy that must never arrive.
 
-Each program prints what it got (answers, token counts, ids, vectors' sizes, retry log); the test
-compares that with what the stand-in recorded and answered, and checks the requests: paths, hosts,
-the provider key, models, parameters, and which SDK sent them (native style: the provider's own SDK,
-except where native style keeps compat by design).
+Each program prints what it got (answers, token counts, ids, vectors' sizes, retry log, image URLs);
+the test compares that with what the stand-in recorded and answered, and checks the requests: paths,
+hosts, the provider key, models, parameters, and which SDK sent them (native style: the provider's
+own SDK, except where native style keeps compat by design).
 
-The hand-written native programs (``tests/e2e/programs/native_*``) show what a correct native
-migration looks like and prove the stand-ins and the redirection with the providers' SDKs today.
+The hand-written native versions (``tests/e2e/programs/native/<target>/<program>``) show what a
+correct native migration looks like and, with the same checks, prove the stand-ins and the
+redirection with the providers' SDKs today.
 """
 
 from __future__ import annotations
@@ -148,9 +150,9 @@ def _execute(run: Run, tls: TlsFiles, workdir: Path) -> None:
 @pytest.fixture(scope="module")
 def runs(request: pytest.FixtureRequest, tls: TlsFiles,
          tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], Run]:
-    """Migrates every selected case of test_migrated_program (test_handwritten_native_program: reads
-    the hand-written version), then runs the programs at once, in threads. A native migration that is byte for byte the compat one (the documented cases where
-    native style keeps compat) is run once for both."""
+    """Migrates every selected case of test_migrated_program (for test_handwritten_native_program:
+    reads the hand-written version), then runs the programs at once, in threads. A native migration
+    that is byte for byte the compat one (today: all of them) is run once for both."""
     wanted: dict[tuple[str, str, str], Run] = {}
     for item in request.session.items:
         params = getattr(item, "callspec", None) and item.callspec.params
@@ -235,8 +237,9 @@ def check_helpdesk(run: Run) -> None:
         check_chat_request(c, run, e.chat_model)
         assert c.params.get("max_tokens") == 200 and c.params.get("temperature") == 0.2
         assert [m["role"] for m in c.messages] == ["system", "user"]
-        assert c.text == f"Hello from {e.chat_model}"
-        printed.append(f"{c.text} | finish=stop | tokens={c.prompt_tokens}+{c.completion_tokens} | id={c.response_id}")
+        assert c.text == f"Hello from {e.chat_model}" and c.finish_reason == "stop"
+        printed.append(f"{c.text} | finish={c.finish_reason} | tokens={c.prompt_tokens}+{c.completion_tokens} "
+                       f"| id={c.response_id}")
     tickets = [m["content"] for c in sent for m in c.messages if m["role"] == "user"]
     assert tickets[0].startswith("My invoice") and tickets[1].startswith("The mobile app")
     assert run.lines == [f"T-1001: {printed[0]}", f"T-1002: {printed[1]}"]
@@ -281,7 +284,7 @@ def check_weather_agent(run: Run) -> None:
     # the assistant turn with the tool call went back, then the tool's answer to that call
     assistant, tool = second.messages[-2:]
     assert assistant["role"] == "assistant" and [tc["id"] for tc in assistant["tool_calls"]] == [call["id"]]
-    assert tool == {"role": "tool", "tool_call_id": call["id"], "content": "Paris 18C, light rain"}
+    assert (tool["role"], tool["tool_call_id"], tool["content"]) == ("tool", call["id"], "Paris 18C, light rain")
     assert second.text == f"Hello from {e.big_model}: Paris 18C, light rain"
     assert run.lines == [f"tool: get_weather({call['function']['arguments']})", f"answer: {second.text}"]
 
@@ -316,7 +319,7 @@ def check_resilient_jobs(run: Run) -> None:
     assert sent[1].messages == sent[2].messages  # the same request, retried by the program
     assert run.lines == [
         f"{sent[0].messages[-1]['content'][:24]!r}: {sent[0].text} after 1 attempt(s)",
-        "  rate limited (HTTP 429), retry in 0.05s",
+        f"  rate limited (HTTP {sent[1].rec.status}), retry in 0.05s",  # the program's own backoff
         f"{sent[2].messages[-1]['content'][:24]!r}: {sent[2].text} after 2 attempt(s)",
     ]
     assert sent[2].text == f"Hello from {e.chat_model}"
@@ -354,13 +357,13 @@ def check_poster_studio(run: Run) -> None:
 
 
 CHECKS: dict[str, Callable[[Run], None]] = {
-    "poster_studio": check_poster_studio,
     "helpdesk": check_helpdesk,
     "async_digest": check_async_digest,
     "live_stream": check_live_stream,
     "weather_agent": check_weather_agent,
     "faq_search": check_faq_search,
     "resilient_jobs": check_resilient_jobs,
+    "poster_studio": check_poster_studio,
 }
 
 
@@ -404,8 +407,12 @@ for host in sys.argv[1:]:
         results.append(f"{host} -> {socket.getaddrinfo(host, 443)[0][4]}")
     except OSError as exc:
         results.append(f"{host} -> {type(exc).__name__}")
-for connect in (lambda: socket.create_connection(("93.184.216.34", 443), timeout=2),
-                lambda: socket.socket().connect(("93.184.216.34", 443))):
+def bare_connect():
+    sock = socket.socket()
+    sock.settimeout(2)
+    sock.connect(("192.0.2.1", 443))  # TEST-NET-1: documentation only, never routed
+
+for connect in (lambda: socket.create_connection(("192.0.2.1", 443), timeout=2), bare_connect):
     try:
         connect()
         results.append("ip literal -> connected")
@@ -431,6 +438,16 @@ def test_sandbox_redirects_provider_hosts_only(tls: TlsFiles, tmp_path: Path) ->
         "ip literal -> ConnectionRefusedError",  # a bare connect
         f"certifi -> {tls.ca}",
     ]
+
+
+def test_programs_do_not_run_outside_the_sandbox(tls: TlsFiles, tmp_path: Path) -> None:
+    """Without the redirection in place (here: no hosts given) the program is not started at all."""
+    (tmp_path / "probe.py").write_text("print('ran')\n")
+    env = sandbox_env([], 4321, tls, tmp_path)
+    del env["MIGRATOR_E2E_HOSTS"]
+    proc = run_python(tmp_path, ["probe.py"], env)
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert "network sandbox is not installed" in proc.stderr
 
 
 def test_unmigrated_program_cannot_reach_openai(tls: TlsFiles, tmp_path: Path) -> None:

@@ -79,11 +79,27 @@ def sandbox_env(hosts: list[str] | tuple[str, ...], port: int, tls: TlsFiles, ho
     return env
 
 
+# Runs ``-m package`` or ``script.py`` only once the sandbox is known to be in place, so that a
+# program can never reach a real host because sitecustomize was not picked up.
+_LAUNCHER = """\
+import runpy, socket, sys
+if getattr(socket.getaddrinfo, "__module__", None) != "sitecustomize":
+    sys.exit("the end-to-end network sandbox is not installed: the program is not run")
+del sys.argv[0]
+if sys.argv[0] == "-m":
+    del sys.argv[0]
+    runpy.run_module(sys.argv[0], run_name="__main__", alter_sys=True)
+else:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
 def run_python(root: Path, args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
-    """``python <args>`` in ``root``; never raises on a failing or hanging program."""
+    """``python <args>`` (``-m package`` or ``script.py ...``) in ``root`` in the network sandbox that
+    ``env`` describes; never raises on a failing or hanging program."""
     try:
-        return subprocess.run([sys.executable, *args], cwd=root, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        return subprocess.run([sys.executable, "-c", _LAUNCHER, *args], cwd=root, env=env, capture_output=True,
+                              text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
         err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else exc.stderr or ""

@@ -41,6 +41,7 @@ class Chat:
     text: str | None = None
     tool_calls: list[dict] | None = None
     chunks: int = 0  # stream chunks that carried text
+    finish_reason: str | None = None
     response_id: str | None = None
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
@@ -69,6 +70,8 @@ def chat(rec: Recorded) -> Chat:
         view.response_id = frame.get("request_id") if native else frame.get("id")
         choices = (frame.get("output") or {}).get("choices") if native else frame.get("choices")
         for choice in choices or []:
+            if choice.get("finish_reason") not in (None, "null"):
+                view.finish_reason = choice["finish_reason"]
             message = choice.get("message") or choice.get("delta") or {}
             if message.get("content"):
                 pieces.append(message["content"])
