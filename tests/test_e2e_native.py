@@ -30,6 +30,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e import traffic
@@ -85,7 +86,7 @@ def native_applies(program: str, target: str, style: str) -> bool:
     return style == "native" and (program, target) not in KEEPS_COMPAT
 
 
-def _case(program: str, target: str, style: str):
+def _case(program: str, target: str, style: str) -> Any:
     marks = NATIVE_PENDING if native_applies(program, target, style) else []
     return pytest.param(program, target, style, id=f"{program}-{target}-{style}", marks=marks)
 
@@ -348,8 +349,8 @@ def check_poster_studio(run: Run) -> None:
             urls = [item["url"] for item in rec.response["data"]]
             rendered.append((rec.body["model"], rec.body["prompt"], rec.body.get("size"), urls))
     rendered = [(m, p, size, tasks[u] if isinstance(u, str) else u) for m, p, size, u in rendered]
-    assert [p for _, p, _, _ in rendered] == [
-        "A red panda reading a book under a lamp, warm watercolor", "A lighthouse on a cliff at dawn, flat vector poster"]
+    assert [p for _, p, _, _ in rendered] == ["A red panda reading a book under a lamp, warm watercolor",
+                                              "A lighthouse on a cliff at dawn, flat vector poster"]
     for model, _, size, _ in rendered:
         assert model == e.image_model if e.image_model else model.startswith("wan")
         assert size in ("1024x1024", "1024*1024")
@@ -463,20 +464,20 @@ def test_unmigrated_program_cannot_reach_openai(tls: TlsFiles, tmp_path: Path) -
 # The stand-ins refuse what the providers refuse, also through the providers' own SDKs
 
 
-def _dashscope(server, key: str | None = None):
+def _dashscope(server: StandIn, key: str | None = None) -> Any:
     import dashscope
 
     return dashscope.Client(api_key=key or PROVIDERS["qwen"].key, base_url=server.origin + "/api/v1", max_retries=0,
                             timeout=5)
 
 
-def _qianfan(server, key: str | None = None):
+def _qianfan(server: StandIn, key: str | None = None) -> Any:
     import qianfan
 
     return qianfan.Qianfan(api_key=key or PROVIDERS["ernie"].key, console_api_base_url=server.origin, retry_count=1)
 
 
-def _zai(server, key: str | None = None):
+def _zai(server: StandIn, key: str | None = None) -> Any:
     from zai import ZhipuAiClient
 
     return ZhipuAiClient(api_key=key or PROVIDERS["glm"].key, base_url=server.origin + "/api/paas/v4", max_retries=0,
@@ -489,7 +490,7 @@ ORPHAN_TOOL_ANSWER = [{"role": "user", "content": "weather in Paris"},
                       {"role": "tool", "tool_call_id": "call_never_made", "content": "18C"}]
 
 
-def _chat(model: str, messages: list[dict] = HELLO, **kw):
+def _chat(model: str, messages: list[dict] = HELLO, **kw: Any) -> Callable[[Any], Any]:
     return lambda client: client.chat.completions.create(model=model, messages=messages, **kw)
 
 

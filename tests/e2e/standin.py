@@ -14,8 +14,8 @@ and text), so programs can exercise their own retry loop.
 Beyond the OpenAI-compatible paths, the qwen stand-in also speaks DashScope's native protocol under
 ``/api/v1`` (what the ``dashscope`` SDK sends): text generation with and without SSE
 (``X-DashScope-SSE: enable``), text embeddings, text-to-image tasks (``X-DashScope-Async: enable``,
-then ``GET /api/v1/tasks/<id>``) and the one-call wan2.6 image generation. Qianfan's and Zhipu's own SDKs use the same paths as their
-OpenAI-compatible APIs.
+then ``GET /api/v1/tasks/<id>``) and the one-call wan2.6 image generation. Qianfan's and Zhipu's own
+SDKs use the same paths as their OpenAI-compatible APIs.
 
 Chat answers are ``Hello from <model>``; a conversation that offers function tools and ends with a user
 message is answered with a call of the first function (each required string parameter gets the last

@@ -47,7 +47,8 @@ def _install(hosts: set[str], standin_port: int, ca_file: str | None) -> None:
         if sock.family not in (socket.AF_INET, socket.AF_INET6):
             return address
         if address[0] != _LOOPBACK:
-            raise ConnectionRefusedError(f"{address[0]}: only {_LOOPBACK} is reachable in the end-to-end network sandbox")
+            raise ConnectionRefusedError(f"{address[0]}: only {_LOOPBACK} is reachable in the end-to-end "
+                                         "network sandbox")
         return (_LOOPBACK, standin_port) if address[1] == 443 else address
 
     def connect(self, address):
