@@ -395,6 +395,22 @@ def test_handwritten_native_program(program: str, target: str, style: str, runs:
     assert "openai" not in imported_packages(run.migrated.files)
 
 
+INTL_HOSTS = {"qwen": "dashscope-intl.aliyuncs.com", "glm": "api.z.ai"}
+
+
+@pytest.mark.parametrize("style", [pytest.param("compat"), pytest.param("native", marks=NATIVE_PENDING)])
+@pytest.mark.parametrize("target", INTL_HOSTS)
+def test_intl_region_reaches_intl_host(target: str, style: str, tls: TlsFiles, tmp_path: Path) -> None:
+    """--region intl: the same program reaches the international host (Singapore, Z.ai)."""
+    run = Run("helpdesk", target, style)
+    run.migrated = migrate_files(read_tree(PROGRAMS_DIR, "helpdesk"), Options(target=target, style=style,
+                                                                              region="intl"))
+    write_tree(tmp_path, run.migrated.files)
+    run.proc, run.requests = run_program(tmp_path, "helpdesk", target, tls)
+    verify(run, NATIVE_SDK[target] if style == "native" else "openai")
+    assert {r.host for r in run.requests} == {INTL_HOSTS[target]}
+
+
 # ---------------------------------------------------------------------------------------------
 # The sandbox itself
 
