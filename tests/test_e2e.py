@@ -22,14 +22,13 @@ from urllib.parse import urlsplit
 
 import openai
 import pytest
+from e2e import project
+from e2e.project import write_tree
 from e2e.standin import StandIn
 
-from migrator.engine import migrate_source
 from migrator.model import Finding
-from migrator.resolve import ProjectIndex
 from migrator.rules import providers
 from migrator.rules.base import Options
-from migrator.scan import analyze, client_exports
 from migrator.settings import find_config, load
 
 OPENAI_KEY = "sk-proj-OPENAI-KEY-MUST-NOT-LEAK-0000"
@@ -433,11 +432,6 @@ def start_standin():
         server.stop()
 
 
-def _module_name(rel: str) -> str:
-    name = rel[:-3].replace("/", ".")
-    return name[: -len(".__init__")] if name.endswith(".__init__") else name
-
-
 def _options(target: str) -> Options:
     """Built-in targets by name; the custom one from GATEWAY_TOML, read the way the CLI reads pyproject.toml."""
     if target in providers.builtin_targets():
@@ -451,25 +445,9 @@ def _options(target: str) -> Options:
 
 
 def migrate_files(files: dict[str, str], target: str) -> tuple[dict[str, str], list[Finding]]:
-    """Migrates each file with ``migrate_source``, given the project index a runner builds from the whole
-    tree first (clients, client factories and model constants exported by each module)."""
-    options = _options(target)
-    project = ProjectIndex()
-    for rel, text in files.items():
-        analysis = analyze(text, path=rel, options=options, module_name=_module_name(rel))
-        for export in client_exports(analysis, _module_name(rel)):
-            if isinstance(export, tuple):
-                project.constants[export[0]] = export[1]
-            else:
-                project.add(export)
-    out: dict[str, str] = {}
-    findings: list[Finding] = []
-    for rel, text in files.items():
-        new_text, found = migrate_source(text, settings=options, path=rel, module_name=_module_name(rel),
-                                         project=project)
-        out[rel] = new_text
-        findings.extend(found)
-    return out, findings
+    """Migrates the files the way ``migrator migrate`` does (discovery and the runner over a copy)."""
+    migrated = project.migrate_files(files, _options(target))
+    return migrated.files, migrated.findings
 
 
 def localize(text: str, target: str, origin: str) -> str:
@@ -480,13 +458,6 @@ def localize(text: str, target: str, origin: str) -> str:
     text = text.replace(provider_origin + parts.path, origin + parts.path)
     assert parts.netloc not in text, "the provider host appears other than as the documented base URL"
     return text
-
-
-def write_tree(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def spawn(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.Popen:

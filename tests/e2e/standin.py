@@ -9,8 +9,22 @@ and model catalogue, OpenAI-shaped responses, SSE streaming ending in ``data: [D
 provider's error body. Requests are checked strictly (a request the provider documents as invalid is
 answered 4xx, so the openai SDK does not retry it) and every request is recorded.
 
-Bound to 127.0.0.1 on an ephemeral port. A user message containing ``[429]`` is answered with the
-provider's rate-limit error (HTTP 429), so programs can exercise ``openai.RateLimitError``.
+Bound to 127.0.0.1 on an ephemeral port, plain HTTP or (``tls=``) HTTPS. A user message containing
+``[429]`` is answered with the provider's rate-limit error (HTTP 429), so programs can exercise
+``openai.RateLimitError``; one containing ``[429-once]`` gets that error the first time only (per key
+and text), so programs can exercise their own retry loop.
+
+Beyond the OpenAI-compatible paths, the qwen stand-in also speaks DashScope's native protocol under
+``/api/v1`` (what the ``dashscope`` SDK sends): text generation with and without SSE
+(``X-DashScope-SSE: enable``), text embeddings, text-to-image tasks (``X-DashScope-Async: enable``,
+then ``GET /api/v1/tasks/<id>``) and the one-call wan2.6 image generation. Qianfan's and Zhipu's own
+SDKs use the same paths as their OpenAI-compatible APIs.
+
+Chat answers are ``Hello from <model>``; a conversation that offers function tools and ends with a user
+message is answered with a call of the first function (each required string parameter gets the last
+word of the user message), and one that ends with tool results is answered with
+``Hello from <model>: <tool results>``. Tool messages must answer a tool call of an earlier assistant
+message, as the providers require.
 
     with StandIn("qwen", api_key="sk-test") as server:
         client = OpenAI(api_key="sk-test", base_url=server.base_url)   # …/compatible-mode/v1
@@ -21,15 +35,19 @@ provider's rate-limit error (HTTP 429), so programs can exercise ``openai.RateLi
 from __future__ import annotations
 
 import json
+import random
 import re
+import ssl
 import threading
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 RATE_LIMIT_TRIGGER = "[429]"
+RATE_LIMIT_ONCE_TRIGGER = "[429-once]"
 
 
 @dataclass
@@ -39,6 +57,17 @@ class Recorded:
     headers: dict[str, str]  # lower-cased names
     body: Any  # parsed JSON, or the raw text when it is not JSON
     status: int = 0
+    response: Any = None  # the JSON body (or the list of SSE payloads) that was sent back
+
+    @property
+    def host(self) -> str:
+        """The Host header without the port."""
+        host = self.headers.get("host", "")
+        return host.rsplit(":", 1)[0] if not host.endswith("]") else host
+
+    @property
+    def native_stream(self) -> bool:
+        return self.headers.get("x-dashscope-sse", "").lower() == "enable"
 
 
 class Reject(Exception):
@@ -72,9 +101,22 @@ def _check_messages(body: dict) -> list[dict]:
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         raise Reject(400, "invalid_parameter", "messages must be a non-empty array")
+    called: set[str] = set()
     for m in messages:
         if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
             raise Reject(400, "invalid_parameter", f"invalid message role in {m!r}")
+        for call in (m.get("tool_calls") or []) if m["role"] == "assistant" else []:
+            function = call.get("function") if isinstance(call, dict) else None
+            if not isinstance(function, dict) or not call.get("id") or not function.get("name"):
+                raise Reject(400, "invalid_parameter", f"malformed tool call in an assistant message: {call!r}")
+            try:
+                json.loads(function.get("arguments") or "")
+            except ValueError:
+                raise Reject(400, "invalid_parameter", "tool call arguments must be a JSON string") from None
+            called.add(call["id"])
+        if m["role"] == "tool" and m.get("tool_call_id") not in called:
+            raise Reject(400, "invalid_parameter",
+                         "a tool message must answer a tool call of a preceding assistant message")
     return messages
 
 
@@ -87,8 +129,55 @@ def _embedding_inputs(body: dict) -> list[str]:
     return value
 
 
-def _vector(dim: int, seed: int) -> list[float]:
-    return [round(((seed + 1) * 31 + j * 7) % 97 / 97.0 - 0.5, 6) for j in range(dim)]
+def _vector(dim: int, text: str) -> list[float]:
+    """A deterministic pseudo-random vector of the text: equal texts, equal vectors."""
+    rng = random.Random(zlib.crc32(text.encode("utf-8")))
+    return [round(rng.uniform(-1.0, 1.0), 6) for _ in range(dim)]
+
+
+def _functions(tools: Any) -> list[dict]:
+    if tools is None:
+        return []
+    if not isinstance(tools, list):
+        raise Reject(400, "invalid_parameter", "tools must be an array")
+    out = []
+    for tool in tools:
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(function, dict) or not function.get("name"):
+            raise Reject(400, "invalid_parameter", f"malformed tool {tool!r}")
+        if tool.get("type") == "function":
+            out.append(function)
+    return out
+
+
+def _tool_calls(tools: Any, messages: list[dict]) -> list[dict] | None:
+    """The stand-in's tool call: the first function, when the conversation ends with a user message."""
+    functions = _functions(tools)
+    if not functions or messages[-1]["role"] != "user":
+        return None
+    function = functions[0]
+    words = re.findall(r"[\w-]+", _text_of(messages[-1].get("content")))
+    params = function.get("parameters") or {}
+    props = params.get("properties") or {}
+    args = {name: (words[-1] if words else "") for name in params.get("required") or []
+            if (props.get(name) or {}).get("type") == "string"}
+    return [{"id": f"call_{uuid.uuid4().hex[:20]}", "type": "function", "index": 0,
+             "function": {"name": function["name"], "arguments": json.dumps(args, ensure_ascii=False)}}]
+
+
+def _answer(model: str, messages: list[dict]) -> list[str]:
+    """The answer in stream chunks: ``Hello from <model>``, then the tool results when the
+    conversation ends with them."""
+    words = reply_words(model)
+    results = []
+    for m in reversed(messages):
+        if m["role"] != "tool":
+            break
+        results.insert(0, _text_of(m.get("content")))
+    if results:
+        words[-1] += ":"
+        words.extend(" " + w for w in " ".join(results).split())
+    return words
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +188,7 @@ class Provider:
     name = ""
     prefix = ""  # base path, no trailing slash
     endpoints: tuple[str, ...] = ()
+    native_prefix: str | None = None  # base path of a native protocol that differs from the compat one
     usage_chunk_needs_option = True  # the usage-only last chunk is sent only with stream_options.include_usage
 
     # -- errors
@@ -170,6 +260,104 @@ class Qwen(Provider):
         n = body.get("n")
         if n is not None and n not in (1, 2, 3, 4):
             raise Reject(400, "invalid_parameter_error", "Range of n should be [1, 4]")
+
+    # -- native protocol (providers.md §2.4; what dashscope 2.0 sends and parses)
+
+    native_prefix = "/api/v1"
+    native_chat = "services/aigc/text-generation/generation"
+    native_embeddings = "services/embeddings/text-embedding/text-embedding"
+    native_images = "services/aigc/text2image/image-synthesis"  # a task: submit, then poll
+    native_multimodal = "services/aigc/multimodal-generation/generation"  # wan2.6 images, one call
+    image_model_prefixes = ("wanx", "wan2.")
+    sync_image_model_prefixes = ("wan2.6-t2i", "wan2.6-image")
+
+    def native_error_body(self, exc: Reject) -> dict:
+        return {"request_id": str(uuid.uuid4()), "code": exc.code, "message": exc.message}
+
+    def native_auth_error(self) -> Reject:
+        return Reject(401, "InvalidApiKey", "Invalid API-key provided.")
+
+    def native_rate_limit_error(self) -> Reject:
+        return Reject(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later.")
+
+    def native_not_found(self, path: str) -> Reject:
+        return Reject(404, "NotFound", f"no such path: {path}")
+
+    def native_request(self, body: Any) -> tuple[str, dict, dict]:
+        """(model, input, parameters) of a native request body."""
+        if not isinstance(body, dict):
+            raise Reject(400, "InvalidParameter", "the body must be a JSON object")
+        model, input_, parameters = body.get("model"), body.get("input"), body.get("parameters", {})
+        if not isinstance(model, str) or not isinstance(input_, dict) or not isinstance(parameters, dict):
+            raise Reject(400, "InvalidParameter", "model (string), input and parameters (objects) are required")
+        return model, input_, parameters
+
+    def check_native_chat(self, body: Any) -> tuple[str, list[dict], dict]:
+        model, input_, parameters = self.native_request(body)
+        if not model.startswith(("qwen", "qwq")):
+            raise Reject(400, "InvalidParameter", "Model not exist.")
+        try:
+            messages = _check_messages(input_)
+        except Reject as exc:
+            raise Reject(400, "InvalidParameter", exc.message) from None
+        openai_only = sorted({"max_completion_tokens", "stream_options", "dimensions"} & parameters.keys())
+        if openai_only:
+            raise Reject(400, "InvalidParameter", f"unknown parameters {openai_only}")
+        if any(m["role"] == "system" for m in messages[1:]):
+            raise Reject(400, "InvalidParameter", "the system message must be the first message")
+        temperature = _number(parameters, "temperature")
+        if temperature is not None and not 0 <= temperature < 2:
+            raise Reject(400, "InvalidParameter", "Range of temperature should be [0.0, 2.0)")
+        top_p = _number(parameters, "top_p")
+        if top_p is not None and not 0 < top_p <= 1:
+            raise Reject(400, "InvalidParameter", "Range of top_p should be (0.0, 1.0]")
+        if parameters.get("result_format", "text") not in ("text", "message"):
+            raise Reject(400, "InvalidParameter", "result_format must be text or message")
+        _functions(parameters.get("tools"))
+        return model, messages, parameters
+
+    def check_native_embeddings(self, body: Any) -> tuple[list[str], int]:
+        model, input_, parameters = self.native_request(body)
+        if model not in self.embedding_models:
+            raise Reject(400, "InvalidParameter", "Model not exist.")
+        dims, default, max_inputs = self.embedding_models[model]
+        texts = input_.get("texts")
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) and t for t in texts):
+            raise Reject(400, "InvalidParameter", "input.texts must be a non-empty array of non-empty strings")
+        if len(texts) > max_inputs:
+            raise Reject(400, "InvalidParameter", f"batch size is invalid, it should not be larger than {max_inputs}")
+        if "dimensions" in parameters:
+            raise Reject(400, "InvalidParameter", "unknown parameter dimensions (the native name is dimension)")
+        dim = parameters.get("dimension", default)
+        if dim not in dims:
+            raise Reject(400, "InvalidParameter", f"dimension {dim!r} is not supported by {model}: {dims}")
+        return texts, dim
+
+    def check_native_images(self, body: Any, sync: bool = False) -> tuple[str, int]:
+        model, input_, parameters = self.native_request(body)
+        if not model.startswith(self.sync_image_model_prefixes if sync else self.image_model_prefixes) or (
+                not sync and model.startswith(self.sync_image_model_prefixes)):
+            raise Reject(400, "InvalidParameter", "Model not exist.")
+        if sync:
+            messages = input_.get("messages")
+            parts = messages[0].get("content") if isinstance(messages, list) and messages and isinstance(
+                messages[0], dict) else None
+            texts = [p["text"] for p in parts or [] if isinstance(p, dict) and isinstance(p.get("text"), str)]
+            prompt = texts[0] if texts else None
+        else:
+            prompt = input_.get("prompt")
+        if not isinstance(prompt, str) or not prompt:
+            raise Reject(400, "InvalidParameter", "a prompt is required")
+        size = parameters.get("size", "1024*1024")
+        m = re.fullmatch(r"(\d+)\*(\d+)", size) if isinstance(size, str) else None
+        if not m or not all(512 <= int(v) <= 1440 for v in m.groups()):
+            raise Reject(400, "InvalidParameter", f"size {size!r}: width*height, each in [512, 1440]")
+        n = parameters.get("n", 1)
+        if n not in (1, 2, 3, 4):
+            raise Reject(400, "InvalidParameter", "n must be in [1, 4]")
+        return prompt, n
 
     def check_embeddings(self, body: dict) -> int:
         model = body.get("model")
@@ -486,24 +674,48 @@ def reply_words(model: str) -> list[str]:
 # Server
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    ssl_context: ssl.SSLContext | None = None
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # the TLS handshake happens here, in the connection's own thread, not in the accept loop
+        if self.ssl_context is not None:
+            try:
+                request = self.ssl_context.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError):
+                return  # a client that does not trust the certificate: it sees the handshake fail
+        super().finish_request(request, client_address)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that hung up mid-response; the test sees what the client saw
+
+
 class StandIn:
-    def __init__(self, provider: str, api_key: str, *, retry_after_ms: int | None = None) -> None:
+    def __init__(self, provider: str, api_key: str, *, retry_after_ms: int | None = None,
+                 tls: ssl.SSLContext | None = None, hosts: tuple[str, ...] = ()) -> None:
+        """``tls``: serve HTTPS with this server context. ``hosts``: the host names the stand-in
+        answers for (others get 421); empty: any."""
         self.provider = PROVIDERS[provider]()
         self.api_key = api_key
         # sent with 429 answers (the openai SDK honours it) so that its retries do not back off for
         # seconds; the providers do not document a retry header, the retries themselves are real
         self.retry_after_ms = retry_after_ms
+        self.tls = tls
+        self.hosts = hosts
         self._requests: list[Recorded] = []
+        self._limited_once: set[tuple[str, str]] = set()
+        self._tasks: dict[str, dict] = {}
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # -- lifecycle
 
     def start(self) -> StandIn:
         handler = type("Handler", (_Handler,), {"standin": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), handler)
+        self._server.ssl_context = self.tls
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"standin-{self.provider.name}", daemon=True)
         self._thread.start()
@@ -527,10 +739,15 @@ class StandIn:
     # -- addresses
 
     @property
+    def port(self) -> int:
+        assert self._server is not None, "not started"
+        return self._server.server_address[1]
+
+    @property
     def origin(self) -> str:
         assert self._server is not None, "not started"
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     @property
     def base_url(self) -> str:
@@ -553,8 +770,33 @@ class StandIn:
 
     # -- dispatch
 
+    def _rate_limited(self, rec: Recorded, texts: list[str]) -> bool:
+        if any(RATE_LIMIT_TRIGGER in t for t in texts):
+            return True
+        once = [t for t in texts if RATE_LIMIT_ONCE_TRIGGER in t]
+        if not once:
+            return False
+        key = (rec.headers.get("authorization", ""), "\n".join(once))
+        with self._lock:
+            if key in self._limited_once:
+                return False
+            self._limited_once.add(key)
+            return True
+
+    def error_body(self, rec: Recorded, exc: Reject) -> dict:
+        p = self.provider
+        return p.native_error_body(exc) if self.is_native(rec) else p.error_body(exc)
+
+    def is_native(self, rec: Recorded) -> bool:
+        prefix = self.provider.native_prefix
+        return prefix is not None and rec.path.startswith(prefix + "/")
+
     def handle(self, rec: Recorded) -> tuple[int, dict | list[dict]]:
         """Returns (status, JSON body) or (200, list of SSE chunks)."""
+        if self.hosts and rec.host not in self.hosts:
+            raise Reject(421, "misdirected_request", f"this server does not answer for {rec.host!r}")
+        if self.is_native(rec):
+            return self._handle_native(rec)
         p = self.provider
         path = rec.path.split("?", 1)[0]
         endpoint = path[len(p.prefix) + 1:] if path.startswith(p.prefix + "/") else None
@@ -567,7 +809,8 @@ class StandIn:
         body = rec.body
         if endpoint == "chat/completions":
             p.check_chat(body)
-            if any(RATE_LIMIT_TRIGGER in _text_of(m.get("content")) for m in body["messages"]):
+            _functions(body.get("tools"))
+            if self._rate_limited(rec, [_text_of(m.get("content")) for m in body["messages"]]):
                 raise p.rate_limit_error()
             if body.get("stream"):
                 return 200, self._chunks(body)
@@ -577,8 +820,8 @@ class StandIn:
             inputs = _embedding_inputs(body)
             tokens = sum(len(t.split()) for t in inputs)
             return 200, {"object": "list", "model": body["model"], "id": uuid.uuid4().hex,
-                         "data": [{"object": "embedding", "index": i, "embedding": _vector(dim, i)}
-                                  for i in range(len(inputs))],
+                         "data": [{"object": "embedding", "index": i, "embedding": _vector(dim, text)}
+                                  for i, text in enumerate(inputs)],
                          "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
         p.check_images(body)
         out = {"created": int(time.time()),
@@ -591,23 +834,34 @@ class StandIn:
 
     def _completion(self, body: dict) -> dict:
         model = body["model"]
-        words = reply_words(model)
+        message: dict[str, Any] = {"role": "assistant"}
+        calls = _tool_calls(body.get("tools"), body["messages"])
+        words = ["call"] if calls else _answer(model, body["messages"])
+        if calls:
+            message.update(content=None, tool_calls=[{k: v for k, v in c.items() if k != "index"} for c in calls])
+        else:
+            message["content"] = "".join(words)
         return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
                 "model": model,
-                "choices": [{"index": 0, "finish_reason": "stop",
-                             "message": {"role": "assistant", "content": "".join(words)}}],
+                "choices": [{"index": 0, "finish_reason": "tool_calls" if calls else "stop", "message": message}],
                 "usage": _usage(body, len(words))}
 
     def _chunks(self, body: dict) -> list[dict]:
         model = body["model"]
-        words = reply_words(model)
         cid = f"chatcmpl-{uuid.uuid4().hex[:24]}"
         head = {"id": cid, "object": "chat.completion.chunk", "created": int(time.time()), "model": model}
+        calls = _tool_calls(body.get("tools"), body["messages"])
+        words = ["call"] if calls else _answer(model, body["messages"])
         chunks = []
-        for i, word in enumerate(words):
-            delta = {"role": "assistant", "content": word} if i == 0 else {"content": word}
-            chunks.append({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
-        last = {**head, "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": "stop"}]}
+        if calls:
+            chunks.append({**head, "choices": [{"index": 0, "delta": {"role": "assistant", "tool_calls": calls},
+                                                "finish_reason": None}]})
+        else:
+            for i, word in enumerate(words):
+                delta = {"role": "assistant", "content": word} if i == 0 else {"content": word}
+                chunks.append({**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+        finish = "tool_calls" if calls else "stop"
+        last = {**head, "choices": [{"index": 0, "delta": {"content": ""}, "finish_reason": finish}]}
         usage = _usage(body, len(words))
         options = body.get("stream_options") or {}
         if not self.provider.usage_chunk_needs_option:
@@ -618,6 +872,91 @@ class StandIn:
             if options.get("include_usage"):
                 chunks.append({**head, "choices": [], "usage": usage})
         return chunks
+
+    # -- DashScope native protocol
+
+    def _handle_native(self, rec: Recorded) -> tuple[int, dict | list[dict]]:
+        p = self.provider
+        endpoint = rec.path.split("?", 1)[0][len(p.native_prefix) + 1:]
+        task = re.fullmatch(r"tasks/([\w-]+)", endpoint)
+        if not (rec.method == "POST" and endpoint in (p.native_chat, p.native_embeddings, p.native_images,
+                                                      p.native_multimodal)
+                or rec.method == "GET" and task):
+            raise p.native_not_found(rec.path)
+        if rec.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise p.native_auth_error()
+        if task:
+            with self._lock:
+                found = self._tasks.get(task[1])
+            if found is None:
+                return 200, {"request_id": str(uuid.uuid4()),
+                             "output": {"task_id": task[1], "task_status": "UNKNOWN"}}
+            return 200, found
+        if not rec.headers.get("content-type", "").startswith("application/json"):
+            raise Reject(400, "InvalidParameter", "the body must be JSON")
+        request_id = str(uuid.uuid4())
+        if endpoint == p.native_embeddings:
+            texts, dim = p.check_native_embeddings(rec.body)
+            tokens = sum(len(t.split()) for t in texts)
+            return 200, {"request_id": request_id,
+                         "output": {"embeddings": [{"text_index": i, "embedding": _vector(dim, text)}
+                                                   for i, text in enumerate(texts)]},
+                         "usage": {"total_tokens": tokens}}
+        if endpoint == p.native_multimodal:
+            prompt, n = p.check_native_images(rec.body, sync=True)
+            content = [{"image": f"https://qwen-standin.invalid/images/{request_id}/{i}.png"} for i in range(n)]
+            return 200, {"request_id": request_id,
+                         "output": {"choices": [{"finish_reason": "stop",
+                                                 "message": {"role": "assistant", "content": content}}]},
+                         "usage": {"image_count": n, "width": 1024, "height": 1024}}
+        if endpoint == p.native_images:
+            if rec.headers.get("x-dashscope-async", "").lower() != "enable":
+                raise Reject(403, "AccessDenied", "current user api does not support synchronous calls")
+            prompt, n = p.check_native_images(rec.body)
+            task_id = str(uuid.uuid4())
+            now = time.strftime("%Y-%m-%d %H:%M:%S")
+            with self._lock:
+                self._tasks[task_id] = {
+                    "request_id": str(uuid.uuid4()),
+                    "output": {"task_id": task_id, "task_status": "SUCCEEDED", "submit_time": now,
+                               "scheduled_time": now, "end_time": now,
+                               "results": [{"url": f"https://qwen-standin.invalid/images/{task_id}/{i}.png",
+                                            "orig_prompt": prompt} for i in range(n)],
+                               "task_metrics": {"TOTAL": n, "SUCCEEDED": n, "FAILED": 0}},
+                    "usage": {"image_count": n}}
+            return 200, {"request_id": request_id, "output": {"task_id": task_id, "task_status": "PENDING"}}
+        model, messages, parameters = p.check_native_chat(rec.body)
+        if self._rate_limited(rec, [_text_of(m.get("content")) for m in messages]):
+            raise p.native_rate_limit_error()
+        calls = _tool_calls(parameters.get("tools"), messages)
+        words = ["call"] if calls else _answer(model, messages)
+        as_message = parameters.get("result_format") == "message"
+        if not rec.native_stream:
+            return 200, self._native_frame(request_id, messages, words, calls, as_message, "stop")
+        incremental = bool(parameters.get("incremental_output"))
+        frames = []
+        for i in range(len(words)):
+            part = words[i:i + 1] if incremental else words[:i + 1]
+            frames.append(self._native_frame(request_id, messages, part, calls if i == 0 else None, as_message,
+                                             "stop" if i == len(words) - 1 else "null", len(words[:i + 1])))
+        return 200, frames
+
+    @staticmethod
+    def _native_frame(request_id: str, messages: list[dict], words: list[str], calls: list[dict] | None,
+                      as_message: bool, finish: str, output_tokens: int | None = None) -> dict:
+        usage = _usage({"messages": messages}, len(words) if output_tokens is None else output_tokens)
+        usage = {"input_tokens": usage["prompt_tokens"], "output_tokens": usage["completion_tokens"],
+                 "total_tokens": usage["total_tokens"]}
+        if calls:
+            finish = "tool_calls" if finish == "stop" else finish
+            message = {"role": "assistant", "content": "", "tool_calls": calls}
+        else:
+            message = {"role": "assistant", "content": "".join(words)}
+        if as_message:
+            output = {"choices": [{"finish_reason": finish, "message": message}]}
+        else:
+            output = {"text": message["content"], "finish_reason": finish}
+        return {"request_id": request_id, "output": output, "usage": usage}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -648,15 +987,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             status, payload = self.standin.handle(rec)
         except Reject as exc:
-            status, payload = exc.status, self.standin.provider.error_body(exc)
-        rec.status = status
-        if isinstance(payload, list):
-            self._sse(payload)
-        else:
-            extra = {}
-            if status == 429 and self.standin.retry_after_ms is not None:
-                extra["retry-after-ms"] = str(self.standin.retry_after_ms)
-            self._json(status, payload, extra)
+            status, payload = exc.status, self.standin.error_body(rec, exc)
+        rec.status, rec.response = status, payload
+        try:
+            if isinstance(payload, list) and self.standin.is_native(rec):
+                self._native_sse(payload)
+            elif isinstance(payload, list):
+                self._sse(payload)
+            else:
+                extra = {}
+                if status == 429 and self.standin.retry_after_ms is not None:
+                    extra["retry-after-ms"] = str(self.standin.retry_after_ms)
+                self._json(status, payload, extra)
+        except (TimeoutError, ConnectionError, ssl.SSLError):
+            pass  # the client went away
 
     def _json(self, status: int, payload: dict, extra_headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -680,4 +1024,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
+        self.close_connection = True
+
+    def _native_sse(self, frames: list[dict]) -> None:
+        """DashScope's event stream: id/event/status lines, no [DONE] sentinel."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream;charset=UTF-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for i, frame in enumerate(frames, 1):
+            data = json.dumps(frame, ensure_ascii=False)
+            self.wfile.write(f"id:{i}\nevent:result\n:HTTP_STATUS/200\ndata:{data}\n\n".encode())
+            self.wfile.flush()
         self.close_connection = True

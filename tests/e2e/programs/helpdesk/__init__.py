@@ -1,0 +1,1 @@
+"""Help desk triage: answers support tickets with a chat model (sync client)."""

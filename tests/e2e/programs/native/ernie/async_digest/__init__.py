@@ -1,0 +1,1 @@
+"""Nightly digest: summarizes several articles concurrently with the async client."""

@@ -1,0 +1,1 @@
+"""A chat console that streams the answer as it is generated."""

@@ -1,0 +1,1 @@
+"""A batch job that retries rate-limited calls itself, with exponential backoff."""

@@ -1,0 +1,1 @@
+"""A small agent that answers with the help of a weather tool (function calling round trip)."""

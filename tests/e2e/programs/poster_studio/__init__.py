@@ -1,0 +1,1 @@
+"""Poster studio: renders campaign artwork from short briefs with an image model."""
