@@ -306,6 +306,9 @@ class Resolver:
                 if cls in surface.CLIENT_CLASSES:
                     return frozenset({Client(call, surface.CLIENT_CLASSES[cls][0])})
                 return EMPTY
+            if name == "importlib.import_module" and call.args and isinstance(call.args[0], ast.Constant) \
+                    and isinstance(call.args[0].value, str) and not call.args[0].value.startswith("."):
+                return frozenset({Qual(call.args[0].value)})  # importlib.import_module("llama_index.llms.openai")
             if name in ("os.getenv", "os.environ.get"):
                 var = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
                 default = call.args[1] if len(call.args) > 1 else next(

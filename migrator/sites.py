@@ -30,7 +30,7 @@ from migrator.rules import surface
 @dataclass(eq=False)
 class Site:
     kind: str  # construct | call | probable_call | module_setting | module_use | exception | types_import
-    #          | endpoint | legacy
+    #          | endpoint | legacy | framework (a LangChain / LlamaIndex / third-party class wrapping OpenAI)
     node: ast.AST
     scope: Scope
     resource: surface.Resource | None = None
@@ -101,6 +101,10 @@ class SiteFinder(ast.NodeVisitor):
             if site.kind == "construct":
                 url = call_kwarg(site.node, "base_url", self.r, site.scope)[1]  # type: ignore[arg-type]
                 urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
+            elif site.kind == "framework":
+                for name in site.extra["cls"].url_kw:
+                    url = call_kwarg(site.node, name, self.r, site.scope)[1]  # type: ignore[arg-type]
+                    urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
             elif site.kind == "module_setting" and site.attr in ("base_url", "api_base"):
                 value = site.node.value  # type: ignore[attr-defined]
                 urls |= {id(lit) for lit in self.r.literal_sources(value, site.scope) if lit is not None}
@@ -263,6 +267,11 @@ class SiteFinder(ast.NodeVisitor):
         values = self.r.eval(node.func, self.scope)
         handled = False
         for v in values:
+            if isinstance(v, Qual) and v.name in surface.FRAMEWORK_CLASSES:
+                self.sites.append(Site("framework", node, self.scope, attr=v.name,
+                                       extra={"cls": surface.FRAMEWORK_CLASSES[v.name]}))
+                handled = True
+                break
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 if name in surface.CLIENT_CLASSES:

@@ -1,7 +1,8 @@
 """Rules (features) and provider specs; installed as ``migrator.rules``.
 
 ``RULES`` is the registry, in the order rules run on a site. Codes name the OpenAI feature, not the
-target: OA0xx legacy, OA1xx clients, OA2xx chat, OA3xx embeddings, OA4xx media, OA5xx other APIs,
+target: OA0xx legacy, OA1xx clients (OA12x LangChain, LlamaIndex and other
+framework classes), OA2xx chat, OA3xx embeddings, OA4xx media, OA5xx other APIs,
 OA6xx models, OA7xx parameters, OA8xx raw HTTP, OA9xx exceptions, types and untraced calls.
 """
 
@@ -14,6 +15,7 @@ def all_rules() -> list:
         embeddings,
         endpoints,
         exceptions,
+        frameworks,
         legacy,
         legacy_responses,
         models,
@@ -34,6 +36,12 @@ def all_rules() -> list:
         module_client.ModuleClient(),
         clients.AzureClient(),
         clients.HardcodedKey(),
+        frameworks.LangChainChat(),
+        frameworks.LangChainEmbeddings(),
+        frameworks.LangChainCompletion(),
+        frameworks.LlamaIndexLLM(),
+        frameworks.LlamaIndexEmbedding(),
+        frameworks.OpenAIWrapper(),
         resources.ChatCompletions(),
         resources.StructuredOutput(),
         resources.LegacyCompletions(),

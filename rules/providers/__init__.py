@@ -72,6 +72,9 @@ class ProviderSpec:
     key_pattern: str = ""  # regular expression of the provider's API keys (redacted in every output)
     native_package: str = ""  # the provider's own SDK on PyPI (``--style native`` adds it to requirements)
     native_version: str = ""  # the lowest version whose API the native rewrite targets
+    # LangChain / LlamaIndex under --style native: why the provider's own integration class is used or not
+    # ("langchain.chat", "langchain.embeddings", "llama_index.chat", "llama_index.embeddings"; providers.md §5)
+    framework_notes: dict[str, str] = field(default_factory=dict)
     docs: str = ""
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:
