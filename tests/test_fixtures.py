@@ -20,7 +20,7 @@ from migrator.textio import decode, encode
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TARGETS = ("qwen", "ernie", "glm")
-STYLES = ("compat",)
+STYLES = ("compat", "native")
 
 
 def _cases() -> list:
@@ -29,6 +29,9 @@ def _cases() -> list:
         case = input_file.parent
         for target in TARGETS:
             for style in STYLES:
+                if style != "compat" and not case.name.startswith("noop_") \
+                        and not (case / f"{target}.{style}.py").exists():
+                    continue  # expected output not written yet for this style (noop cases run in every style)
                 cid = f"{case.parent.name}/{case.name}[{target}-{style}]"
                 params.append(pytest.param(case, target, style, id=cid))
     return params

@@ -135,13 +135,18 @@ class FrameworkRule(Rule):
     def endpoint(self, site: Site, call: ast.Call, cls: surface.FrameworkClass, url: ast.expr | None,
                  ctx: PlanContext, plan: _Plan, url_name: str | None = None) -> None:
         """Base URL of the provider and the key from its variable, in the class's own keywords."""
+        names = [k.arg for k in call.keywords if k.arg and k.arg not in _AZURE_KWARGS]
+        alias = cls.framework == "langchain" and any(n.startswith("openai_api_") for n in names) and len(cls.url_kw) > 1
+        url_name = url_name or (cls.url_kw[1] if alias and cls.url_kw[1].startswith("openai_") else cls.url_kw[0])
+        key_name = cls.key_kw[1] if alias and len(cls.key_kw) > 1 and cls.key_kw[1].startswith("openai_") \
+            else cls.key_kw[0]
         if url is None:
-            ctx.edit(call, "add_kwarg", self.CODE, name=url_name or cls.url_kw[0], src=ctx.string(ctx.base_url()))
+            ctx.edit(call, "add_kwarg", self.CODE, name=url_name, src=ctx.string(ctx.base_url()))
         else:
             ctx.edit(url, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
         name, key, _ = _find(call, cls.key_kw, site, ctx)
         if key is None:
-            ctx.edit(call, "add_kwarg", self.CODE, name=cls.key_kw[0], src=ctx.env_read(ctx.spec.key_env))
+            ctx.edit(call, "add_kwarg", self.CODE, name=key_name, src=ctx.env_read(ctx.spec.key_env))
             plan.notes.append(f"key from {ctx.spec.key_env}")
         else:
             note = plan_key(key, call, site, ctx, self.CODE, add_kwarg=False)
@@ -260,18 +265,16 @@ class FrameworkRule(Rule):
             plan.review(f"built through {source(ctx, func)}: build {module}.{new} there instead")
             return False
         local = func.id
-        tree = ctx.resolver.tree
-        imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and not n.level
+        imports = [n for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.ImportFrom) and not n.level
                    and any((a.asname or a.name) == local and f"{n.module}.{a.name}" == qual for a in n.names)]
-        loads = sum(1 for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == local)
-        builds = sum(1 for s in ctx.sites if s.kind == "framework" and s.attr == qual
-                     and isinstance(s.node.func, ast.Name) and s.node.func.id == local)  # type: ignore[attr-defined]
-        if len(imports) == 1 and loads == builds:
+        if len(imports) == 1 and self._only_built(ctx, local, qual):
             imp = imports[0]
             alias = next(a for a in imp.names if (a.asname or a.name) == local)
-            if len(imp.names) == 1 and not (alias.asname is None and self._bound(ctx, new)):
+            if all(a is alias or self._swapped_to(ctx, imp, a, module) for a in imp.names):
+                # the whole import moves to the new module (names stay where they were: a function-local
+                # import or one under `if` keeps its place)
                 ctx.edit(imp, "rewrite_import", self.CODE, module=module, names={old: new}, rename_local=True)
-                if alias.asname is None:
+                if alias.asname is None and new != old:
                     ctx.edit(call, "rename_callee", self.CODE, name=new)
                 return True
             ctx.edit(imp, "remove_import_name", self.CODE, name=old)
@@ -280,8 +283,19 @@ class FrameworkRule(Rule):
         return True
 
     @staticmethod
-    def _bound(ctx: PlanContext, name: str) -> bool:
-        return name in ctx.resolver.module_scope.bindings
+    def _only_built(ctx: PlanContext, local: str, qual: str) -> bool:
+        """Every use of the imported name is a construction migrator rewrites (no annotation, isinstance...)."""
+        loads = sum(1 for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Name) and n.id == local)
+        builds = sum(1 for s in ctx.sites if s.kind == "framework" and s.attr == qual
+                     and isinstance(s.node.func, ast.Name) and s.node.func.id == local)  # type: ignore[attr-defined]
+        return loads == builds
+
+    def _swapped_to(self, ctx: PlanContext, imp: ast.ImportFrom, alias: ast.alias, module: str) -> bool:
+        """Another name of the same import that is also replaced by a class of ``module``."""
+        qual = f"{imp.module}.{alias.name}"
+        cls = surface.FRAMEWORK_CLASSES.get(qual)
+        return cls is not None and cls.replacement is not None and cls.replacement[0] == module \
+            and self._only_built(ctx, alias.asname or alias.name, qual)
 
     def native_note(self, key: str, ctx: PlanContext, plan: _Plan) -> None:
         if ctx.options.style != "native":
@@ -504,7 +518,7 @@ class LangChainCompletion(FrameworkRule):
 
     def migrate(self, site: Site, call: ast.Call, cls: surface.FrameworkClass, url: ast.expr | None,
                 ctx: PlanContext) -> None:
-        reason = ctx.spec.unsupported.get("completions", "the provider has no /completions endpoint")
+        reason = ctx.spec.unsupported.get("completions", "the provider has no /completions endpoint").split(";")[0]
         ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                    f"{cls.label} calls /completions: {reason}. Use ChatOpenAI(base_url={ctx.base_url()!r}, "
                    f"api_key=os.environ[{ctx.spec.key_env!r}], model=<{ctx.spec.name} model>); invoke() then returns "
