@@ -112,17 +112,20 @@ class FrameworkRule(Rule):
         if dest.kind == "provider":
             if dest.provider != ctx.spec.name:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
-                           f"{cls.label} already points at {dest.host} ({dest.provider}); left alone")
+                           f"{cls.label} already points at {dest.host} ({dest.provider}); left alone",
+                           subject=f"{cls.label} already points at {dest.host}")
             return
         if dest.kind == "other":
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
-                       f"{cls.label} already talks to {dest.host}; left alone")
+                       f"{cls.label} already talks to {dest.host}; left alone",
+                       subject=f"{cls.label} already talks to {dest.host}")
             return
         if dest.kind == "unknown":
             shown = source(ctx, url) if url is not None else "**kwargs"
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{cls.label} takes its base URL from {shown}; make sure it is {ctx.base_url()} and the key "
-                       f"is the {ctx.spec.display} key ({ctx.spec.key_env}); left as written")
+                       f"is the {ctx.spec.display} key ({ctx.spec.key_env}); left as written",
+                       subject=f"{cls.label} takes its base URL from {shown}")
             return
         self.migrate(site, call, cls, url, ctx)
 
