@@ -104,3 +104,22 @@ def test_without_target_the_scan_names_the_class_once_with_the_severity_per_targ
     # ernie: temperature 0 is outside (0, 1]; glm: glm-4.5-air thinks and the legacy class has no extra_body
     assert [(f.code, f.message) for f in findings] == [
         ("OA120", "ChatOpenAI (legacy) talks to api.openai.com (qwen: auto · ernie: review · glm: review)")]
+
+
+LLAMA = '''from llama_index.core import Settings
+from llama_index.embeddings.openai import OpenAIEmbedding
+from llama_index.llms.openai import OpenAI
+
+Settings.llm = OpenAI(model="gpt-4o")
+Settings.embed_model = OpenAIEmbedding(model="text-embedding-3-small")
+'''
+
+
+def test_report_lists_the_packages_the_new_classes_need(repo: Path) -> None:
+    (repo / "rag.py").write_text(LLAMA)
+    r = invoke("migrate", ".", "--target", "qwen", "--report", "report.md")
+    assert r.exit_code == 0, r.output
+    md = (repo / "report.md").read_text()
+    assert "- `llama-index-llms-openai-like`" in md and "- `llama-index-embeddings-openai-like`" in md
+    assert "| `gpt-4o` | `qwen-plus` |" in md and "| `text-embedding-3-small` | `text-embedding-v4` |" in md
+    assert "no new dependency" not in md

@@ -208,7 +208,7 @@ class FrameworkRule(Rule):
                 plan.review(target.note)
             env = ctx.resolver.env_defaults.get(id(lit))
             if env:
-                plan.notes.append(f"if {env} is set, it must name a {ctx.spec.display} model")
+                plan.notes.append(f"if {env} is set where the program runs, it must name a {ctx.spec.display} model too")
 
     def temperature(self, call: ast.Call, ctx: PlanContext, plan: _Plan) -> None:
         k = kwarg(call, "temperature")
