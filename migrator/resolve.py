@@ -95,6 +95,14 @@ class Foreign:
 
 
 @dataclass(frozen=True)
+class FrameworkObj(Foreign):
+    """An instance of a framework class that wraps OpenAI (``ChatOpenAI(...)``), and what it returns."""
+
+    qual: str = ""
+    call: ast.Call | None = None  # the construction
+
+
+@dataclass(frozen=True)
 class ClientExport:
     """A client built in another module of the project, found through the project index."""
 
@@ -315,6 +323,8 @@ class Resolver:
                     (k.value for k in call.keywords if k.arg == "default"), None)
                 return frozenset({EnvRead(call, var if isinstance(var, str) else None, default)})
             pkg = name.split(".", 1)[0]
+            if name in surface.FRAMEWORK_CLASSES:
+                return frozenset({FrameworkObj(pkg, name, call)})
             if pkg not in ("os", "typing", "functools") and "." in name:
                 return frozenset({Foreign(pkg)})
             return EMPTY

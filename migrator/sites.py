@@ -17,6 +17,7 @@ from migrator.resolve import (
     ClientExport,
     DictLit,
     Foreign,
+    FrameworkObj,
     Func,
     Qual,
     Res,
@@ -31,6 +32,7 @@ from migrator.rules import surface
 class Site:
     kind: str  # construct | call | probable_call | module_setting | module_use | exception | types_import
     #          | endpoint | legacy | framework (a LangChain / LlamaIndex / third-party class wrapping OpenAI)
+    #          | framework_call (a method of such an object that needs a look: with_structured_output)
     node: ast.AST
     scope: Scope
     resource: surface.Resource | None = None
@@ -298,6 +300,12 @@ class SiteFinder(ast.NodeVisitor):
                 and node.args[1].value in surface.LEGACY_RESOURCES and Qual("openai") in self.r.eval(node.args[0],
                                                                                                       self.scope):
             self.sites.append(Site("test_double", node, self.scope, attr=f"openai.{node.args[1].value}"))
+        if not handled and isinstance(node.func, ast.Attribute) and node.func.attr in surface.FRAMEWORK_METHODS:
+            objs = [v for v in values if isinstance(v, FrameworkObj) and v.call is not None]
+            if objs:
+                self.sites.append(Site("framework_call", node, self.scope, attr=node.func.attr,
+                                       extra={"cls": surface.FRAMEWORK_CLASSES[objs[0].qual], "origin": objs[0].call,
+                                              "qual": objs[0].qual}))
         funcs = [v for v in values if isinstance(v, Func)]
         if funcs and not handled:
             self._model_arguments(node, funcs[0].node)

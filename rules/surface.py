@@ -409,6 +409,15 @@ def _framework_table() -> dict[str, FrameworkClass]:
                        hint="use llama_index.llms.openai_like.OpenAILike(is_chat_model=True, api_base=..., "
                        "api_key=...) or OpenAILikeEmbedding(model_name=..., api_base=..., api_key=...) "
                        "(llama-index>=0.10)", **_LI))
+    add(("llama_index.llms.openai.OpenAIResponses", "llama_index.llms.openai.responses.OpenAIResponses"),
+        FrameworkClass("wrapper", "llama_index", "LlamaIndex OpenAIResponses", **_LI,
+                       hint="the provider's compatible endpoint has no Responses API: use "
+                       "llama_index.llms.openai_like.OpenAILike(is_chat_model=True, api_base=<provider URL>, "
+                       "api_key=<provider key>) on chat completions"))
+    add(("llama_index.multi_modal_llms.openai.OpenAIMultiModal",),
+        FrameworkClass("wrapper", "llama_index", "LlamaIndex OpenAIMultiModal", **_LI,
+                       hint="use OpenAILike(is_chat_model=True, api_base=<provider URL>, api_key=<provider key>) "
+                       "with one of the provider's vision models and image content blocks"))
     add(("chromadb.utils.embedding_functions.OpenAIEmbeddingFunction",
          "chromadb.utils.embedding_functions.openai_embedding_function.OpenAIEmbeddingFunction"),
         FrameworkClass("wrapper", "other", "chromadb OpenAIEmbeddingFunction", key_kw=("api_key",),
@@ -431,3 +440,5 @@ def _framework_table() -> dict[str, FrameworkClass]:
 
 
 FRAMEWORK_CLASSES = _framework_table()
+# methods of framework objects whose OpenAI defaults the providers do not all follow
+FRAMEWORK_METHODS = ("with_structured_output",)

@@ -327,7 +327,9 @@ class LangChainChat(FrameworkRule):
     thinking is switched off through ``extra_body`` where the new model thinks by default.
     ``langchain_openai`` sends ``max_tokens`` as ``max_completion_tokens``, which the providers do not
     document, so the limit moves into ``extra_body``. ``AzureChatOpenAI`` becomes ``ChatOpenAI`` and its
-    Azure arguments are dropped. A class already pointed at a provider or another gateway is left alone.
+    Azure arguments are dropped. ``with_structured_output`` on such a model asks for json_schema, which
+    Qwen offers on some models only and GLM not at all: there ``method="function_calling"`` is added. A
+    class already pointed at a provider or another gateway is left alone.
 
     Example::
 
@@ -347,7 +349,49 @@ class LangChainChat(FrameworkRule):
     NAME = "langchain-chat-model"
     ROLE = "chat"
     FRAMEWORK = "langchain"
-    SUMMARY = "LangChain ChatOpenAI / AzureChatOpenAI: provider base_url, key, model"
+    SITES = ("framework", "framework_call")
+    SUMMARY = "LangChain ChatOpenAI / AzureChatOpenAI: provider base_url, key, model, structured output"
+
+    def applies(self, site: Site) -> bool:
+        cls = site.extra.get("cls")
+        if site.kind == "framework_call":
+            return cls is not None and cls.framework == "langchain" and cls.role == "chat" and (
+                not cls.legacy or cls.replacement is not None)
+        return super().applies(site)
+
+    def check(self, site: Site, ctx: PlanContext) -> None:
+        if site.kind == "framework_call":
+            self.structured_output(site, ctx)
+            return
+        super().check(site, ctx)
+
+    def structured_output(self, site: Site, ctx: PlanContext) -> None:
+        """``with_structured_output`` asks for json_schema by default; not every provider offers it."""
+        origin = site.extra["origin"]
+        built = Site("framework", origin, ctx.resolver.call_scopes.get(id(origin), ctx.resolver.module_scope),
+                     attr=site.extra["qual"], extra={"cls": site.extra["cls"]})
+        if destination(built, ctx)[0].kind != "openai":
+            return  # on the provider already (or elsewhere): the code that exists is the code that works
+        caveat = ctx.spec.caveats.get("response_format:json_schema")
+        call = site.node
+        assert isinstance(call, ast.Call)
+        method = kwarg(call, "method")
+        if caveat is None:
+            return
+        if method is None:
+            # function_calling forces the schema's tool with a named tool_choice; where the provider treats
+            # tool_choice as auto, say so (the model may still answer in text)
+            forced = ctx.spec.param_notes.get("tool_choice")
+            ctx.edit(call, "add_kwarg", self.CODE, name="method", src=ctx.string("function_calling"))
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"with_structured_output asks for a json_schema response format by default ({caveat}); "
+                       'method="function_calling" added (the schema goes through tools)'
+                       + (f"; {forced}: check that answers parse" if forced else ""),
+                       subject="with_structured_output uses json_schema")
+        elif isinstance(method.value, ast.Constant) and method.value.value == "json_schema":
+            ctx.report(method, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f'with_structured_output(method="json_schema"): {caveat}; consider method="function_calling"',
+                       subject="with_structured_output uses json_schema")
 
     def migrate(self, site: Site, call: ast.Call, cls: surface.FrameworkClass, url: ast.expr | None,
                 ctx: PlanContext) -> None:
