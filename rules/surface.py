@@ -313,7 +313,8 @@ REMOVED_MODULES = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Framework classes that wrap the OpenAI API (LangChain, LlamaIndex, third-party helpers).
+# Framework classes that wrap the OpenAI API (LangChain, LlamaIndex, third-party helpers), and
+# LangChain's init_chat_model, which builds ChatOpenAI for OpenAI models.
 # Keyed by every qualified name the class is importable under; the first name of each keyword tuple
 # is the one migrator writes, the others are aliases the class also accepts.
 
@@ -333,6 +334,7 @@ class FrameworkClass:
     replacement: tuple[str, str] | None = None  # (module, class) built instead in compat style
     package: str = ""  # the PyPI package the replacement lives in
     hint: str = ""  # wrappers: how to point them at another endpoint
+    factory: bool = False  # init_chat_model: builds ChatOpenAI only when the model or provider says OpenAI
 
 
 _LC = dict(model_kw=("model", "model_name"), key_kw=("api_key", "openai_api_key"),
@@ -365,6 +367,9 @@ def _framework_table() -> dict[str, FrameworkClass]:
          "langchain_community.chat_models.azure_openai.AzureChatOpenAI"),
         FrameworkClass("chat", "langchain", "AzureChatOpenAI (legacy)", azure=True,
                        replacement=("langchain_openai", "ChatOpenAI"), package="langchain-openai", **_LC))
+    add(("langchain.chat_models.init_chat_model", "langchain.chat_models.base.init_chat_model",
+         "langchain_classic.chat_models.init_chat_model", "langchain_classic.chat_models.base.init_chat_model"),
+        FrameworkClass("chat", "langchain", "init_chat_model", factory=True, **_LC))
     add(("langchain_openai.OpenAIEmbeddings", "langchain_openai.embeddings.OpenAIEmbeddings",
          "langchain_openai.embeddings.base.OpenAIEmbeddings"),
         FrameworkClass("embeddings", "langchain", "OpenAIEmbeddings", default_model="text-embedding-ada-002",
@@ -442,3 +447,5 @@ def _framework_table() -> dict[str, FrameworkClass]:
 FRAMEWORK_CLASSES = _framework_table()
 # methods of framework objects whose OpenAI defaults the providers do not all follow
 FRAMEWORK_METHODS = ("with_structured_output",)
+# init_chat_model infers the OpenAI provider from these model name prefixes (langchain chat_models/base.py)
+LANGCHAIN_OPENAI_PREFIXES = ("gpt-", "o1", "o3", "chatgpt", "text-davinci")

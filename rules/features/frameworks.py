@@ -363,7 +363,66 @@ class LangChainChat(FrameworkRule):
         if site.kind == "framework_call":
             self.structured_output(site, ctx)
             return
+        if site.extra["cls"].factory and not self.factory_builds_openai(site, ctx):
+            return
         super().check(site, ctx)
+
+    def factory_builds_openai(self, site: Site, ctx: PlanContext) -> bool:
+        """``init_chat_model`` builds ChatOpenAI for ``model_provider="openai"``, ``"openai:…"`` or a gpt-/o1… model."""
+        call = site.node
+        assert isinstance(call, ast.Call)
+        provider = kwarg(call, "model_provider")
+        if provider is not None:
+            if isinstance(provider.value, ast.Constant):
+                return provider.value.value == "openai"
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"init_chat_model with model_provider={source(ctx, provider.value)}: where it is \"openai\", "
+                       f"pass base_url={ctx.base_url()!r} and api_key=os.environ[{ctx.spec.key_env!r}]",
+                       subject="init_chat_model may build ChatOpenAI")
+            return False
+        expr = self.factory_model_expr(call)
+        lits = ctx.resolver.literal_sources(expr, site.scope) if expr is not None else [None]
+        if any(lit is None for lit in lits):
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"init_chat_model with model {source(ctx, expr) if expr is not None else 'from configuration'}: "
+                       f"where it names an OpenAI model, pass model_provider=\"openai\", base_url={ctx.base_url()!r} "
+                       f"and api_key=os.environ[{ctx.spec.key_env!r}]", subject="init_chat_model may build ChatOpenAI")
+            return False
+        return all(self._openai_model_string(lit.value) for lit in lits)  # type: ignore[union-attr]
+
+    @staticmethod
+    def _openai_model_string(value: str) -> bool:
+        return value.startswith("openai:") or value.lower().startswith(surface.LANGCHAIN_OPENAI_PREFIXES)
+
+    @staticmethod
+    def factory_model_expr(call: ast.Call) -> ast.expr | None:
+        k = kwarg(call, "model")
+        return k.value if k is not None else (call.args[0] if call.args else None)
+
+    def factory_model(self, site: Site, call: ast.Call, ctx: PlanContext, plan: _Plan) -> None:
+        """Map ``"gpt-4o"`` / ``"openai:gpt-4o"``; the provider's names do not say "openai", so it is passed."""
+        expr = self.factory_model_expr(call)
+        prefixed = False
+        for lit in ctx.resolver.literal_sources(expr, site.scope):
+            if lit is None or not isinstance(lit.value, str):
+                continue
+            prefix, _, name = lit.value.rpartition(":") if lit.value.startswith("openai:") else ("", "", lit.value)
+            prefixed = prefixed or bool(prefix)
+            family, target = target_for(ctx, name)
+            if target is None:
+                ctx.report(lit, self.CODE, self.FEATURE, Severity.MANUAL,
+                           f"unknown model {name!r} for {ctx.spec.display}: add it to [tool.migrator.models] or pass "
+                           f"--model {name}=<{ctx.spec.name} model>")
+                continue
+            plan.family, plan.target = family, target
+            new = f"{prefix}:{target.model}" if prefix else target.model
+            if id(lit) not in ctx.handled_literals and is_plain_string(ctx, lit):
+                ctx.handled_literals.add(id(lit))
+                ctx.edit(lit, "replace_string", self.CODE, value=new)
+                plan.notes.append(f"model {lit.value!r} → {new!r}")
+        if kwarg(call, "model_provider") is None and not prefixed:  # with model_provider, "openai:" would stay
+            ctx.edit(call, "add_kwarg", self.CODE, name="model_provider", src=ctx.string("openai"))
+            plan.notes.append('model_provider="openai" added (the provider\'s model names do not say it)')
 
     def structured_output(self, site: Site, ctx: PlanContext) -> None:
         """``with_structured_output`` asks for json_schema by default; not every provider offers it."""
@@ -415,7 +474,10 @@ class LangChainChat(FrameworkRule):
                         + (f"; needs {cls.package}" if cls.package else ""))
             legacy = False
         self.endpoint(site, call, cls, url, ctx, plan)
-        self.model(site, call, cls, ctx, plan, "chat")
+        if cls.factory:
+            self.factory_model(site, call, ctx, plan)
+        else:
+            self.model(site, call, cls, ctx, plan, "chat")
         self.temperature(call, ctx, plan)
         if not legacy:
             limit = next((k for k in call.keywords if k.arg in ("max_tokens", "max_completion_tokens")), None)
