@@ -147,7 +147,7 @@ class FrameworkRule(Rule):
             ctx.edit(call, "add_kwarg", self.CODE, name=url_name, src=ctx.string(ctx.base_url()))
         else:
             ctx.edit(url, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
-        name, key, _ = _find(call, cls.key_kw, site, ctx)
+        _, key, _ = _find(call, cls.key_kw, site, ctx)
         if key is None:
             ctx.edit(call, "add_kwarg", self.CODE, name=key_name, src=ctx.env_read(ctx.spec.key_env))
             plan.notes.append(f"key from {ctx.spec.key_env}")
@@ -171,7 +171,7 @@ class FrameworkRule(Rule):
             return
         if expr is None:
             if cls.default_model is None:
-                if cls.azure:
+                if cls.azure and not any(k.arg in _AZURE_DEPLOYMENT for k in call.keywords):
                     plan.review("no model given (Azure passes a deployment name): add model=<"
                                 f"{ctx.spec.name} model>")
                 return
@@ -181,10 +181,13 @@ class FrameworkRule(Rule):
                          src=ctx.string(plan.target.model))
                 plan.notes.append(f"model={plan.target.model!r} added (the class defaults to {cls.default_model})")
             return
+        followed = False
         for lit in ctx.resolver.literal_sources(expr, site.scope):
             if lit is None:
-                plan.review(f"model comes from {source(ctx, expr)}; make sure it names a {ctx.spec.display} "
-                            f"{kind} model")
+                if not followed:
+                    followed = True
+                    plan.review(f"model comes from {source(ctx, expr)}; make sure it names a {ctx.spec.display} "
+                                f"{kind} model")
                 continue
             value = lit.value
             if ctx.spec.owns_model(value):
