@@ -335,6 +335,7 @@ class FrameworkClass:
     package: str = ""  # the PyPI package the replacement lives in
     hint: str = ""  # wrappers: how to point them at another endpoint
     factory: bool = False  # init_chat_model: builds ChatOpenAI only when the model or provider says OpenAI
+    model_pos: int | None = None  # the model may also be passed as this positional argument
 
 
 _LC = dict(model_kw=("model", "model_name"), key_kw=("api_key", "openai_api_key"),
@@ -393,7 +394,7 @@ def _framework_table() -> dict[str, FrameworkClass]:
          "langchain.llms.AzureOpenAI", "langchain_community.llms.AzureOpenAI"),
         FrameworkClass("completion", "langchain", "OpenAI (legacy LangChain completion model)", **_LC_LEGACY))
     add(("llama_index.llms.openai.OpenAI", "llama_index.llms.openai.base.OpenAI"),
-        FrameworkClass("chat", "llama_index", "OpenAI (LlamaIndex)", default_model="gpt-3.5-turbo",
+        FrameworkClass("chat", "llama_index", "OpenAI (LlamaIndex)", default_model="gpt-3.5-turbo", model_pos=0,
                        replacement=("llama_index.llms.openai_like", "OpenAILike"),
                        package="llama-index-llms-openai-like", **_LI))
     add(("llama_index.embeddings.openai.OpenAIEmbedding", "llama_index.embeddings.openai.base.OpenAIEmbedding"),
@@ -402,7 +403,7 @@ def _framework_table() -> dict[str, FrameworkClass]:
                        replacement=("llama_index.embeddings.openai_like", "OpenAILikeEmbedding"),
                        package="llama-index-embeddings-openai-like", **_LI))
     add(("llama_index.llms.openai_like.OpenAILike", "llama_index.llms.openai_like.base.OpenAILike"),
-        FrameworkClass("chat", "llama_index", "OpenAILike (LlamaIndex)", compat=True, **_LI))
+        FrameworkClass("chat", "llama_index", "OpenAILike (LlamaIndex)", compat=True, model_pos=0, **_LI))
     add(("llama_index.embeddings.openai_like.OpenAILikeEmbedding",
          "llama_index.embeddings.openai_like.base.OpenAILikeEmbedding"),
         FrameworkClass("embeddings", "llama_index", "OpenAILikeEmbedding (LlamaIndex)", compat=True,

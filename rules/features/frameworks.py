@@ -164,6 +164,8 @@ class FrameworkRule(Rule):
               kind: str, write_as: str | None = None) -> None:
         """Map the model the class uses (or the one it defaults to) through the provider's table."""
         name, expr, known = _find(call, cls.model_kw, site, ctx)
+        if expr is None and cls.model_pos is not None and len(call.args) > cls.model_pos:
+            expr = call.args[cls.model_pos]
         if write_as and name is not None and name != write_as and any(k.arg == name for k in call.keywords):
             ctx.edit(call, "rename_kwarg", self.CODE, old=name, new=write_as)
             plan.notes.append(f"{name}= → {write_as}=")
@@ -726,6 +728,12 @@ class LlamaIndexEmbedding(LangChainEmbeddings):
     def migrate(self, site: Site, call: ast.Call, cls: surface.FrameworkClass, url: ast.expr | None,
                 ctx: PlanContext) -> None:
         plan = _Plan()
+        if call.args and cls.replacement is not None:  # OpenAIEmbedding(mode, model, ...) vs OpenAILikeEmbedding(model_name, ...)
+            ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
+                       f"{cls.label} with positional arguments: pass them by keyword, then run migrator again "
+                       "(OpenAILikeEmbedding takes model_name first)", reaches_openai=True,
+                       subject=f"{cls.label} talks to api.openai.com")
+            return
         if cls.replacement is not None:
             self.swap_class(site, call, cls, ctx, plan)
             plan.review(f"OpenAIEmbedding → OpenAILikeEmbedding: install {cls.package}")
