@@ -52,7 +52,8 @@ main()
 
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_migrated_langchain_app_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
+def test_migrated_langchain_app_runs_against_provider(target: str, tmp_path: Path,
+                                                     start_standin) -> None:  # noqa: F811 (the fixture)
     t = TARGETS[target]
     spec = providers.load(target)
     server = start_standin(target)
@@ -75,7 +76,7 @@ def test_migrated_langchain_app_runs_against_provider(target: str, tmp_path: Pat
     assert {f.code for f in findings} >= {"OA120", "OA121"}
 
 
-def test_unmigrated_langchain_app_goes_to_openai(tmp_path: Path, start_standin) -> None:
+def test_unmigrated_langchain_app_goes_to_openai(tmp_path: Path, start_standin) -> None:  # noqa: F811
     """The control: without migration, LangChain sends the OpenAI key to OPENAI_BASE_URL."""
     server = start_standin("qwen")
     write_tree(tmp_path, {"app.py": APP_PY})
