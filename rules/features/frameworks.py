@@ -145,8 +145,18 @@ class FrameworkRule(Rule):
             else cls.key_kw[0]
         if url is None:
             ctx.edit(call, "add_kwarg", self.CODE, name=url_name, src=ctx.string(ctx.base_url()))
-        else:
+        elif isinstance(url, ast.Constant):
             ctx.edit(url, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
+        else:  # a constant or os.getenv("X", "https://api.openai.com/v1"): move the OpenAI URL where it is written
+            lits = [lit for lit in ctx.resolver.literal_sources(url, site.scope) if lit is not None]
+            if lits and all(is_plain_string(ctx, lit) for lit in lits):
+                for lit in lits:
+                    ctx.edit(lit, "replace_string", self.CODE, value=ctx.base_url())
+                if ctx.resolver.env_reads(url, site.scope):
+                    plan.review(f"base URL from {source(ctx, url)}: its default now points at {ctx.spec.display}; "
+                                "a configured value must too")
+            else:
+                ctx.edit(url, "replace_expr", self.CODE, src=ctx.string(ctx.base_url()))
         _, key, _ = _find(call, cls.key_kw, site, ctx)
         if key is None:
             ctx.edit(call, "add_kwarg", self.CODE, name=key_name, src=ctx.env_read(ctx.spec.key_env))
