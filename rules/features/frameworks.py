@@ -18,7 +18,7 @@ from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.clients import plan_key
 from migrator.rules.features.common import is_plain_string, kwarg, source, target_for
-from migrator.rules.features.params import _number
+from migrator.rules.features.params import _DEFAULTS, _literal, _number
 from migrator.rules.providers import ModelTarget
 from migrator.sites import Destination, Site, _expr_destination
 
@@ -236,6 +236,17 @@ class FrameworkRule(Rule):
         new = rng.clamp(value)
         ctx.edit(k.value, "replace_expr", self.CODE, src=repr(new))
         plan.review(f"temperature {value:g} → {new:g} ({ctx.spec.display} accepts {rng})")
+
+    def param_notes(self, call: ast.Call, ctx: PlanContext, plan: _Plan) -> None:
+        """Chat parameters the provider does not document, set on the class (as the chat rule reports them)."""
+        for name, note in ctx.spec.param_notes.items():
+            k = kwarg(call, name)
+            if k is None:
+                continue
+            value = _literal(k.value)
+            if value is not ... and value in _DEFAULTS.get(name, ()):
+                continue
+            plan.review(f"{name}={source(ctx, k.value)}: {note}")
 
     def thinks(self, plan: _Plan, ctx: PlanContext) -> bool:
         """The new model thinks by default and the old one did not: thinking must be switched off."""
@@ -494,6 +505,7 @@ class LangChainChat(FrameworkRule):
         else:
             self.model(site, call, cls, ctx, plan, "chat")
         self.temperature(call, ctx, plan)
+        self.param_notes(call, ctx, plan)
         if not legacy:
             limit = next((k for k in call.keywords if k.arg in ("max_tokens", "max_completion_tokens")), None)
             if limit is not None:
@@ -689,6 +701,7 @@ class LlamaIndexLLM(FrameworkRule):
         self.endpoint(site, call, cls, url, ctx, plan)
         self.model(site, call, cls, ctx, plan, "chat")
         self.temperature(call, ctx, plan)
+        self.param_notes(call, ctx, plan)
         for name, src in (("is_chat_model", "True"), ("is_function_calling_model", "True")):
             if kwarg(call, name) is None:
                 ctx.edit(call, "add_kwarg", self.CODE, name=name, src=src)
