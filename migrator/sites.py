@@ -447,7 +447,7 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
                              provider_hosts: dict[str, str]) -> Destination:
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
-        return _expr_destination(url, r, scope, provider_hosts)
+        return expr_destination(url, r, scope, provider_hosts)
     known_azure, azure = call_kwarg(call, "azure_endpoint", r, scope)
     if azure is not None:
         return Destination("openai", "azure")
@@ -456,7 +456,7 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
     return Destination("openai", "api.openai.com")
 
 
-def _expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
+def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
     if isinstance(expr, ast.Constant) and expr.value is None:
         return Destination("openai", "api.openai.com")
     literals = r.literal_sources(expr, scope)
@@ -472,7 +472,7 @@ def module_destination(settings: list[Site], r: Resolver, provider_hosts: dict[s
     urls = [s for s in settings if s.attr in ("base_url", "api_base")]
     if not urls:
         return Destination("openai", "api.openai.com")
-    dests = {_expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]
+    dests = {expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]
     if len(dests) == 1:
         return dests.pop()
     if any(d.kind == "openai" for d in dests):
