@@ -35,7 +35,7 @@ class Edit:
     node: ast.AST  # the ast node the edit applies to
     op: str
     # ops: add_kwarg(name, src) | remove_kwarg(name) | rename_kwarg(old, new) | replace_string(value)
-    #      | replace_expr(src) | rename_callee(name) | insert_after(stmts) | merge_extra_body(entries)
+    #      | replace_expr(src) | rename_callee(name) | insert_after(stmts) | merge_extra_body(entries, kw="extra_body")
     args: dict = field(default_factory=dict)
     tag: tuple[int, str] = (0, "")  # (site id, rule code): suppressions drop edits by tag
 

@@ -95,6 +95,14 @@ class Foreign:
 
 
 @dataclass(frozen=True)
+class FrameworkObj(Foreign):
+    """An instance of a framework class that wraps OpenAI (``ChatOpenAI(...)``), and what it returns."""
+
+    qual: str = ""
+    call: ast.Call | None = None  # the construction
+
+
+@dataclass(frozen=True)
 class ClientExport:
     """A client built in another module of the project, found through the project index."""
 
@@ -306,12 +314,17 @@ class Resolver:
                 if cls in surface.CLIENT_CLASSES:
                     return frozenset({Client(call, surface.CLIENT_CLASSES[cls][0])})
                 return EMPTY
+            if name == "importlib.import_module" and call.args and isinstance(call.args[0], ast.Constant) \
+                    and isinstance(call.args[0].value, str) and not call.args[0].value.startswith("."):
+                return frozenset({Qual(call.args[0].value)})  # importlib.import_module("llama_index.llms.openai")
             if name in ("os.getenv", "os.environ.get"):
                 var = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
                 default = call.args[1] if len(call.args) > 1 else next(
                     (k.value for k in call.keywords if k.arg == "default"), None)
                 return frozenset({EnvRead(call, var if isinstance(var, str) else None, default)})
             pkg = name.split(".", 1)[0]
+            if name in surface.FRAMEWORK_CLASSES:
+                return frozenset({FrameworkObj(pkg, name, call)})
             if pkg not in ("os", "typing", "functools") and "." in name:
                 return frozenset({Foreign(pkg)})
             return EMPTY

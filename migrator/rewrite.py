@@ -193,7 +193,7 @@ class _Applier(cst.CSTTransformer):
 
     def _merge_extra_body(self, call: cst.Call, a: dict) -> cst.Call:
         entries = {k: cst.parse_expression(v) for k, v in a["entries"].items()}
-        name = a.get("kwarg", "extra_body")
+        name = a.get("kw", "extra_body")  # or another dict keyword (model_kwargs=, additional_kwargs=)
         arg = h.kwarg(call, name)
         if arg is None:
             quote = a["quote"]
@@ -229,6 +229,8 @@ def _rewrite_import(node: cst.CSTNode, a: dict) -> cst.CSTNode:
             names.append(n)
             continue
         local = n.asname.name.value if n.asname is not None else old  # type: ignore[union-attr]
+        if n.asname is None and a.get("rename_local"):
+            local = new  # the uses are renamed too (framework class swaps)
         asname = None if new == local else cst.AsName(name=cst.Name(local))  # type: ignore[arg-type]
         names.append(n.with_changes(name=cst.Name(new), asname=asname))
     return node.with_changes(module=cst.parse_expression(a["module"]), names=names)

@@ -17,6 +17,7 @@ from migrator.resolve import (
     ClientExport,
     DictLit,
     Foreign,
+    FrameworkObj,
     Func,
     Qual,
     Res,
@@ -30,7 +31,8 @@ from migrator.rules import surface
 @dataclass(eq=False)
 class Site:
     kind: str  # construct | call | probable_call | module_setting | module_use | exception | types_import
-    #          | endpoint | legacy
+    #          | endpoint | legacy | framework (a LangChain / LlamaIndex / third-party class wrapping OpenAI)
+    #          | framework_call (a method of such an object that needs a look: with_structured_output)
     node: ast.AST
     scope: Scope
     resource: surface.Resource | None = None
@@ -101,6 +103,10 @@ class SiteFinder(ast.NodeVisitor):
             if site.kind == "construct":
                 url = call_kwarg(site.node, "base_url", self.r, site.scope)[1]  # type: ignore[arg-type]
                 urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
+            elif site.kind == "framework":
+                for name in site.extra["cls"].url_kw:
+                    url = call_kwarg(site.node, name, self.r, site.scope)[1]  # type: ignore[arg-type]
+                    urls |= {id(lit) for lit in self.r.literal_sources(url, site.scope) if lit is not None}
             elif site.kind == "module_setting" and site.attr in ("base_url", "api_base"):
                 value = site.node.value  # type: ignore[attr-defined]
                 urls |= {id(lit) for lit in self.r.literal_sources(value, site.scope) if lit is not None}
@@ -263,6 +269,11 @@ class SiteFinder(ast.NodeVisitor):
         values = self.r.eval(node.func, self.scope)
         handled = False
         for v in values:
+            if isinstance(v, Qual) and v.name in surface.FRAMEWORK_CLASSES:
+                self.sites.append(Site("framework", node, self.scope, attr=v.name,
+                                       extra={"cls": surface.FRAMEWORK_CLASSES[v.name]}))
+                handled = True
+                break
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 if name in surface.CLIENT_CLASSES:
@@ -289,6 +300,12 @@ class SiteFinder(ast.NodeVisitor):
                 and node.args[1].value in surface.LEGACY_RESOURCES and Qual("openai") in self.r.eval(node.args[0],
                                                                                                       self.scope):
             self.sites.append(Site("test_double", node, self.scope, attr=f"openai.{node.args[1].value}"))
+        if not handled and isinstance(node.func, ast.Attribute) and node.func.attr in surface.FRAMEWORK_METHODS:
+            objs = [v for v in values if isinstance(v, FrameworkObj) and v.call is not None]
+            if objs:
+                self.sites.append(Site("framework_call", node, self.scope, attr=node.func.attr,
+                                       extra={"cls": surface.FRAMEWORK_CLASSES[objs[0].qual], "origin": objs[0].call,
+                                              "qual": objs[0].qual}))
         funcs = [v for v in values if isinstance(v, Func)]
         if funcs and not handled:
             self._model_arguments(node, funcs[0].node)
@@ -430,7 +447,7 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
                              provider_hosts: dict[str, str]) -> Destination:
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
-        return _expr_destination(url, r, scope, provider_hosts)
+        return expr_destination(url, r, scope, provider_hosts)
     known_azure, azure = call_kwarg(call, "azure_endpoint", r, scope)
     if azure is not None:
         return Destination("openai", "azure")
@@ -439,7 +456,7 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
     return Destination("openai", "api.openai.com")
 
 
-def _expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
+def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
     if isinstance(expr, ast.Constant) and expr.value is None:
         return Destination("openai", "api.openai.com")
     literals = r.literal_sources(expr, scope)
@@ -455,7 +472,7 @@ def module_destination(settings: list[Site], r: Resolver, provider_hosts: dict[s
     urls = [s for s in settings if s.attr in ("base_url", "api_base")]
     if not urls:
         return Destination("openai", "api.openai.com")
-    dests = {_expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]
+    dests = {expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]
     if len(dests) == 1:
         return dests.pop()
     if any(d.kind == "openai" for d in dests):

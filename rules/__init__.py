@@ -1,7 +1,8 @@
 """Rules (features) and provider specs; installed as ``migrator.rules``.
 
 ``RULES`` is the registry, in the order rules run on a site. Codes name the OpenAI feature, not the
-target: OA0xx legacy, OA1xx clients, OA2xx chat, OA3xx embeddings, OA4xx media, OA5xx other APIs,
+target: OA0xx legacy, OA1xx clients (OA12x LangChain, LlamaIndex and other
+framework classes), OA2xx chat, OA3xx embeddings, OA4xx media, OA5xx other APIs,
 OA6xx models, OA7xx parameters, OA8xx raw HTTP, OA9xx exceptions, types and untraced calls.
 """
 
@@ -14,8 +15,11 @@ def all_rules() -> list:
         embeddings,
         endpoints,
         exceptions,
+        frameworks,
+        langchain,
         legacy,
         legacy_responses,
+        llama_index,
         models,
         module_client,
         native,
@@ -35,6 +39,12 @@ def all_rules() -> list:
         module_client.ModuleClient(),
         clients.AzureClient(),
         clients.HardcodedKey(),
+        langchain.LangChainChat(),
+        langchain.LangChainEmbeddings(),
+        langchain.LangChainCompletion(),
+        llama_index.LlamaIndexLLM(),
+        llama_index.LlamaIndexEmbedding(),
+        frameworks.OpenAIWrapper(),
         resources.ChatCompletions(),
         resources.StructuredOutput(),
         resources.LegacyCompletions(),

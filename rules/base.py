@@ -101,6 +101,8 @@ class PlanContext:
         return "\n".join(r.decode("utf-8", "replace") for r in raw)
 
     def span(self, node: ast.AST) -> Span:
+        if not hasattr(node, "lineno"):  # a finding about the whole module (ast.Module has no position)
+            return Span(1, 1, 1, 1)
         line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
         end_line = node.end_lineno or line  # type: ignore[attr-defined]
         end_col = node.end_col_offset if node.end_col_offset is not None else col  # type: ignore[attr-defined]

@@ -216,3 +216,20 @@ def test_cache_reuses_unchanged_files_and_notices_edits(tmp_path: Path, monkeypa
     calls.clear()
     cli("check", ".", "--no-cache")
     assert sorted(calls) == ["a.py", "b.py"]
+
+
+def test_a_finding_about_the_whole_module_does_not_crash() -> None:
+    """openai<1.0 code whose module object is kept on self (langchain_community's audio parser): migrator
+    finds no import to build the client after and says so for the module, at 1:1."""
+    from migrator.rules.base import Options
+    from migrator.scan import analyze
+
+    src = (
+        "import openai\n\n\nclass Parser:\n    def __init__(self, api_key=None):\n        if api_key:\n"
+        "            openai.api_key = api_key\n        self._client = openai\n\n    def parse(self, f):\n"
+        "        return self._client.Audio.transcribe(\"whisper-1\", f)\n"
+    )
+    findings = analyze(src, options=Options(target="qwen")).findings
+    module_level = [f for f in findings if (f.span.line, f.span.column) == (1, 1)]
+    assert [(f.code, f.severity.value) for f in module_level] == [("OA050", "manual")]
+    assert "no import of openai found" in module_level[0].message

@@ -11,6 +11,8 @@ from migrator.rules.providers import ProviderSpec
 
 _MAPPED = re.compile(r"'([^']+)' → '([^']+)'")
 _ENV = re.compile(r"if (\w+) is set where the program runs")
+_INSTALL = re.compile(r"install ([a-z][a-z0-9\-]+[a-z0-9])")  # framework classes replaced by another package's
+_MODEL_CODES = ("OA601", "OA602", "OA120", "OA121", "OA123", "OA124")
 
 
 def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
@@ -34,7 +36,7 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
             lines += [f"## {title}", ""]
             lines += [f"- [ ] [{f.path}:{f.span.line}]({f.path}#L{f.span.line}) `{f.code}` {f.message}" for f in items]
             lines.append("")
-    mapped = sorted({m for f in findings if f.code in ("OA601", "OA602") for m in _MAPPED.findall(f.message)})
+    mapped = sorted({m for f in findings if f.code in _MODEL_CODES for m in _MAPPED.findall(f.message)})
     if mapped:
         lines += ["## Models", "", f"| OpenAI | now | context window at {spec.display} | note |", "|---|---|---|---|"]
         for old, new in mapped:
@@ -53,8 +55,14 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
     lines += ["## Deployment", "", "Set these environment variables where the program runs:", ""]
     lines += [f"- `{name}`" + (" (the provider's API key)" if name == spec.key_env else " (must name a provider model)")
               for name in env]
+    packages = sorted({m for f in findings if f.code.startswith("OA12") for m in _INSTALL.findall(f.message)})
     native = spec.native if style == "native" else None
-    if native is None:
+    if native is None and packages:
+        lines += ["", "Compat style keeps the `openai` package (version 1.0 or later). Add these packages (the "
+                  "migrated LangChain / LlamaIndex classes live there):", ""]
+        lines += [f"- `{p}`" for p in packages]
+        lines.append("")
+    elif native is None:
         lines += ["", "Compat style keeps the `openai` package (version 1.0 or later); no new dependency.", ""]
     else:
         kept = sum(1 for f in findings if f.code == "OA160" and f.severity.value != "auto")
@@ -63,6 +71,7 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
                                                       "(pointed at the provider; see the OA160 findings), so keep "
                                                       "`openai>=1` too." if kept else ""), ""]
         lines += [f"- {note}" for note in native.notes]
+        lines += [f"- install `{p}` (migrated LangChain / LlamaIndex classes)" for p in packages]
         lines.append("")
     if report.errors:
         lines += ["## Skipped files", ""]

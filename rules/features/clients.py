@@ -57,8 +57,14 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
     fallbacks = [(node, var) for node, var in ctx.resolver.env_reads(value, site.scope)
                  if var is not None and "OPENAI" in var]
     if fallbacks:
-        for node, _var in fallbacks:
-            ctx.edit(node, "replace_expr", code, src=ctx.env_read(env))
+        for node, var in fallbacks:
+            # only the variable's name changes: os.getenv keeps returning None (or its default) when unset,
+            # which code that tests the value relies on
+            name = next((n for n in ast.walk(node) if isinstance(n, ast.Constant) and n.value == var), None)
+            if name is not None:
+                ctx.edit(name, "replace_string", code, value=env)
+            else:
+                ctx.edit(node, "replace_expr", code, src=ctx.env_read(env))
         ctx.report(value, code, "client", Severity.REVIEW,
                    f"api_key comes from {source(ctx, value)}; its {fallbacks[0][1]} fallback now reads {env} — make "
                    f"sure the other sources hold the {ctx.spec.display} key too")

@@ -649,7 +649,7 @@ class _Planner:
             else:
                 for arg in moved:
                     ctx.edit(call, "remove_kwarg", NativeCall.CODE, name=arg)
-                ctx.edit(call, "merge_extra_body", NativeCall.CODE, entries=moved, quote=ctx.quote, kwarg=name)
+                ctx.edit(call, "merge_extra_body", NativeCall.CODE, entries=moved, quote=ctx.quote, kw=name)
                 notes.append(f"{', '.join(moved)} → {method.extras}=")
         if target is not None and target.arg != method.extras:
             ctx.edit(call, "rename_kwarg", NativeCall.CODE, old=target.arg, new=method.extras)

@@ -117,6 +117,9 @@ class ProviderSpec:
     native_package: str = ""  # the provider's own SDK on PyPI (``--style native`` adds it to requirements)
     native_version: str = ""  # the lowest version whose API the native rewrite targets
     native: NativeSpec | None = None  # the SDK rewrite of ``--style native`` (None: compat only)
+    # LangChain / LlamaIndex under --style native: why the provider's own integration class is used or not
+    # ("langchain.chat", "langchain.embeddings", "llama_index.chat", "llama_index.embeddings"; providers.md §5)
+    framework_notes: dict[str, str] = field(default_factory=dict)
     docs: str = ""
     order: int = 100  # place among the targets (lists, help, the per-target parts of scan messages)
     # judged by ``scan`` without --target (the worst wins). Opt-in: each provider judged is one more pass

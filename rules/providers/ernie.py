@@ -124,5 +124,12 @@ SPEC = ProviderSpec(
     region_notes={"intl": "Qianfan has one host; the intl region uses it too"},
     contexts={"ernie-5.0-thinking-latest": "128K", "ernie-4.5-turbo-128k": "128K", "ernie-4.5-turbo-32k": "32K",
               "ernie-4.0-turbo-128k": "128K", "ernie-4.0-turbo-8k": "8K", "ernie-x1-turbo-32k": "32K"},
+    framework_notes={  # providers.md §5.2, §5.3
+        "langchain.chat": "QianfanChatEndpoint is built on the V1 API (AK/SK, legacy endpoints); a V2 key does not work "
+        "with it",
+        "langchain.embeddings": "QianfanEmbeddingsEndpoint is built on the V1 API (AK/SK)",
+        "llama_index.chat": "llama_index's Qianfan LLM is V1-style (AK/SK, wenxinworkshop endpoints, alternating roles)",
+        "llama_index.embeddings": "LlamaIndex has no Qianfan embedding class",
+    },
     docs="https://cloud.baidu.com/doc/WENXINWORKSHOP/s/2m3fihw8s",
 )

@@ -142,5 +142,14 @@ SPEC = ProviderSpec(
     contexts={"glm-5": "200K", "glm-5.1": "200K", "glm-4.7": "200K", "glm-4.6": "200K", "glm-4.5": "128K",
               "glm-4.5-air": "128K", "glm-4.5-flash": "128K", "glm-4-plus": "128K", "glm-4-air-250414": "128K",
               "glm-4-long": "1M"},
+    framework_notes={  # providers.md §5.2, §5.3
+        "langchain.chat": "ChatZhipuAI has no extra_body or model_kwargs, so thinking cannot be switched off for GLM-4.5+, "
+        "and wants the full chat URL for Z.ai",
+        "langchain.embeddings": "ZhipuAIEmbeddings sends every text in one request (more than 64 fail) and takes no base "
+        "URL",
+        "llama_index.chat": "llama_index's ZhipuAI LLM accepts only glm-4* models in .metadata (glm-4.5+ raise) and caps "
+        "max_tokens at 4096",
+        "llama_index.embeddings": "ZhipuAIEmbedding calls the API once per text",
+    },
     docs="https://docs.bigmodel.cn/cn/guide/develop/openai/introduction",
 )

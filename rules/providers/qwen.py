@@ -165,5 +165,14 @@ SPEC = ProviderSpec(
     },
     contexts={"qwen3-max": "256K", "qwen-flash": "1M", "qwen-turbo": "1M", "qwen-plus": "131K (1M on later snapshots)",
               "qwen3.5-plus": "1M", "qwen3.5-flash": "1M", "qwen-long": "10M"},
+    framework_notes={  # providers.md §5.2, §5.3
+        "langchain.chat": "langchain_community's ChatTongyi has no temperature, max_tokens or base URL field and sends "
+        "qwen3.5+ models to the text endpoint; ChatOpenAI on the compatible endpoint is the route DashScope documents",
+        "langchain.embeddings": "DashScopeEmbeddings batches text-embedding-v4 by 25 (the limit is 10) and takes no "
+        "dimension",
+        "llama_index.chat": "llama_index's DashScope LLM knows a fixed list of models (others raise KeyError on "
+        ".metadata)",
+        "llama_index.embeddings": "DashScopeEmbedding batches by 25 (v3/v4 take 10) and takes no dimension",
+    },
     docs="https://www.alibabacloud.com/help/en/model-studio/compatibility-of-openai-with-dashscope",
 )
