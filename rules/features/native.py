@@ -790,6 +790,7 @@ class _ResponseFlow(Flow):
     def __init__(self, ctx: PlanContext, native: NativeSpec, uses: list[Site]) -> None:
         super().__init__(ctx, [], NativeResponse.CODE)
         self.native = native
+        self.renamed: set[int] = set()  # attribute nodes the flow renamed
         methods = [(u, native.methods[".".join(u.extra.get("path", ()))]) for u in uses]
         self.queue = [(u.node, (m.response, ())) for u, m in methods if m.response]  # type: ignore[misc]
 
@@ -802,6 +803,23 @@ class _ResponseFlow(Flow):
                 continue
             self.seen.add((id(expr), state))  # type: ignore[arg-type]
             self._follow(expr, state)
+        self._untraced_reads()
+
+    def _untraced_reads(self) -> None:
+        """``x.usage.prompt_tokens`` on a value not traced to a response: say what the SDK calls it."""
+        renames = {tuple(key.split(".")): new for kind in self.native.response_renames.values()
+                   for key, new in kind.items() if "." in key}
+        if not renames:
+            return
+        for node in ast.walk(self.tree):
+            if not isinstance(node, ast.Attribute) or id(node) in self.renamed:
+                continue
+            for key, new in renames.items():
+                if node.attr == key[-1] and isinstance(node.value, ast.Attribute) and node.value.attr == key[-2]:
+                    self.ctx.report(node, self.code, "native", Severity.REVIEW,
+                                    f".{'.'.join(key)} on a value migrator could not trace to a response: if it "
+                                    f"reads a {self.native.module} response, it is .{'.'.join((*key[:-1], new))}",
+                                    subject="response read migrator could not trace")
 
     def _chain(self, root: ast.expr, state):  # type: ignore[override]
         ctx, native = self.ctx, self.native
@@ -820,6 +838,7 @@ class _ResponseFlow(Flow):
                 grand = self.parents.get(id(parent))
                 new = renames.get(key)
                 if new:
+                    self.renamed.add(id(parent))
                     ctx.edit(parent, "rename_attr", self.code, name=new)
                     changed.append(f".{parent.attr} → .{new}")
                 dump = native.dump_methods.get(parent.attr)
