@@ -476,13 +476,14 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
             doc = inspect.cleandoc(r.__doc__ or r.SUMMARY)
             print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
             print(doc)
-            _explain_examples(doc, r.CODE)
+            _explain_examples(doc, r.CODE, "native" if getattr(r, "NATIVE", False) else "compat")
             raise typer.Exit(0)
     raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
 
 
-def _fixture_example(code: str) -> str | None:
+def _fixture_example(code: str, style: str = "compat") -> str | None:
     """In a checkout of migrator: the smallest fixture case where the rule reports something."""
+    from migrator.engine import migrate
     from migrator.rules.base import Options
     from migrator.scan import analyze
     from migrator.textio import decode
@@ -495,8 +496,10 @@ def _fixture_example(code: str) -> str | None:
         if case.parent.name.startswith("noop_"):
             continue
         text = decode(case.read_bytes()).text
+        options = Options(target="qwen", style=style)
         try:
-            findings = analyze(text, path="input.py", options=Options(target="qwen")).findings
+            findings = (migrate(text, settings=options, path="input.py") if style == "native"
+                        else analyze(text, path="input.py", options=options)).findings
         except SyntaxError:
             continue
         if any(f.code == code for f in findings):
@@ -504,16 +507,16 @@ def _fixture_example(code: str) -> str | None:
     return None
 
 
-def _explain_examples(doc: str, code: str = "") -> None:
+def _explain_examples(doc: str, code: str = "", style: str = "compat") -> None:
     """A fixture case that shows the rule (the docstring's example outside a checkout), migrated now
-    for every target (compat style): the lines that change."""
+    for every target of the rule's style: the lines that change."""
     import re
     import textwrap
 
     from migrator.engine import migrate
     from migrator.rules.base import Options
 
-    example = _fixture_example(code)
+    example = _fixture_example(code, style)
     blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
     if example is None and not blocks:
         return
@@ -521,10 +524,14 @@ def _explain_examples(doc: str, code: str = "") -> None:
         example = textwrap.dedent(blocks[0]).strip() + "\n"
     if "openai" not in example:
         example = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n" + example
-    print("\nBefore/after, migrated by this version (compat style):")
+    print(f"\nBefore/after, migrated by this version ({style} style):")
+    from migrator.rules.providers import load
+
     for target in builtin_targets():
+        if style == "native" and load(target).native is None:
+            continue
         try:
-            out = migrate(example, settings=Options(target=target), path="example.py")
+            out = migrate(example, settings=Options(target=target, style=style), path="example.py")
         except SyntaxError:
             return
         import difflib

@@ -177,6 +177,9 @@ def test_rules_and_explain() -> None:
     glm = e.stdout.split("--target glm:")[1]  # a fixture case, migrated live
     assert "--- before" in glm and "+++ after" in glm and "open.bigmodel.cn" in glm
     assert invoke("explain", "OA999").exit_code == 2
+    native = invoke("explain", "OA161").stdout  # native rules show a native migration, for the native targets
+    assert "(native style)" in native and "dimension=" in native.split("--target qwen:")[1]
+    assert "--target deepseek:" not in native
 
 
 def test_bytes_are_kept_on_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
