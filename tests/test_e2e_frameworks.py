@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 from test_e2e import (  # noqa: F401  (start_standin is a fixture)
+    BUILTIN_EMBEDDING_TARGETS,
     LEAK_PATH,
     OPENAI_KEY,
-    BUILTIN_EMBEDDING_TARGETS,
     TARGETS,
     assert_clean_traffic,
     bodies,
