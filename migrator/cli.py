@@ -255,7 +255,7 @@ def check(
         silenced = sorted((f for r in report.results for f in r.suppressed if f.reaches_openai),
                           key=lambda f: f.sort_key())
         for f in silenced:
-            err.print(f"{escape(f.path)}:{f.span.line}:{f.span.column}: {f.code} (suppressed) {escape(f.message)}")
+            err.print(f"{escape(f.where)}: {f.code} (suppressed) {escape(f.message)}")
         err.print(f"{len(silenced)} site(s) reaching OpenAI are silenced by `# migrator: ignore`")
     if report.baselined and (fmt is Format.text or output is not None):
         err.print(f"{report.baselined} known site(s) allowed by the baseline {escape(str(baseline))}")

@@ -1,4 +1,7 @@
-"""Discover: command-line paths → the Python files to look at (no reading of file contents)."""
+"""Discover: command-line paths → the files to look at, with their kind (no reading of file contents).
+
+Python modules, notebooks, .env files, dependency files and configuration files (``migrator.kinds``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 import pathspec
 
+from migrator.kinds import kind_of
 from migrator.model import FileError, SourceFile
 
 # Folders never worth scanning: tool caches, virtual environments, installed and built packages.
@@ -58,7 +62,8 @@ _DEFAULT_NAMES = frozenset(n for n in DEFAULT_EXCLUDES if "*" not in n)
 
 
 def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) -> tuple[list[SourceFile], list[FileError]]:
-    """Python files under ``paths``, honouring .gitignore and excludes; never leaves a root through a link."""
+    """The files under ``paths`` that migrator reads, honouring .gitignore and excludes; never leaves a root
+    through a link."""
     excludes = _spec(list(exclude)) if exclude else None  # the defaults are checked by name, faster
     files: list[SourceFile] = []
     errors: list[FileError] = []
@@ -70,13 +75,15 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
             errors.append(FileError(shown, "no such file or directory"))
             continue
         if path.is_file():
-            if path.suffix not in (".py", ".pyi") and path.suffix != "":
-                errors.append(FileError(shown, "not a Python file (.py)"))
+            kind = kind_of(path) or ("python" if path.suffix == "" else None)
+            if kind is None:
+                errors.append(FileError(shown, "not a file migrator reads (.py, .ipynb, .env, requirements, "
+                                               "pyproject.toml, setup.cfg, Pipfile, YAML, JSON, TOML)"))
                 continue
             resolved = path.resolve()
             if resolved not in seen and path not in seen:
                 seen.update((resolved, path))
-                files.append(SourceFile(path, shown, explicit=True))
+                files.append(SourceFile(path, shown, explicit=True, kind=kind))
             continue
         ignores = _ancestor_ignores(path.resolve())
         _walk(path, cwd, excludes, ignores, files, errors, seen)
@@ -122,12 +129,13 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
             if is_link:
                 # a link to a file inside the root is found where it lives; one outside is never followed
                 continue
-            if not entry.name.endswith(".py"):
-                continue
+            kind = kind_of(p)
+            if kind is None or entry.name.endswith(".pyi"):
+                continue  # .pyi stubs are read only when named
             if p in seen:  # no links are followed, so a path names its file
                 continue
             seen.add(p)
-            files.append(SourceFile(p, display_path(p, cwd)))
+            files.append(SourceFile(p, display_path(p, cwd), kind=kind))
         for d in reversed(subdirs):
             stack.append((d, active))
 

@@ -16,6 +16,7 @@ class Outcome:
     new_text: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be rewritten safely: left as it was
+    secrets: set[str] = field(default_factory=set)  # values of the file never to print in full (other kinds)
 
 
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
@@ -33,11 +34,18 @@ def migrate_source(text: str, kind: str = "python", settings: Options | None = N
 def migrate(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
             module_name: str | None = None, project: ProjectIndex | None = None,
             analysis: Analysis | None = None) -> Outcome:
-    if kind != "python":
-        raise ValueError(f"unsupported kind {kind!r}")
     settings = settings or Options()
     if not settings.target:
         raise ValueError("migrate needs a target")
+    if kind == "setup_py":  # a Python module, then its requirement literals
+        first = migrate(text, "python", settings, path=path, module_name=module_name, project=project,
+                        analysis=analysis)
+        if first.error:
+            return first
+        deps = _migrate_kind(first.new_text, "setup_py", settings, path)
+        return Outcome(deps.new_text, first.findings + deps.findings, deps.error)
+    if kind != "python":
+        return _migrate_kind(text, kind, settings, path)
     if analysis is None:
         analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
     findings = list(analysis.findings)
@@ -54,6 +62,20 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     if error:
         return Outcome(text, findings, error)
     return Outcome(new_text, findings)
+
+
+def _migrate_kind(text: str, kind: str, settings: Options, path: str) -> Outcome:
+    """A file of another kind (migrator.kinds); verified like Python: a second run changes nothing."""
+    from migrator import kinds
+
+    out = kinds.analyze(text, kind, settings, path=path)
+    if out.error or out.new_text == text:
+        return Outcome(text, out.findings, out.error, out.secrets)
+    again = kinds.analyze(out.new_text, kind, settings, path=path)
+    if again.error or again.new_text != out.new_text:
+        return Outcome(text, out.findings, again.error or "internal: a second run would change the file again; "
+                                                           "left as it was", out.secrets)
+    return Outcome(out.new_text, out.findings, None, out.secrets)
 
 
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,

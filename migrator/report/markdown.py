@@ -32,7 +32,8 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
         items = [f for f in findings if f.severity.value == severity]
         if items:
             lines += [f"## {title}", ""]
-            lines += [f"- [ ] [{f.path}:{f.span.line}]({f.path}#L{f.span.line}) `{f.code}` {f.message}" for f in items]
+            lines += [f"- [ ] [{f.where.rsplit(':', 1)[0]}]({f.path}#L{f.stored_span.line}) `{f.code}` {f.message}"
+                      for f in items]
             lines.append("")
     mapped = sorted({m for f in findings if f.code in ("OA601", "OA602") for m in _MAPPED.findall(f.message)})
     if mapped:

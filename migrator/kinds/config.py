@@ -1,0 +1,76 @@
+"""Configuration files (YAML, JSON, TOML; compose files, GitHub workflows): what still points at OpenAI.
+
+Reported with file and line, so that ``check`` sees them: ``OPENAI_*`` variables, OpenAI's host and
+OpenAI model names. Rewritten only where it is unambiguous — a value that is exactly a mapped model
+name under a key named like ``model`` (``model: gpt-4o``, ``"model": "gpt-4o"``, ``model = "gpt-4o"``);
+everything else is left for review. Comment lines are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.kinds import KindOutcome, LineReport, map_model, model_tokens, split_lines
+from migrator.model import Severity
+from migrator.rules import surface
+from migrator.rules.base import Options
+from migrator.rules.providers import ProviderSpec
+
+CODE = "OA802"
+MODEL_CODE = "OA603"
+
+_VAR = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9_]*OPENAI_[A-Z0-9_]+")
+# key: value (YAML, with an optional list dash), "key": value (JSON), key = value (TOML)
+_KEY_VALUE = re.compile(r"""^[ \t]*(?:-[ \t]+)?(?P<q>["']?)(?P<key>[\w.\-]+)(?P=q)[ \t]*(?::|=)[ \t]*""")
+_MODEL_KEY = re.compile(r"model|engine|deployment", re.I)
+
+
+# migrator's own reports (scan --format json baselines, SARIF logs) quote what they found
+_REPORT = re.compile(r'"tool"\s*:\s*\{\s*"name"\s*:\s*"migrator"|"\$schema"\s*:\s*"[^"]*sarif')
+
+
+def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
+    lines = split_lines(text)
+    report = LineReport(path, lines, options, spec)
+    if _REPORT.search(text[:2000]):
+        return report.outcome()
+    json_file = path.lower().endswith(".json")
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        stripped = body.lstrip()
+        if not stripped or stripped.startswith(("#", "//")):
+            continue
+        for m in _VAR.finditer(body):
+            _variable(report, i, m)
+        for host in surface.OPENAI_HOSTS:
+            for m in re.finditer(re.escape(host), body):
+                report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW,
+                              f"OpenAI host {host}: {spec.display} is at {spec.base_url(options.region)}",
+                              reaches_openai=True, subject=f"OpenAI host {host}")
+        kv = _KEY_VALUE.match(body)
+        exact = None
+        if kv and _MODEL_KEY.search(kv.group("key")):
+            value = re.match(r"""(["']?)([\w.\-:]+)\1[ \t]*,?[ \t]*(?:#.*)?$""", body[kv.end():])
+            if value:
+                exact = (kv.end() + value.start(2), kv.end() + value.end(2))
+        for m in model_tokens(body, o_series=exact is not None):
+            rewrite = exact == (m.start(), m.end())
+            if json_file and not rewrite and not (body[m.start() - 1:m.start()] == '"' == body[m.end():m.end() + 1]):
+                continue  # in JSON only a whole string value is a model name (not a sentence that names one)
+            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=rewrite,
+                      where=f"under {kv.group('key')!r}" if rewrite and kv else "in configuration")
+    return report.outcome()
+
+
+def _variable(report: LineReport, i: int, m: re.Match[str]) -> None:
+    spec = report.spec
+    name = m.group(0)
+    if name.endswith(("API_KEY", "_KEY")) and "AZURE" not in name:
+        message = (f"{name}: the migrated code reads {spec.key_env}; pass that variable (and store the "
+                   f"{spec.display} key as its secret) instead")
+    elif any(part in name for part in ("BASE_URL", "API_BASE", "API_HOST", "ENDPOINT")):
+        message = f"{name}: point it at {spec.base_url(report.options.region)} or drop it"
+    else:
+        message = f"{name}: an OpenAI setting; check whether it still applies to {spec.display}"
+    report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW, message, reaches_openai=True,
+                  subject=f"OpenAI variable {name}")
