@@ -14,6 +14,7 @@ def all_rules() -> list:
         embeddings,
         endpoints,
         exceptions,
+        files,
         legacy,
         legacy_responses,
         models,
@@ -56,4 +57,8 @@ def all_rules() -> list:
         exceptions.TypesImport(),
         legacy.UntracedCall(),
         suppressions.UnusedSuppression(),
+        files.OpenAIDependency(),
+        files.EnvFileVariable(),
+        files.ConfigModel(),
+        files.ConfigReference(),
     ]

@@ -209,18 +209,27 @@ _MODEL_TOKEN = re.compile(r"(?<![\w.\-/])(?:gpt-[\w.\-]*\w|chatgpt-[\w.\-]*\w|te
                           r"whisper-1|tts-1(?:-hd)?|text-davinci-\d{3}|o[134](?:-mini|-pro|-preview)?)(?![\w.\-/])")
 
 
+_VERSIONED = re.compile(r"(?:chat)?gpt-\d|o\d|text-embedding-\d|text-davinci-")
+
+
 def model_tokens(text: str, *, o_series: bool = False) -> list[re.Match[str]]:
     """OpenAI model names in free text (``o1``-like names only when ``o_series``: too short to trust)."""
-    from migrator.rules import surface
-
     out = []
     for m in _MODEL_TOKEN.finditer(text):
         name = m.group(0)
         if name.startswith("o") and not o_series:
             continue
-        if surface.model_family(name) is not None or surface.looks_like_openai_model(name):
+        if is_model_name(name):
             out.append(m)
     return out
+
+
+def is_model_name(name: str) -> bool:
+    """An OpenAI model name: one the catalogue knows, or one with a version (gpt-4.2-foo is a model,
+    gpt-researcher is a project)."""
+    from migrator.rules import surface
+
+    return surface.model_family(name) is not None or bool(_VERSIONED.match(name) and re.fullmatch(r"[\w.\-]+", name))
 
 
 def map_model(report: LineReport, index: int, start: int, end: int, name: str, code: str, *,
@@ -239,8 +248,17 @@ def map_model(report: LineReport, index: int, start: int, end: int, name: str, c
                       f"model {name!r} {where}: if it is sent to {spec.display}, change it to {target.model!r}",
                       reaches_openai=True, subject=f"OpenAI model {name!r} {where}")
         return
-    severity = Severity.REVIEW if target.note else Severity.AUTO
-    message = f"model {name!r} → {target.model!r} {where}" + (f" ({target.note})" if target.note else "")
+    from migrator.rules import surface
+
+    family, _ = model_target(name, report.options, spec)
+    model = surface.OPENAI_MODELS.get(family or "")
+    note = target.note
+    if model is not None and model.kind == "embedding":
+        size = target.dimensions or next(iter(spec.embedding_dimensions.get(target.model, ())), None)
+        note = (f"vectors from {name} and {target.model} are not comparable: re-embed stored vectors and rebuild "
+                f"the index ({model.dimensions} → {size or '?'} dimensions)")
+    severity = Severity.REVIEW if note else Severity.AUTO
+    message = f"model {name!r} → {target.model!r} {where}" + (f" ({note})" if note else "")
     if report.report(index, start, end, code, "models", severity, message, reaches_openai=True,
                      subject=f"OpenAI model {name!r} {where}") and report.options.target:
         report.replace(index, start, end, target.model)

@@ -20,8 +20,9 @@ CODE = "OA802"
 MODEL_CODE = "OA603"
 
 _VAR = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9_]*OPENAI_[A-Z0-9_]+")
-# key: value (YAML, with an optional list dash), "key": value (JSON), key = value (TOML)
-_KEY_VALUE = re.compile(r"""^[ \t]*(?:-[ \t]+)?(?P<q>["']?)(?P<key>[\w.\-]+)(?P=q)[ \t]*(?::|=)[ \t]*""")
+# key: value (YAML, also in a list or a flow mapping), "key": "value" (JSON), key = "value" (TOML), - KEY=value
+_PAIR = re.compile(r"""(?:^|(?<=[\s{,\-]))(?P<q>["']?)(?P<key>[\w.\-]+)(?P=q)[ \t]*(?::|=)[ \t]*(?P<vq>["']?)"""
+                   r"""(?P<value>[\w.\-:]+)(?P=vq)(?=[ \t]*(?:[,}\]#]|$))""")
 _MODEL_KEY = re.compile(r"model|engine|deployment", re.I)
 
 
@@ -47,18 +48,16 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
                 report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW,
                               f"OpenAI host {host}: {spec.display} is at {spec.base_url(options.region)}",
                               reaches_openai=True, subject=f"OpenAI host {host}")
-        kv = _KEY_VALUE.match(body)
-        exact = None
-        if kv and _MODEL_KEY.search(kv.group("key")):
-            value = re.match(r"""(["']?)([\w.\-:]+)\1[ \t]*,?[ \t]*(?:#.*)?$""", body[kv.end():])
-            if value:
-                exact = (kv.end() + value.start(2), kv.end() + value.end(2))
-        for m in model_tokens(body, o_series=exact is not None):
-            rewrite = exact == (m.start(), m.end())
-            if json_file and not rewrite and not (body[m.start() - 1:m.start()] == '"' == body[m.end():m.end() + 1]):
+        exact = {}  # value span -> key, for values that are exactly a model name under a key named like model
+        for kv in _PAIR.finditer(body):
+            if _MODEL_KEY.search(kv.group("key")):
+                exact[(kv.start("value"), kv.end("value"))] = kv.group("key")
+        for m in model_tokens(body, o_series=bool(exact)):
+            key = exact.get((m.start(), m.end()))
+            if json_file and key is None and not (body[m.start() - 1:m.start()] == '"' == body[m.end():m.end() + 1]):
                 continue  # in JSON only a whole string value is a model name (not a sentence that names one)
-            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=rewrite,
-                      where=f"under {kv.group('key')!r}" if rewrite and kv else "in configuration")
+            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=key is not None,
+                      where=f"under {key!r}" if key else "in configuration")
     return report.outcome()
 
 

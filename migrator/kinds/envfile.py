@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from migrator.kinds import SECRET_NAME, KindOutcome, LineReport, map_model, split_lines
+from migrator.kinds import SECRET_NAME, KindOutcome, LineReport, is_model_name, map_model, split_lines
 from migrator.model import Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import Options
@@ -73,7 +73,7 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
             report.report(i, name_start, name_start + len(name), CODE, "client", Severity.REVIEW,
                           f"{name} configures OpenAI itself; {spec.display} does not use it: remove it once nothing "
                           "reads it", reaches_openai=True, subject=f"{name} configures OpenAI itself")
-        elif value and (surface.model_family(value) is not None or surface.looks_like_openai_model(value)):
+        elif value and is_model_name(value):
             map_model(report, i, start, end, value, MODEL_CODE, rewrite=bool(_MODEL_NAME.search(name)),
                       where=f"in {name}")
     return report.outcome(secrets)

@@ -397,6 +397,7 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
     findings: list[Finding] = []
     changed: dict[int, str] = {}
     by_index = {c.index: c for c in cells}
+    added = False  # native style: the provider's SDK goes on the first line that installs openai
     for k, line in enumerate(virtual.magics):
         if not _PIP.match(line):
             continue
@@ -409,7 +410,9 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
         legacy = is_legacy(version)
         shown = m.group(0).strip("\"'")
         span = Span(j + 1, m.start() + 1, j + 1, m.end() + 1)
-        native = options.style == "native" and spec.native_package and spec.native_package not in line
+        native = (options.style == "native" and spec.native_package and not added
+                  and not any(spec.native_package in m for m in virtual.magics))
+        added = added or bool(native)
         if legacy:
             message = f"{shown} pins the pre-1.0 SDK → \"openai>=1\" (compat style uses the openai 1.x SDK)"
             new_line = new_line[:m.start()] + f'"openai{m.group(3) or ""}>=1"' + new_line[m.end():]
