@@ -27,8 +27,10 @@ _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _MARKER = "# migrator-notebook-cell "
+_SENTINEL = '"""migrator: the code cells of a notebook"""\n'
 _MARKER_LINE = re.compile(r"^# migrator-notebook-cell (\d+)\r?\n?$")
 _PLACEHOLDER = re.compile(r"# migrator-magic (\d+)\r?\n?$")
+_IMPORT = re.compile(r"^(?:import|from)[ \t]+[\w.]+")
 _HELP = re.compile(r"^[\w.\[\]()]+\?{1,2}$")
 _ASSIGN_MAGIC = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*)[ \t]*=[ \t]*[!%]")
 # cell magics whose body is Python
@@ -210,8 +212,9 @@ def _split(source: str) -> list[str]:
 
 
 def build(cells: list[Cell]) -> Virtual:
-    parts: list[str] = []
-    where: list[tuple[int, int] | None] = []
+    # a docstring first: imports the rewrite adds go right after it, before the first cell's marker
+    parts: list[str] = [_SENTINEL]
+    where: list[tuple[int, int] | None] = [None]
     magics: list[str] = []
     magic_at: list[tuple[int, int]] = []
     for cell in cells:
@@ -251,25 +254,30 @@ def restore(new_text: str, virtual: Virtual, cells: list[Cell]) -> dict[int, str
     """The new source of each code cell, from the rewritten virtual module."""
     segments: dict[int, list[str]] = {}
     order = [c.index for c in cells if c.cell_type == "code"]
-    current = order[0] if order else 0
-    pending: list[str] = []  # lines before the first marker (an import added at the very top)
+    current = -1
+    top: list[str] = []  # lines before the first marker: imports the rewrite added at the very top
     for line in new_text.splitlines(keepends=True):
         m = _MARKER_LINE.match(line)
         if m:
             current = int(m.group(1))
             segments.setdefault(current, [])
-            if pending:
-                segments[current].extend(pending)
-                pending = []
             continue
         p = _PLACEHOLDER.search(line)
         if p:
             original = virtual.magics[int(p.group(1))]
             line = original if original.endswith(("\n", "\r")) else original + "\n"
-        if current not in segments:
-            pending.append(line)
+        (top if current < 0 else segments[current]).append(line)
+    added = [ln for ln in top if ln.strip() and ln != _SENTINEL]
+    if added and order:
+        # into the first cell with a top-level import (at or before the cell that imports openai), before it
+        for index in order:
+            lines = segments.get(index, [])
+            at = next((n for n, ln in enumerate(lines) if _IMPORT.match(ln)), None)
+            if at is not None:
+                lines[at:at] = added
+                break
         else:
-            segments[current].append(line)
+            segments.setdefault(order[0], [])[0:0] = added
     out = {}
     by_index = {c.index: c for c in cells}
     for index, lines in segments.items():
