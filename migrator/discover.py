@@ -86,13 +86,35 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
                 files.append(SourceFile(path, shown, explicit=True, kind=kind))
             continue
         ignores = _ancestor_ignores(path.resolve())
-        _walk(path, cwd, excludes, ignores, files, errors, seen)
+        templates: list[Path] = []
+        _walk(path, cwd, excludes, ignores, files, errors, seen, templates)
+        for p in _tracked(path, templates):
+            seen.add(p)
+            files.append(SourceFile(p, display_path(p, cwd), kind="env"))
     return files, errors
+
+
+def _tracked(top: Path, candidates: list[Path]) -> list[Path]:
+    """The candidates git tracks. A .gitignore line such as ``.env.*`` keeps secrets out of git, yet the
+    ``.env.example`` committed beside it is part of the repository (git ignores only untracked files)."""
+    if not candidates:
+        return []
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--", *[str(c) for c in candidates]],
+                              cwd=top, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if proc.returncode != 0:
+        return []
+    listed = {(top / name).resolve() for name in proc.stdout.decode("utf-8", "replace").split("\0") if name}
+    return [c for c in candidates if c.resolve() in listed]
 
 
 def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
           ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
-          seen: set[Path]) -> None:
+          seen: set[Path], templates: list[Path]) -> None:
     stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
     while stack:
         directory, active = stack.pop()
@@ -120,6 +142,8 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
                     continue
             if active and any(_excluded(spec, entry.name, p.relative_to(base).as_posix(), is_dir)
                               for base, spec in active):
+                if not is_dir and not is_link and entry.name.startswith(".env.") and kind_of(p) == "env":
+                    templates.append(p)  # kept if git tracks it (.env.example under a `.env.*` line)
                 continue
             if is_dir:
                 if (p / "pyvenv.cfg").exists():  # a virtual environment under any name

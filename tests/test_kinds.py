@@ -65,8 +65,7 @@ def test_discovery_finds_every_kind_and_keeps_gitignore(tmp_path: Path) -> None:
     assert not errors
     assert found == {"a.py": "python", "nb.ipynb": "notebook", ".env.example": "env",
                      "requirements.txt": "requirements", "docker-compose.yml": "config",
-                     ".github/workflows/ci.yml": "config", ".gitignore": None} | {} or ".gitignore" not in found
-    assert ".env" not in found and "node_modules/x/config.json" not in found and "notes.md" not in found
+                     ".github/workflows/ci.yml": "config"}  # not .env (ignored), node_modules, notes.md
     named, _ = discover([tmp_path / ".env"], cwd=tmp_path)  # a file named on the command line is read
     assert [(f.display, f.kind) for f in named] == [(".env", "env")]
 
@@ -222,3 +221,15 @@ def test_reports_keep_working_with_notebook_findings(chdir: Path) -> None:
     assert "openai" in (chdir / "nb.ipynb").read_text().splitlines()[region["startLine"] - 1]
     junit = invoke("check", ".", "--format", "junit").stdout
     assert "nb.ipynb:cell 1:2:1: OA101" in junit
+
+
+def test_a_tracked_env_template_is_read_although_gitignore_names_it(tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text(".env\n.env.*\n")
+    for name in (".env", ".env.example", ".env.local"):
+        (tmp_path / name).write_text("OPENAI_API_KEY=\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".env.example"], check=True)
+    files, _ = discover([tmp_path], cwd=tmp_path)
+    assert [(f.display, f.kind) for f in files] == [(".env.example", "env")]
