@@ -432,7 +432,7 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
             new_line = body + f' "{provider_requirement(spec)}"' + new_line[len(body):]
         subject = f"{shown}: the openai SDK" + (" (pre-1.0 pin)" if legacy else "")
         findings.append(Finding(path, span, DEP_CODE, "dependencies", Severity.AUTO,
-                                subject if options.neutral else message, False, subject, cell=cell_index + 1))
+                                message if options.target and not options.neutral else subject, False, subject, cell=cell_index + 1))
         if options.target and new_line != line:
             cell = by_index[cell_index]
             lines = _split(new_sources.get(cell_index, cell.source))
