@@ -233,3 +233,17 @@ def test_a_tracked_env_template_is_read_although_gitignore_names_it(tmp_path: Pa
     subprocess.run(["git", "-C", str(tmp_path), "add", "-f", ".env.example"], check=True)
     files, _ = discover([tmp_path], cwd=tmp_path)
     assert [(f.display, f.kind) for f in files] == [(".env.example", "env")]
+
+
+def test_a_statement_after_a_line_magic_is_migrated() -> None:
+    text = notebook(["from openai import OpenAI\n", "client = OpenAI(base_url='https://dashscope.aliyuncs.com/compatible-mode/v1')\n",
+                     "for q in ['a', 'b']:\n",
+                     "    %timeit -n 3 r = client.chat.completions.create(model='gpt-4o', messages=[])  # slow\n",
+                     "%time r = client.chat.completions.create(model='gpt-4o-mini', messages=[])"])
+    out = migrate(text, "notebook", Options(target="qwen"), path="nb.ipynb")
+    assert out.error is None
+    source = "".join(json.loads(out.new_text)["cells"][0]["source"])
+    assert ("    %timeit -n 3 r = client.chat.completions.create(model='qwen-plus', messages=[])  # slow\n"
+            "%time r = client.chat.completions.create(model='qwen-flash', messages=[])") in source
+    models = [f for f in out.findings if f.code == "OA601"]
+    assert [(f.cell, f.span.line, f.span.column) for f in models] == [(1, 4, 59), (1, 5, 48)]  # columns in the cell line

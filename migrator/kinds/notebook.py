@@ -30,6 +30,9 @@ _MARKER = "# migrator-notebook-cell "
 _SENTINEL = '"""migrator: the code cells of a notebook"""\n'
 _MARKER_LINE = re.compile(r"^# migrator-notebook-cell (\d+)\r?\n?$")
 _PLACEHOLDER = re.compile(r"# migrator-magic (\d+)\r?\n?$")
+_PREFIXED = re.compile(r"^(([ \t]*).*?)  # migrator-prefix (\d+)\r?\n?$")
+# line magics followed by a Python statement (options such as -n 3 -r 1 before it)
+_PREFIX_MAGIC = re.compile(r"^[ \t]*%(?:time|timeit|prun|memit)(?:[ \t]+-[A-Za-z](?:[ \t]*\d+)?)*[ \t]+(?=\S)")
 _IMPORT = re.compile(r"^(?:import|from)[ \t]+[\w.]+")
 _HELP = re.compile(r"^[\w.\[\]()]+\?{1,2}$")
 _ASSIGN_MAGIC = re.compile(r"^([ \t]*)([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*)[ \t]*=[ \t]*[!%]")
@@ -205,6 +208,8 @@ class Virtual:
     where: list[tuple[int, int] | None]  # virtual line (0-based) -> (cell index, 1-based line in the cell)
     magics: list[str]  # original lines replaced by placeholders
     magic_at: list[tuple[int, int]]  # magic number -> (cell index, 0-based line in the cell)
+    prefixes: dict[int, str] = field(default_factory=dict)  # magic number -> `%time ` before a Python statement
+    shifts: dict[int, int] = field(default_factory=dict)  # virtual line (0-based) -> columns the prefix takes
 
 
 def _split(source: str) -> list[str]:
@@ -217,6 +222,8 @@ def build(cells: list[Cell]) -> Virtual:
     where: list[tuple[int, int] | None] = [None]
     magics: list[str] = []
     magic_at: list[tuple[int, int]] = []
+    prefixes: dict[int, str] = {}
+    shifts: dict[int, int] = {}
     for cell in cells:
         if cell.cell_type != "code":
             continue
@@ -231,6 +238,16 @@ def build(cells: list[Cell]) -> Virtual:
         for j, line in enumerate(lines):
             body = line.rstrip("\r\n")
             stripped = body.lstrip()
+            prefix = None if whole or continued else _prefix_magic(body)
+            if prefix is not None:  # `%time r = client.chat.completions.create(...)`: the statement is Python
+                k = len(magics)
+                magics.append(line)
+                magic_at.append((cell.index, j))
+                prefixes[k] = prefix
+                shifts[len(where)] = len(prefix) - (len(body) - len(stripped))
+                parts.append(f"{body[:len(body) - len(stripped)]}{body[len(prefix):]}  # migrator-prefix {k}\n")
+                where.append((cell.index, j + 1))
+                continue
             magic = whole or continued or stripped.startswith(("%", "!", "?")) or bool(_HELP.match(stripped))
             assign = None if magic else _ASSIGN_MAGIC.match(body)
             if magic or assign:
@@ -247,7 +264,21 @@ def build(cells: list[Cell]) -> Virtual:
                 parts.append(body + "\n")
                 continued = False
             where.append((cell.index, j + 1))
-    return Virtual("".join(parts), where, magics, magic_at)
+    return Virtual("".join(parts), where, magics, magic_at, prefixes, shifts)
+
+
+def _prefix_magic(body: str) -> str | None:
+    """``%time `` (with its indentation) when the rest of the line is one Python statement."""
+    m = _PREFIX_MAGIC.match(body)
+    if not m or body.endswith("\\"):
+        return None
+    import ast
+
+    try:
+        ast.parse(body[m.end():])
+    except SyntaxError:
+        return None
+    return m.group(0)
 
 
 def restore(new_text: str, virtual: Virtual, cells: list[Cell]) -> dict[int, str]:
@@ -256,6 +287,7 @@ def restore(new_text: str, virtual: Virtual, cells: list[Cell]) -> dict[int, str
     order = [c.index for c in cells if c.cell_type == "code"]
     current = -1
     top: list[str] = []  # lines before the first marker: imports the rewrite added at the very top
+    restored: list[int] = []
     for line in new_text.splitlines(keepends=True):
         m = _MARKER_LINE.match(line)
         if m:
@@ -263,10 +295,18 @@ def restore(new_text: str, virtual: Virtual, cells: list[Cell]) -> dict[int, str
             segments.setdefault(current, [])
             continue
         p = _PLACEHOLDER.search(line)
+        q = _PREFIXED.match(line) if p is None else None
         if p:
             original = virtual.magics[int(p.group(1))]
             line = original if original.endswith(("\n", "\r")) else original + "\n"
+            restored.append(int(p.group(1)))
+        elif q:
+            k = int(q.group(3))
+            line = f"{virtual.prefixes[k]}{q.group(1)[len(q.group(2)):]}\n"
+            restored.append(k)
         (top if current < 0 else segments[current]).append(line)
+    if sorted(restored) != list(range(len(virtual.magics))):
+        raise NotebookError("internal: an IPython line could not be put back after the rewrite; left as it was")
     added = [ln for ln in top if ln.strip() and ln != _SENTINEL]
     if added and order:
         # into the first cell with a top-level import (at or before the cell that imports openai), before it
@@ -354,7 +394,10 @@ def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutco
         findings = outcome.findings
         error = outcome.error
         if error is None and outcome.new_text != virtual.text:
-            new_sources = restore(outcome.new_text, virtual, cells)
+            try:
+                new_sources = restore(outcome.new_text, virtual, cells)
+            except NotebookError as exc:
+                error = str(exc)
     pip_findings, pip_sources = _pip_lines(cells, virtual, options, path, new_sources)
     new_sources.update(pip_sources)
     line_of = _file_lines(text, cells)
@@ -376,7 +419,9 @@ def _map(f: Finding, virtual: Virtual, line_of: dict[tuple[int, int], int]) -> F
     cell, line = where
     end = virtual.where[f.span.end_line - 1] if 0 < f.span.end_line <= len(virtual.where) else None
     end_line = end[1] if end and end[0] == cell else line
-    f.span = Span(line, f.span.column, end_line, f.span.end_column)
+    shift = virtual.shifts.get(f.span.line - 1, 0)
+    end_shift = virtual.shifts.get(f.span.end_line - 1, 0)
+    f.span = Span(line, f.span.column + shift, end_line, f.span.end_column + end_shift)
     f.cell = cell + 1
     f.file_line = line_of.get((cell, line))
     return f
