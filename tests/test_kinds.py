@@ -185,12 +185,17 @@ def test_an_openai_dependency_alone_does_not_fail_check(chdir: Path) -> None:
 def test_check_fails_on_openai_in_compose_and_workflows(chdir: Path) -> None:
     (chdir / ".github" / "workflows").mkdir(parents=True)
     (chdir / ".github" / "workflows" / "ci.yml").write_text(
-        "jobs:\n  t:\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n")
+        "jobs:\n  t:\n    env:\n      OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}\n"
+        "      OPENAI_TEMPERATURE: 0\n")
+    (chdir / "docker-compose.yml").write_text("services:\n  app:\n    environment:\n      - BASE=https://api.openai.com/v1\n")
     r = invoke("check", ".", "--format", "json")
     assert r.exit_code == 1
     doc = json.loads(r.stdout)
     assert [(f["path"], f["line"], f["code"]) for f in doc["findings"]] == [
-        (".github/workflows/ci.yml", 4, "OA802"), (".github/workflows/ci.yml", 4, "OA802")]
+        (".github/workflows/ci.yml", 4, "OA802"), ("docker-compose.yml", 4, "OA802")]
+    scan = json.loads(invoke("scan", ".", "--format", "json").stdout)  # a project's own OPENAI_* name: listed only
+    assert [(f["line"], f["reaches_openai"]) for f in scan["findings"] if f["path"].endswith("ci.yml")] == [
+        (4, True), (5, False)]
 
 
 def test_env_values_are_never_printed(chdir: Path) -> None:

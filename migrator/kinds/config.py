@@ -41,8 +41,11 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
         stripped = body.lstrip()
         if not stripped or stripped.startswith(("#", "//")):
             continue
+        names: set[str] = set()
         for m in _VAR.finditer(body):
-            _variable(report, i, m)
+            if m.group(0) not in names:  # `OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}`: once a line
+                names.add(m.group(0))
+                _variable(report, i, m)
         for host in surface.OPENAI_HOSTS:
             for m in re.finditer(re.escape(host), body):
                 report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW,
@@ -62,14 +65,21 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
 
 
 def _variable(report: LineReport, i: int, m: re.Match[str]) -> None:
+    """An ``OPENAI_*`` name. Those the OpenAI SDKs read (key, base URL, organisation, Azure) configure
+    OpenAI and fail ``check``; a project's own names (``OPENAI_TEMPERATURE``) are only listed."""
+    from migrator.kinds.envfile import BASE_URL_VARS, KEY_VARS, OPENAI_ONLY
+
     spec = report.spec
     name = m.group(0)
-    if name.endswith(("API_KEY", "_KEY")) and "AZURE" not in name:
+    reaches = name in (*KEY_VARS, *BASE_URL_VARS, *OPENAI_ONLY) or name.startswith("AZURE_OPENAI")
+    if name in KEY_VARS:
         message = (f"{name}: the migrated code reads {spec.key_env}; pass that variable (and store the "
                    f"{spec.display} key as its secret) instead")
-    elif any(part in name for part in ("BASE_URL", "API_BASE", "API_HOST", "ENDPOINT")):
+    elif name in BASE_URL_VARS:
         message = f"{name}: point it at {spec.base_url(report.options.region)} or drop it"
+    elif reaches:
+        message = f"{name} configures OpenAI itself; {spec.display} does not use it"
     else:
-        message = f"{name}: an OpenAI setting; check whether it still applies to {spec.display}"
-    report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW, message, reaches_openai=True,
+        message = f"{name}: named for OpenAI; check whether it still applies to {spec.display}"
+    report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW, message, reaches_openai=reaches,
                   subject=f"OpenAI variable {name}")
