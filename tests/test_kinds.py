@@ -258,7 +258,7 @@ def test_a_line_separator_inside_a_string_does_not_split_a_cell_line() -> None:
     text = notebook(["from openai import OpenAI\n", "SEP = '\u2028'\n", "client = OpenAI()"])
     out = migrate(text, "notebook", Options(target="qwen"), path="nb.ipynb")
     assert out.error is None and "DASHSCOPE_API_KEY" in out.new_text
-    assert json.loads(out.new_text)["cells"][0]["source"][2] == "SEP = '\u2028'\n"
+    assert "SEP = '\u2028'\n" in json.loads(out.new_text)["cells"][0]["source"]  # one element, not two
 
 
 def test_suppression_comments_work_in_env_files() -> None:
