@@ -22,7 +22,9 @@ class Outcome:
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
                    module_name: str | None = None, project: ProjectIndex | None = None,
                    analysis: Analysis | None = None) -> tuple[str, list[Finding]]:
-    """Migrate one module's source. Raises SyntaxError when the input is not valid Python.
+    """Migrate one file's source. ``kind`` is ``python`` (a module; raises SyntaxError when the input is
+    not valid Python) or another file kind of ``migrator.kinds`` (``notebook``, ``env``, ``requirements``,
+    ``pyproject``, ``setup_cfg``, ``setup_py``, ``pipfile``, ``config``).
 
     Returns the new text (the same text when nothing changes or the rewrite could not be verified)
     and the findings. Use :func:`migrate` for the verification error as well.

@@ -35,7 +35,7 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
             lines += [f"- [ ] [{f.where.rsplit(':', 1)[0]}]({f.path}#L{f.stored_span.line}) `{f.code}` {f.message}"
                       for f in items]
             lines.append("")
-    mapped = sorted({m for f in findings if f.code in ("OA601", "OA602") for m in _MAPPED.findall(f.message)})
+    mapped = sorted({m for f in findings if f.code in ("OA601", "OA602", "OA603") for m in _MAPPED.findall(f.message)})
     if mapped:
         lines += ["## Models", "", f"| OpenAI | now | context window at {spec.display} | note |", "|---|---|---|---|"]
         for old, new in mapped:
