@@ -78,8 +78,9 @@ class _Deps:
                              subject=f"{shown} pins the pre-1.0 SDK") and report.options.target:
                 report.replace(index, spec_start, spec_end, new)
         else:
-            report.report(index, start, end, CODE, "dependencies", Severity.AUTO,
-                          f"{shown}: kept (compat style uses the openai SDK against {display}'s endpoint)",
+            why = ("for the code that still uses the openai SDK" if self.native else
+                   f"compat style uses the openai SDK against {display}'s endpoint")
+            report.report(index, start, end, CODE, "dependencies", Severity.AUTO, f"{shown}: kept ({why})",
                           reaches_openai=False, subject=f"{shown}: the openai SDK")
         return self.native and not self.has_provider and not self.added
 
