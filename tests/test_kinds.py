@@ -282,3 +282,16 @@ def test_sarif_with_notebook_and_env_findings_validates(chdir: Path) -> None:
         jsonschema.Draft4Validator(schema).validate(doc)
         assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]} \
             == {"nb.ipynb", ".env.example"}
+
+
+def test_a_python_file_written_by_a_cell_is_migrated() -> None:
+    text = notebook(["import os\n"], ["%%writefile app.py\n", "from openai import OpenAI\n", "client = OpenAI()\n"],
+                    ["%%writefile run.sh\n", "python app.py --model gpt-4o\n"])
+    out = migrate(text, "notebook", Options(target="qwen"), path="nb.ipynb")
+    cells = ["".join(c["source"]) for c in json.loads(out.new_text)["cells"]]
+    assert cells[0] == "import os\n"  # the notebook's own import does not serve the file the cell writes
+    assert cells[1] == ('%%writefile app.py\nfrom openai import OpenAI\nimport os\n\nclient = OpenAI('
+                        'api_key=os.environ["DASHSCOPE_API_KEY"], base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")\n')
+    assert cells[2] == "%%writefile run.sh\npython app.py --model gpt-4o\n"
+    client = next(f for f in out.findings if f.code == "OA101")
+    assert (client.cell, client.span.line) == (2, 3)

@@ -268,6 +268,24 @@ def build(cells: list[Cell]) -> Virtual:
     return Virtual("".join(parts), where, magics, magic_at, prefixes, shifts)
 
 
+def _writes_python(lines: list[str]) -> bool:
+    """``%%writefile app.py`` whose body is Python on its own: migrated as the module it writes (alone,
+    not in the notebook's namespace)."""
+    first = next((n for n, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return False
+    words = lines[first].split()
+    if words[0] not in ("%%writefile", "%%file") or not words[-1].endswith(".py"):
+        return False
+    import ast
+
+    try:
+        ast.parse("".join(lines[first + 1:]))
+    except SyntaxError:
+        return False
+    return True
+
+
 def _prefix_magic(body: str) -> str | None:
     """``%time `` (with its indentation) when the rest of the line is one Python statement."""
     m = _PREFIX_MAGIC.match(body)
@@ -399,6 +417,9 @@ def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutco
                 new_sources = restore(outcome.new_text, virtual, cells)
             except NotebookError as exc:
                 error = str(exc)
+    for cell in cells:
+        if cell.cell_type == "code" and _writes_python(cell.lines):
+            error = error or _written_module(cell, options, path, findings, new_sources, analysis.secrets)
     pip_findings, pip_sources = _pip_lines(cells, virtual, options, path, new_sources)
     new_sources.update(pip_sources)
     line_of = _file_lines(text, cells)
@@ -413,7 +434,35 @@ def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutco
     return KindOutcome(new_text, mapped, error, set(analysis.secrets))
 
 
+def _written_module(cell: Cell, options: Options, path: str, findings: list[Finding], new_sources: dict[int, str],
+                    secrets: set[str]) -> str | None:
+    """A ``%%writefile x.py`` cell: its body migrated as a module of its own; findings carry the cell."""
+    from migrator.engine import migrate
+    from migrator.scan import analyze as analyze_python
+
+    head = next(n for n, ln in enumerate(cell.lines) if ln.strip()) + 1
+    body = "".join(cell.lines[head:])
+    analysis = analyze_python(body, path=path, options=options)
+    secrets |= analysis.secrets
+    own = analysis.findings
+    if options.target:
+        outcome = migrate(body, "python", options, path=path, analysis=analysis)
+        own = outcome.findings
+        if outcome.error:
+            return outcome.error
+        if outcome.new_text != body:
+            new_sources[cell.index] = "".join(cell.lines[:head]) + outcome.new_text
+    for f in own:
+        f.span = Span(f.span.line + head, f.span.column, f.span.end_line + head, f.span.end_column)
+        f.cell = cell.index + 1
+        findings.append(f)
+    return None
+
+
 def _map(f: Finding, virtual: Virtual, line_of: dict[tuple[int, int], int]) -> Finding:
+    if f.cell is not None:  # from a %%writefile module: already in cell coordinates
+        f.file_line = line_of.get((f.cell - 1, f.span.line))
+        return f
     where = virtual.where[f.span.line - 1] if 0 < f.span.line <= len(virtual.where) else None
     if where is None:
         return f
