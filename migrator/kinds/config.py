@@ -41,6 +41,8 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
         stripped = body.lstrip()
         if not stripped or stripped.startswith(("#", "//")):
             continue
+        if not json_file:
+            body = body[:_comment_start(body)]  # `model: gpt-4o  # or gpt-4o-mini`: the comment is not config
         names: set[str] = set()
         for m in _VAR.finditer(body):
             if m.group(0) not in names:  # `OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}`: once a line
@@ -48,6 +50,8 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
                 _variable(report, i, m)
         for host in surface.OPENAI_HOSTS:
             for m in re.finditer(re.escape(host), body):
+                if json_file and not _url_value(body, m.start(), m.end()):
+                    continue  # a URL quoted in a text (an article, a prompt), not a setting
                 report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW,
                               f"OpenAI host {host}: {spec.display} is at {spec.base_url(options.region)}",
                               reaches_openai=True, subject=f"OpenAI host {host}")
@@ -62,6 +66,27 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
             map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=key is not None,
                       where=f"under {key!r}" if key else "in configuration")
     return report.outcome()
+
+
+def _comment_start(body: str) -> int:
+    """Where a YAML / TOML comment starts (`` #`` outside quotes), or the length of the line."""
+    quote = ""
+    for n, ch in enumerate(body):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (n == 0 or body[n - 1] in " \t"):
+            return n
+    return len(body)
+
+
+def _url_value(body: str, start: int, end: int) -> bool:
+    """The host is inside a JSON string that is a URL and nothing else."""
+    left = body.rfind('"', 0, start)
+    right = body.find('"', end)
+    return left >= 0 and right >= 0 and re.fullmatch(r"https?://[^\s\"]+", body[left + 1:right]) is not None
 
 
 def _variable(report: LineReport, i: int, m: re.Match[str]) -> None:

@@ -136,7 +136,7 @@ class _Locator:
         """Only the paths worth following: cells, a cell, its source and the source's strings."""
         n = len(path)
         return path[0] == "cells" and (n == 1 or (n == 2 and isinstance(path[1], int)) or (
-            n >= 3 and path[2] in ("source", "cell_type") and n <= 4))
+            n >= 3 and path[2] == "source" and n <= 4))
 
 
 def read(text: str) -> tuple[dict, list[Cell]]:
