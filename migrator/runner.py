@@ -20,7 +20,7 @@ from migrator.model import FileError, FileResult, SourceFile
 from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports, may_contain_sites, parse
-from migrator.textio import DecodeError, decode, encode
+from migrator.textio import Decoded, DecodeError, decode, encode
 
 PARALLEL_THRESHOLD = 24
 # robustness runs (bench/robustness.py): parse every file, not only those the byte prefilter lets through
@@ -147,7 +147,7 @@ def _may_contain(kind: str, data: bytes, mode: str) -> bool:
     return kinds.may_contain_sites(kind, data)
 
 
-def _process_kind(job: Job, options: Options, result: FileResult, data: bytes, decoded) -> None:
+def _process_kind(job: Job, options: Options, result: FileResult, data: bytes, decoded: Decoded) -> None:
     """A notebook, .env, dependency or configuration file (migrator.kinds)."""
     from migrator import kinds
 

@@ -101,10 +101,7 @@ def analyze(text: str, kind: str, options: Options, *, path: str = "<string>") -
         from migrator.kinds import requirements as module  # type: ignore[no-redef]
     else:
         raise ValueError(f"unsupported kind {kind!r}")
-    try:
-        return per_spec(text, options, lambda spec: module.run(text, kind, options, spec, path))
-    except ValueError as exc:
-        return KindOutcome(text, [], f"cannot read as {kind}: {exc}")
+    return per_spec(text, options, lambda spec: module.run(text, kind, options, spec, path))
 
 
 def per_spec(text: str, options: Options, run: Callable[[ProviderSpec], KindOutcome]) -> KindOutcome:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 
 from migrator.kinds import KindOutcome, LineReport, eol, split_lines
 from migrator.model import Severity
@@ -238,7 +239,7 @@ def _poetry_line(deps: _Deps, i: int, body: str) -> None:
                                f">={deps.spec.native_version}{quote}")
 
 
-def _toml_tables(deps: _Deps, wanted) -> None:
+def _toml_tables(deps: _Deps, wanted: Callable[[str], bool]) -> None:
     """Pipfile: ``openai = "==0.27.8"`` (or ``{version = ...}``) under [packages] / [dev-packages]."""
     table = ""
     for i, line in enumerate(deps.lines):
