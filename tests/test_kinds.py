@@ -295,3 +295,12 @@ def test_a_python_file_written_by_a_cell_is_migrated() -> None:
     assert cells[2] == "%%writefile run.sh\npython app.py --model gpt-4o\n"
     client = next(f for f in out.findings if f.code == "OA101")
     assert (client.cell, client.span.line) == (2, 3)
+
+
+def test_check_fails_on_a_broken_notebook_that_mentions_openai(chdir: Path) -> None:
+    (chdir / "ok.ipynb").write_text(notebook(["print('no llm here')\n"]))
+    (chdir / "broken.ipynb").write_text('{"cells": [{"cell_type": "code", "source": ["import openai\\n"]}')
+    r = invoke("check", ".")
+    assert r.exit_code == 1
+    assert "could not check broken.ipynb: invalid notebook: not valid JSON" in r.output
+    assert invoke("check", "ok.ipynb").exit_code == 0
