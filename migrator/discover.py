@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pathspec
 
-from migrator.kinds import kind_of
+from migrator.kinds import kind_of, kind_of_name
 from migrator.model import FileError, SourceFile
 
 # Folders never worth scanning: tool caches, virtual environments, installed and built packages.
@@ -153,7 +153,7 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
             if is_link:
                 # a link to a file inside the root is found where it lives; one outside is never followed
                 continue
-            kind = kind_of(p)
+            kind = kind_of_name(entry.name, directory.name)
             if kind is None or entry.name.endswith(".pyi"):
                 continue  # .pyi stubs are read only when named
             if p in seen:  # no links are followed, so a path names its file

@@ -51,7 +51,19 @@ _NEEDLES: dict[str, tuple[bytes, ...]] = {
 
 def kind_of(path: PurePath) -> str | None:
     """The kind of a file by its name, or None when migrator does not read it."""
-    name = path.name.lower()
+    return kind_of_name(path.name, path.parent.name)
+
+
+_SUFFIXES = (".py", ".pyi", ".ipynb", ".env", ".txt", ".in", ".toml", ".cfg", ".yaml", ".yml", ".json")
+
+
+def kind_of_name(filename: str, folder: str = "") -> str | None:
+    """``kind_of`` from the file name and its folder's name (discovery calls it for every file it sees)."""
+    if filename.endswith(".py"):
+        return "setup_py" if filename == "setup.py" else "python"
+    name = filename.lower()
+    if not name.endswith(_SUFFIXES) and not name.startswith(".env") and name != "pipfile":
+        return None
     if name.endswith((".py", ".pyi")):
         return "setup_py" if name == "setup.py" else "python"
     if name.endswith(".ipynb"):
@@ -59,7 +71,7 @@ def kind_of(path: PurePath) -> str | None:
     if name == ".env" or name.startswith(".env.") or name.endswith(".env"):
         return "env"
     if name.endswith((".txt", ".in")) and (name.startswith(("requirements", "constraints"))
-                                           or path.parent.name.lower() == "requirements"):
+                                           or folder.lower() == "requirements"):
         return "requirements"
     if name == "pyproject.toml":
         return "pyproject"
