@@ -121,6 +121,8 @@ def per_spec(text: str, options: Options, run: Callable[[ProviderSpec], KindOutc
     as for Python files)."""
     if options.target:
         return run(providers.load(options.target))
+    if options.neutral:  # check: what reaches OpenAI does not depend on the provider (as for Python files)
+        return run(providers.all_specs()[0])
     from migrator.scan import _merge
 
     specs = providers.all_specs()
