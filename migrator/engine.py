@@ -17,6 +17,7 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be rewritten safely: left as it was
     secrets: set[str] = field(default_factory=set)  # values of the file never to print in full (other kinds)
+    project_imports: list[str] = field(default_factory=list)  # what a notebook imports from the project
 
 
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
@@ -47,7 +48,7 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
         deps = _migrate_kind(first.new_text, "setup_py", settings, path)
         return Outcome(deps.new_text, first.findings + deps.findings, deps.error)
     if kind != "python":
-        return _migrate_kind(text, kind, settings, path)
+        return _migrate_kind(text, kind, settings, path, project)
     if analysis is None:
         analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
     findings = list(analysis.findings)
@@ -66,18 +67,18 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     return Outcome(new_text, findings)
 
 
-def _migrate_kind(text: str, kind: str, settings: Options, path: str) -> Outcome:
+def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: ProjectIndex | None = None) -> Outcome:
     """A file of another kind (migrator.kinds); verified like Python: a second run changes nothing."""
     from migrator import kinds
 
-    out = kinds.analyze(text, kind, settings, path=path)
+    out = kinds.analyze(text, kind, settings, path=path, project=project)
     if out.error or out.new_text == text:
-        return Outcome(text, out.findings, out.error, out.secrets)
-    again = kinds.analyze(out.new_text, kind, settings, path=path)
+        return Outcome(text, out.findings, out.error, out.secrets, out.project_imports)
+    again = kinds.analyze(out.new_text, kind, settings, path=path, project=project)
     if again.error or again.new_text != out.new_text:
         return Outcome(text, out.findings, again.error or "internal: a second run would change the file again; "
-                                                           "left as it was", out.secrets)
-    return Outcome(out.new_text, out.findings, None, out.secrets)
+                                                           "left as it was", out.secrets, out.project_imports)
+    return Outcome(out.new_text, out.findings, None, out.secrets, out.project_imports)
 
 
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,

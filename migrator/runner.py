@@ -96,7 +96,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         result.error = FileError(job.source.display, f"cannot decode: {exc}")
         return
     if kind not in _PYTHON:
-        _process_kind(job, options, result, data, decoded)
+        _process_kind(job, options, project, result, data, decoded)
         return
     try:
         tree = parse(decoded.text, filename=job.source.display)
@@ -147,17 +147,18 @@ def _may_contain(kind: str, data: bytes, mode: str) -> bool:
     return kinds.may_contain_sites(kind, data)
 
 
-def _process_kind(job: Job, options: Options, result: FileResult, data: bytes, decoded: Decoded) -> None:
+def _process_kind(job: Job, options: Options, project: ProjectIndex | None, result: FileResult, data: bytes,
+                  decoded: Decoded) -> None:
     """A notebook, .env, dependency or configuration file (migrator.kinds)."""
     from migrator import kinds
 
-    if job.mode != "migrate":
-        out = kinds.analyze(decoded.text, job.source.kind, options, path=job.source.display)
-        secrets, findings, error = out.secrets, out.findings, out.error
-        new_text = decoded.text
+    if job.mode == "migrate":
+        out = migrate(decoded.text, job.source.kind, settings=options, path=job.source.display, project=project)
     else:
-        outcome = migrate(decoded.text, job.source.kind, settings=options, path=job.source.display)
-        secrets, findings, error, new_text = outcome.secrets, outcome.findings, outcome.error, outcome.new_text
+        out = kinds.analyze(decoded.text, job.source.kind, options, path=job.source.display, project=project)  # type: ignore[assignment]
+        out.new_text = decoded.text
+    result.project_imports = out.project_imports  # a notebook that uses a client from the project: a second look
+    secrets, findings, error, new_text = out.secrets, out.findings, out.error, out.new_text
     result.secrets = secrets | secrets_in(decoded.text)
     result.findings = _redacted(findings, result.secrets)
     if error:

@@ -304,3 +304,17 @@ def test_check_fails_on_a_broken_notebook_that_mentions_openai(chdir: Path) -> N
     assert r.exit_code == 1
     assert "could not check broken.ipynb: invalid notebook: not valid JSON" in r.output
     assert invoke("check", "ok.ipynb").exit_code == 0
+
+
+def test_a_notebook_uses_a_client_factory_of_the_project(chdir: Path) -> None:
+    (chdir / "app").mkdir()
+    (chdir / "app" / "__init__.py").write_text("")
+    (chdir / "app" / "llm.py").write_text("from openai import OpenAI\n\n\ndef get_client() -> OpenAI:\n"
+                                          "    return OpenAI()\n")
+    (chdir / "demo.ipynb").write_text(notebook(["from app.llm import get_client\n", "client = get_client()\n",
+                                                "client.chat.completions.create(model='gpt-4o', messages=[])"]))
+    r = invoke("check", ".")
+    assert r.exit_code == 1 and "demo.ipynb:cell 1:3:1: OA201" in r.stdout
+    assert invoke("migrate", ".", "--target", "ernie", "--write").exit_code == 0
+    assert "ernie-4.5-turbo-128k" in (chdir / "demo.ipynb").read_text()
+    assert invoke("check", ".").exit_code == 0

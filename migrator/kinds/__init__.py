@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from migrator.model import Finding, Severity, Span
+from migrator.resolve import ProjectIndex
 from migrator.rules import providers
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
@@ -39,7 +40,8 @@ MAX_CONFIG_BYTES = 1_000_000
 
 _MODEL_NEEDLES = (b"gpt-", b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1", b"text-davinci")
 _NEEDLES: dict[str, tuple[bytes, ...]] = {
-    "notebook": (b"openai", b"OPENAI", *_MODEL_NEEDLES),
+    # a notebook may call a client that a module of the project builds (as a Python file may)
+    "notebook": (b"openai", b"OPENAI", b".chat.completions.", b".embeddings.create", *_MODEL_NEEDLES),
     "env": (b"OPENAI", *_MODEL_NEEDLES),
     "requirements": (b"openai", b"OpenAI"),
     "pyproject": (b"openai", b"OpenAI"),
@@ -97,14 +99,17 @@ class KindOutcome:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be read as its kind: left as it was
     secrets: set[str] = field(default_factory=set)  # values never to print in full
+    project_imports: list[str] = field(default_factory=list)  # names a notebook imports from the project
 
 
-def analyze(text: str, kind: str, options: Options, *, path: str = "<string>") -> KindOutcome:
-    """Findings (and, with a target, the new text) of one non-Python file. No I/O."""
+def analyze(text: str, kind: str, options: Options, *, path: str = "<string>",
+            project: ProjectIndex | None = None) -> KindOutcome:
+    """Findings (and, with a target, the new text) of one non-Python file. No I/O. ``project`` (clients
+    and constants other modules offer) serves notebooks, whose cells import the project's modules."""
     if kind == "notebook":
         from migrator.kinds import notebook
 
-        return notebook.analyze(text, options, path=path)
+        return notebook.analyze(text, options, path=path, project=project)
     if kind == "env":
         from migrator.kinds import envfile as module
     elif kind == "config":

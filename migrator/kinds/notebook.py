@@ -20,6 +20,7 @@ from json.decoder import scanstring  # the C string scanner of the json module: 
 
 from migrator.kinds import KindOutcome, split_lines
 from migrator.model import Finding, Severity, Span
+from migrator.resolve import ProjectIndex
 from migrator.rules import providers
 from migrator.rules.base import Options
 
@@ -385,7 +386,7 @@ def splice(text: str, cells: list[Cell], new_sources: dict[int, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutcome:
+def analyze(text: str, options: Options, *, path: str = "<string>", project: ProjectIndex | None = None) -> KindOutcome:
     from migrator.engine import migrate
     from migrator.scan import analyze as analyze_python
     from migrator.scan import parse
@@ -403,13 +404,13 @@ def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutco
         where = virtual.where[(exc.lineno or 1) - 1] if exc.lineno and exc.lineno <= len(virtual.where) else None
         at = f"cell {where[0] + 1}, line {where[1]}" if where else f"line {exc.lineno}"
         return KindOutcome(text, [], f"syntax error in {at}: {exc.msg}")
-    analysis = analyze_python(virtual.text, path=path, options=options, tree=tree)
+    analysis = analyze_python(virtual.text, path=path, options=options, tree=tree, project=project)
     findings = list(analysis.findings)
     new_text = text
     new_sources: dict[int, str] = {}
     error = None
     if options.target:
-        outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis)
+        outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis, project=project)
         findings = outcome.findings
         error = outcome.error
         if error is None and outcome.new_text != virtual.text:
@@ -431,7 +432,7 @@ def analyze(text: str, options: Options, *, path: str = "<string>") -> KindOutco
         error = _verify(text, new_text, cells, new_sources)
         if error:
             new_text = text
-    return KindOutcome(new_text, mapped, error, set(analysis.secrets))
+    return KindOutcome(new_text, mapped, error, set(analysis.secrets), list(analysis.resolver.project_imports))
 
 
 def _written_module(cell: Cell, options: Options, path: str, findings: list[Finding], new_sources: dict[int, str],
