@@ -269,10 +269,9 @@ def _setup_cfg(deps: _Deps) -> None:
         if key:
             in_value = section == "options.extras_require" or key.group(1) in ("install_requires", "setup_requires")
             start = key.end()
-        elif in_value and body[:1] in (" ", "\t"):
+        elif in_value and body[:1] in (" ", "\t"):  # an indented continuation line of the value
             start = len(body) - len(body.lstrip())
-        else:
-            in_value = in_value and not body.strip() == ""
+        else:  # a blank line or a comment keeps the value open (as configparser reads it)
             continue
         if not in_value:
             continue
