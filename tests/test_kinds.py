@@ -200,12 +200,13 @@ def test_check_fails_on_openai_in_compose_and_workflows(chdir: Path) -> None:
 
 def test_env_values_are_never_printed(chdir: Path) -> None:
     key = "sk-proj-" + "Zq9" * 10
-    (chdir / ".env").write_text(f"OPENAI_API_KEY={key}\nOTHER_TOKEN=tok-{'x7' * 8}\n")
+    (chdir / ".env").write_text(f"OPENAI_API_KEY={key}\nOTHER_TOKEN=tok-{'x7' * 8}\n"
+                                "DATABASE_URL=postgres://app:hunter2hunter2@db/app\n")
     outputs = [invoke(*args, ".env") for args in (("scan",), ("scan", "--format", "json"), ("check",),
                                                   ("check", "--format", "sarif"),
                                                   ("migrate", "--target", "qwen"), ("migrate", "--target", "qwen", "--diff"))]
     for r in outputs:
-        assert key not in r.output and f"tok-{'x7' * 8}" not in r.output
+        assert key not in r.output and f"tok-{'x7' * 8}" not in r.output and "hunter2hunter2" not in r.output
     assert "DASHSCOPE_API_KEY=sk-…9Zq9" in outputs[4].output
 
 

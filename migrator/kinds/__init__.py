@@ -279,5 +279,3 @@ def map_model(report: LineReport, index: int, start: int, end: int, name: str, c
                      subject=f"OpenAI model {name!r} {where}") and report.options.target:
         report.replace(index, start, end, target.model)
 
-
-SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSWORD|PASSWD", re.I)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from migrator.kinds import SECRET_NAME, KindOutcome, LineReport, is_model_name, map_model, split_lines
+from migrator.kinds import KindOutcome, LineReport, is_model_name, map_model, split_lines
 from migrator.model import Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import Options
@@ -59,7 +59,10 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
     report = LineReport(path, lines, options, spec)
     found = variables(lines)
     names = {name for _, name, _, _ in found}
-    secrets = {lines[i][s:e] for i, name, s, e in found if SECRET_NAME.search(name) and e - s >= 8}
+    # every value is treated as a secret in diffs (context lines show neighbours: DATABASE_URL=postgres://u:pw@…)
+    # except the ones migrator maps and shows on purpose: model names and OpenAI base URLs
+    secrets = {lines[i][s:e] for i, name, s, e in found if e - s >= 8 and name.upper() not in BASE_URL_VARS
+               and not is_model_name(lines[i][s:e])}
     hosts = providers.provider_hosts()
     for i, name, start, end in found:
         value = lines[i][start:end]
