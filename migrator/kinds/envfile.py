@@ -1,8 +1,8 @@
 """``.env`` files: the OpenAI key variable becomes the provider's, base URLs and model names are mapped.
 
 Each ``NAME=value`` line is edited in place (``export``, quotes, spacing, inline comments, order and
-blank lines are kept). Values are secrets: they are never put into a message, and every value of a
-variable named like a key, token or secret is redacted in diffs.
+blank lines are kept). Values are secrets: they are never put into a message, and every value but the
+model names and base URLs that migrator maps is redacted in diffs.
 """
 
 from __future__ import annotations
