@@ -319,3 +319,10 @@ def test_a_notebook_uses_a_client_factory_of_the_project(chdir: Path) -> None:
     assert invoke("migrate", ".", "--target", "ernie", "--write").exit_code == 0
     assert "ernie-4.5-turbo-128k" in (chdir / "demo.ipynb").read_text()
     assert invoke("check", ".").exit_code == 0
+
+
+def test_a_notebook_saved_with_crlf_keeps_its_line_endings() -> None:
+    text = notebook(["!pip install openai\n", "from openai import OpenAI\n", "client = OpenAI()"]).replace("\n", "\r\n")
+    new = migrate(text, "notebook", Options(target="glm"), path="nb.ipynb").new_text
+    assert "ZHIPUAI_API_KEY" in new and "\n" not in new.replace("\r\n", "")
+    assert len(new.splitlines()) == len(text.splitlines()) + 1  # one element added (import os), no other line moved
