@@ -326,3 +326,19 @@ def test_a_notebook_saved_with_crlf_keeps_its_line_endings() -> None:
     new = migrate(text, "notebook", Options(target="glm"), path="nb.ipynb").new_text
     assert "ZHIPUAI_API_KEY" in new and "\n" not in new.replace("\r\n", "")
     assert len(new.splitlines()) == len(text.splitlines()) + 1  # one element added (import os), no other line moved
+
+
+@pytest.mark.parametrize("name", [
+    "a.py", "pkg/b.pyi", "nb.ipynb", ".env", ".env.example", "deploy/prod.env", "requirements-dev.txt",
+    "requirements/base.in", "constraints.txt", "pyproject.toml", "setup.cfg", "Pipfile", "Pipfile.lock",
+    "docker-compose.yml", ".github/workflows/ci.yaml", "settings.json", "package.json", "config.toml", "README.md",
+    "notes.txt", "setup.py", "tox.ini", "Cargo.toml", "web/tsconfig.json",
+])
+def test_pre_commit_hooks_pass_the_files_migrator_reads(name: str) -> None:
+    import re
+
+    yaml = pytest.importorskip("yaml")
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    for hook in hooks:
+        passed = bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
+        assert passed == (kind_of(Path(name)) is not None), (hook["id"], name)
