@@ -264,7 +264,7 @@ def check(
         silenced = sorted((f for r in report.results for f in r.suppressed if f.reaches_openai),
                           key=lambda f: f.sort_key())
         for f in silenced:
-            err.print(f"{escape(f.path)}:{f.span.line}:{f.span.column}: {f.code} (suppressed) {escape(f.message)}")
+            err.print(f"{escape(f.where)}: {f.code} (suppressed) {escape(f.message)}")
         err.print(f"{len(silenced)} site(s) reaching OpenAI are silenced by `# migrator: ignore`")
     if report.baselined and (fmt is Format.text or output is not None):
         err.print(f"{report.baselined} known site(s) allowed by the baseline {escape(str(baseline))}")
@@ -476,9 +476,35 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
             doc = inspect.cleandoc(r.__doc__ or r.SUMMARY)
             print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
             print(doc)
-            _explain_examples(doc, r.CODE, "native" if getattr(r, "NATIVE", False) else "compat")
+            if getattr(r, "KIND", None):
+                _explain_file_example(doc, r.KIND, r.EXAMPLE_FILE)
+            else:
+                _explain_examples(doc, r.CODE, "native" if getattr(r, "NATIVE", False) else "compat")
             raise typer.Exit(0)
     raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
+
+
+def _explain_file_example(doc: str, kind: str, name: str) -> None:
+    """A rule for another file kind: its example (in that file's syntax) migrated now for every target."""
+    import difflib
+    import re
+    import textwrap
+
+    from migrator.engine import migrate
+    from migrator.rules.base import Options
+
+    blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
+    if not blocks:
+        return
+    example = textwrap.dedent(blocks[0]).strip() + "\n"
+    print(f"\nBefore/after in {name}, migrated by this version (compat style):")
+    for target in builtin_targets():
+        out = migrate(example, kind, Options(target=target), path=name)
+        diff = difflib.unified_diff(example.splitlines(), out.new_text.splitlines(), "before", "after", n=1,
+                                    lineterm="")
+        shown = "\n".join(diff) or "\n".join(f"{f.code} [{f.severity.value}] {f.message}" for f in out.findings)
+        print(f"\n--target {target}:")
+        print(textwrap.indent(shown or "(nothing to do)", "    "))
 
 
 def _fixture_example(code: str, style: str = "compat") -> str | None:

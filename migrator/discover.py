@@ -1,4 +1,7 @@
-"""Discover: command-line paths → the Python files to look at (no reading of file contents)."""
+"""Discover: command-line paths → the files to look at, with their kind (no reading of file contents).
+
+Python modules, notebooks, .env files, dependency files and configuration files (``migrator.kinds``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 import pathspec
 
+from migrator.kinds import kind_of, kind_of_name
 from migrator.model import FileError, SourceFile
 
 # Folders never worth scanning: tool caches, virtual environments, installed and built packages.
@@ -58,7 +62,8 @@ _DEFAULT_NAMES = frozenset(n for n in DEFAULT_EXCLUDES if "*" not in n)
 
 
 def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) -> tuple[list[SourceFile], list[FileError]]:
-    """Python files under ``paths``, honouring .gitignore and excludes; never leaves a root through a link."""
+    """The files under ``paths`` that migrator reads, honouring .gitignore and excludes; never leaves a root
+    through a link."""
     excludes = _spec(list(exclude)) if exclude else None  # the defaults are checked by name, faster
     files: list[SourceFile] = []
     errors: list[FileError] = []
@@ -70,22 +75,46 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
             errors.append(FileError(shown, "no such file or directory"))
             continue
         if path.is_file():
-            if path.suffix not in (".py", ".pyi") and path.suffix != "":
-                errors.append(FileError(shown, "not a Python file (.py)"))
+            kind = kind_of(path) or ("python" if path.suffix == "" else None)
+            if kind is None:
+                errors.append(FileError(shown, "not a file migrator reads (.py, .ipynb, .env, requirements, "
+                                               "pyproject.toml, setup.cfg, Pipfile, YAML, JSON, TOML)"))
                 continue
             resolved = path.resolve()
             if resolved not in seen and path not in seen:
                 seen.update((resolved, path))
-                files.append(SourceFile(path, shown, explicit=True))
+                files.append(SourceFile(path, shown, explicit=True, kind=kind))
             continue
         ignores = _ancestor_ignores(path.resolve())
-        _walk(path, cwd, excludes, ignores, files, errors, seen)
+        templates: list[Path] = []
+        _walk(path, cwd, excludes, ignores, files, errors, seen, templates)
+        for p in _tracked(path, templates):
+            seen.add(p)
+            files.append(SourceFile(p, display_path(p, cwd), kind="env"))
     return files, errors
+
+
+def _tracked(top: Path, candidates: list[Path]) -> list[Path]:
+    """The candidates git tracks. A .gitignore line such as ``.env.*`` keeps secrets out of git, yet the
+    ``.env.example`` committed beside it is part of the repository (git ignores only untracked files)."""
+    if not candidates:
+        return []
+    import subprocess
+
+    try:
+        proc = subprocess.run(["git", "ls-files", "-z", "--cached", "--", *[str(c) for c in candidates]],
+                              cwd=top, capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if proc.returncode != 0:
+        return []
+    listed = {(top / name).resolve() for name in proc.stdout.decode("utf-8", "replace").split("\0") if name}
+    return [c for c in candidates if c.resolve() in listed]
 
 
 def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
           ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
-          seen: set[Path]) -> None:
+          seen: set[Path], templates: list[Path]) -> None:
     stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
     while stack:
         directory, active = stack.pop()
@@ -113,6 +142,8 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
                     continue
             if active and any(_excluded(spec, entry.name, p.relative_to(base).as_posix(), is_dir)
                               for base, spec in active):
+                if not is_dir and not is_link and entry.name.startswith(".env.") and kind_of(p) == "env":
+                    templates.append(p)  # kept if git tracks it (.env.example under a `.env.*` line)
                 continue
             if is_dir:
                 if (p / "pyvenv.cfg").exists():  # a virtual environment under any name
@@ -122,12 +153,13 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
             if is_link:
                 # a link to a file inside the root is found where it lives; one outside is never followed
                 continue
-            if not entry.name.endswith(".py"):
-                continue
+            kind = kind_of_name(entry.name, directory.name)
+            if kind is None or entry.name.endswith(".pyi"):
+                continue  # .pyi stubs are read only when named
             if p in seen:  # no links are followed, so a path names its file
                 continue
             seen.add(p)
-            files.append(SourceFile(p, display_path(p, cwd)))
+            files.append(SourceFile(p, display_path(p, cwd), kind=kind))
         for d in reversed(subdirs):
             stack.append((d, active))
 

@@ -20,12 +20,16 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be rewritten safely: left as it was
     native: dict[str, bool] = field(default_factory=dict)  # see FileResult.native
+    secrets: set[str] = field(default_factory=set)  # values of the file never to print in full (other kinds)
+    project_imports: list[str] = field(default_factory=list)  # what a notebook imports from the project
 
 
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
                    module_name: str | None = None, project: ProjectIndex | None = None,
                    analysis: Analysis | None = None) -> tuple[str, list[Finding]]:
-    """Migrate one module's source. Raises SyntaxError when the input is not valid Python.
+    """Migrate one file's source. ``kind`` is ``python`` (a module; raises SyntaxError when the input is
+    not valid Python) or another file kind of ``migrator.kinds`` (``notebook``, ``env``, ``requirements``,
+    ``pyproject``, ``setup_cfg``, ``setup_py``, ``pipfile``, ``config``).
 
     Returns the new text (the same text when nothing changes or the rewrite could not be verified)
     and the findings. Use :func:`migrate` for the verification error as well.
@@ -37,11 +41,18 @@ def migrate_source(text: str, kind: str = "python", settings: Options | None = N
 def migrate(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
             module_name: str | None = None, project: ProjectIndex | None = None,
             analysis: Analysis | None = None) -> Outcome:
-    if kind != "python":
-        raise ValueError(f"unsupported kind {kind!r}")
     settings = settings or Options()
     if not settings.target:
         raise ValueError("migrate needs a target")
+    if kind == "setup_py":  # a Python module, then its requirement literals
+        first = migrate(text, "python", settings, path=path, module_name=module_name, project=project,
+                        analysis=analysis)
+        if first.error:
+            return first
+        deps = _migrate_kind(first.new_text, "setup_py", settings, path)
+        return Outcome(deps.new_text, first.findings + deps.findings, deps.error)
+    if kind != "python":
+        return _migrate_kind(text, kind, settings, path, project)
     if settings.style == "native" and not settings.phase:
         return _migrate_native(text, settings, path=path, module_name=module_name, project=project,
                                analysis=analysis)
@@ -117,6 +128,21 @@ def line_map(new: str, old: str) -> Callable[[int], int]:
         return max(1, old_start + (line - new_start))
 
     return to_old
+
+
+def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: ProjectIndex | None = None) -> Outcome:
+    """A file of another kind (migrator.kinds); verified like Python: a second run changes nothing."""
+    from migrator import kinds
+
+    out = kinds.analyze(text, kind, settings, path=path, project=project)
+    if out.error or out.new_text == text:
+        return Outcome(text, out.findings, out.error, secrets=out.secrets, project_imports=out.project_imports)
+    again = kinds.analyze(out.new_text, kind, settings, path=path, project=project)
+    if again.error or again.new_text != out.new_text:
+        return Outcome(text, out.findings, again.error or "internal: a second run would change the file again; "
+                                                           "left as it was", secrets=out.secrets,
+                       project_imports=out.project_imports)
+    return Outcome(out.new_text, out.findings, None, secrets=out.secrets, project_imports=out.project_imports)
 
 
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,

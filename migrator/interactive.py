@@ -60,7 +60,7 @@ def review(results: list[FileResult], ask: Callable[[str], str], show: Callable[
         findings = [f for f in r.findings if f.severity.value != "auto"]
         show(f"\n{r.source.display}: {len(findings)} site(s) to look at")
         for f in findings:
-            show(f"  {f.span.line}:{f.span.column} {f.code} [{f.severity.value}] {f.message}")
+            show(f"  {f.where[len(f.path) + 1:]} {f.code} [{f.severity.value}] {f.message}")
         accepted: set[tuple] = set()
         base = list(old)
         quit_now = False
@@ -79,6 +79,10 @@ def review(results: list[FileResult], ask: Callable[[str], str], show: Callable[
                 accepted.update(changes)
                 tally.accepted += 1
                 accept_all = answer == "a"
+            elif answer == "s" and r.source.kind == "notebook":
+                show("  a notebook's hunks are lines of its JSON: put `# migrator: ignore[CODE]` into the cell "
+                     "instead; skipped")
+                tally.skipped += 1
             elif answer == "s":
                 tally.suppressed += 1 if suppress(base, r.findings, first, last) else 0
             elif answer == "n":
@@ -88,10 +92,9 @@ def review(results: list[FileResult], ask: Callable[[str], str], show: Callable[
                 break
         text = "".join(combine(old, new, accepted, base))
         if text != r.old_text:
-            try:
-                ast.parse(text)
-            except SyntaxError as exc:
-                show(f"  not written: the accepted hunks alone do not parse ({exc.msg} at line {exc.lineno}); "
+            problem = _invalid(r.source.kind, text)
+            if problem:
+                show(f"  not written: the accepted hunks alone do not parse ({problem}); "
                      "accept the hunks that belong together")
             else:
                 if write(r, encode(text, decode(r.old_bytes))):
@@ -99,6 +102,23 @@ def review(results: list[FileResult], ask: Callable[[str], str], show: Callable[
         if quit_now:
             break
     return tally
+
+
+def _invalid(kind: str, text: str) -> str | None:
+    """Why the combined text cannot be written (Python that does not parse, a notebook that is not JSON)."""
+    if kind in ("python", "setup_py"):
+        try:
+            ast.parse(text)
+        except SyntaxError as exc:
+            return f"{exc.msg} at line {exc.lineno}"
+    elif kind == "notebook":
+        import json
+
+        try:
+            json.loads(text)
+        except ValueError as exc:
+            return f"not valid JSON: {exc}"
+    return None
 
 
 def _hunk_text(old: list[str], new: list[str], group: list[tuple]) -> str:

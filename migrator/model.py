@@ -43,12 +43,30 @@ class Finding:
     message: str
     reaches_openai: bool = False
     subject: str = field(default="", compare=False, repr=False)  # provider-neutral description (not in JSON)
+    # Notebooks: ``span`` is the place in the cell's source, ``cell`` the cell's 1-based number in the
+    # notebook's ``cells`` list and ``file_line`` the line of the .ipynb file that holds that source line
+    # (for the formats that can only point at a line of the file: github, SARIF).
+    cell: int | None = None
+    file_line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``path:line:col`` (``path:cell N:line:col`` in a notebook, as ruff writes it)."""
+        cell = f"cell {self.cell}:" if self.cell is not None else ""
+        return f"{self.path}:{cell}{self.span.line}:{self.span.column}"
+
+    @property
+    def stored_span(self) -> Span:
+        """The place in the file as stored (a notebook's JSON line; else ``span``)."""
+        if self.file_line is None:
+            return self.span
+        return Span(self.file_line, 1, self.file_line, 1)
 
     def sort_key(self) -> tuple:
-        return (self.path, self.span.line, self.span.column, self.code)
+        return (self.path, self.cell or 0, self.span.line, self.span.column, self.code)
 
     def to_json(self) -> dict:
-        return {
+        doc = {
             "path": self.path,
             "line": self.span.line,
             "column": self.span.column,
@@ -60,6 +78,10 @@ class Finding:
             "message": self.message,
             "reaches_openai": self.reaches_openai,
         }
+        if self.cell is not None:  # notebooks only: the schema grows, nothing is renamed
+            doc["cell"] = self.cell
+            doc["file_line"] = self.file_line
+        return doc
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,7 @@ class SourceFile:
     path: Path  # as found on disk
     display: str  # relative to the current directory, with '/'
     explicit: bool = False  # named on the command line
+    kind: str = "python"  # which reader handles it (migrator.kinds)
 
 
 @dataclass

@@ -299,7 +299,9 @@ def _apply_chunks(text: str, placed: list[PlacedEdit], by_anchor: dict, imports:
         else:
             chunks.append([i])
     edited = {p.top for p in placed}
-    head_chunks = {n for n, c in enumerate(chunks) if c[0] < layout.head} if imports else set()
+    # the imports go after the leading import block, or at the top when the module starts with code
+    # (a notebook's `!pip install` line, `import sys; sys.path.append(...)`)
+    head_chunks = {n for n, c in enumerate(chunks) if c[0] < max(layout.head, 1)} if imports else set()
     selected = [n for n, c in enumerate(chunks) if edited.intersection(c)]
     groups: list[list[int]] = []  # chunk numbers handled together (the import block is one group)
     if head_chunks:
@@ -331,7 +333,7 @@ def _apply_chunks(text: str, placed: list[PlacedEdit], by_anchor: dict, imports:
             new = _add_imports(new, imports)
             code = new.code
             following = lines[end] if end < len(lines) else ""
-            if following.strip() and code.strip() and not code.endswith(("\n\n", "\r\n\r\n")):
+            if layout.head and following.strip() and code.strip() and not code.endswith(("\n\n", "\r\n\r\n")):
                 code += new.default_newline  # a blank line between the imports and the code
             out.append(code)
         else:

@@ -20,7 +20,7 @@ from migrator.model import FileError, FileResult, SourceFile
 from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports, may_contain_sites, parse
-from migrator.textio import DecodeError, decode, encode
+from migrator.textio import Decoded, DecodeError, decode, encode
 
 PARALLEL_THRESHOLD = 24
 # robustness runs (bench/robustness.py): parse every file, not only those the byte prefilter lets through
@@ -86,13 +86,17 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         except OSError as exc:
             result.error = FileError(job.source.display, f"cannot read: {exc.strerror or exc}")
             return
-    if not PARSE_ALL and not may_contain_sites(data, models=job.mode != "check"):
+    kind = job.source.kind
+    if not PARSE_ALL and not _may_contain(kind, data, job.mode):
         return
-    result.mentions_openai = b"openai" in data
+    result.mentions_openai = b"openai" in data or (kind not in _PYTHON and b"OPENAI" in data)
     try:
         decoded = decode(data)
     except DecodeError as exc:
         result.error = FileError(job.source.display, f"cannot decode: {exc}")
+        return
+    if kind not in _PYTHON:
+        _process_kind(job, options, project, result, data, decoded)
         return
     try:
         tree = parse(decoded.text, filename=job.source.display)
@@ -110,9 +114,14 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     result.uses_openai = bool(analysis.resolver.openai_names)
     result.project_imports = analysis.resolver.project_imports
     if job.mode != "migrate":
-        result.findings = _redacted(analysis.findings, result.secrets)
+        findings = analysis.findings
+        if kind == "setup_py":  # and its install_requires literals
+            from migrator import kinds
+
+            findings = findings + kinds.analyze(decoded.text, kind, options, path=job.source.display).findings
+        result.findings = _redacted(findings, result.secrets)
         return
-    outcome = migrate(decoded.text, settings=options, path=job.source.display, module_name=job.module_name,
+    outcome = migrate(decoded.text, kind, settings=options, path=job.source.display, module_name=job.module_name,
                       project=project, analysis=analysis)
     result.native = outcome.native
     result.findings = _redacted(outcome.findings, result.secrets)
@@ -124,6 +133,43 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
         result.new_bytes = encode(outcome.new_text, decoded)
         result.old_text = decoded.text
         result.new_text = outcome.new_text
+
+
+_PYTHON = ("python", "setup_py")
+
+
+def _may_contain(kind: str, data: bytes, mode: str) -> bool:
+    """The byte prefilter: a file without these bytes cannot hold a site and is never parsed.
+    (``check`` skips model names in Python modules; in .env and configuration files they count.)"""
+    if kind in _PYTHON:
+        return may_contain_sites(data, models=mode != "check")
+    from migrator import kinds
+
+    return kinds.may_contain_sites(kind, data)
+
+
+def _process_kind(job: Job, options: Options, project: ProjectIndex | None, result: FileResult, data: bytes,
+                  decoded: Decoded) -> None:
+    """A notebook, .env, dependency or configuration file (migrator.kinds)."""
+    from migrator import kinds
+
+    if job.mode == "migrate":
+        out = migrate(decoded.text, job.source.kind, settings=options, path=job.source.display, project=project)
+    else:
+        out = kinds.analyze(decoded.text, job.source.kind, options, path=job.source.display, project=project)  # type: ignore[assignment]
+        out.new_text = decoded.text
+    result.project_imports = out.project_imports  # a notebook that uses a client from the project: a second look
+    secrets, findings, error, new_text = out.secrets, out.findings, out.error, out.new_text
+    result.secrets = secrets | secrets_in(decoded.text)
+    result.findings = _redacted(findings, result.secrets)
+    if error:
+        result.error = FileError(job.source.display, error)
+        return
+    if new_text != decoded.text:
+        result.old_bytes = data
+        result.new_bytes = encode(new_text, decoded)
+        result.old_text = decoded.text
+        result.new_text = new_text
 
 
 def _redacted(findings: list, secrets: set[str]) -> list:
@@ -146,7 +192,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
     The parent reads each file once: files that cannot hold a site are done there, files whose
     result is in the cache (same bytes, version and settings) too; the rest go to the workers.
     """
-    work = [Job(f, module_name(f, roots), mode) for f in files]
+    work = [Job(f, module_name(f, roots) if f.kind in _PYTHON else None, mode) for f in files]
     results: list[FileResult | None] = [None] * len(work)
     pending: list[int] = []
     for i, job in enumerate(work):
@@ -156,7 +202,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
             results[i] = FileResult(job.source, error=FileError(job.source.display,
                                                                 f"cannot read: {exc.strerror or exc}"))
             continue
-        if not PARSE_ALL and not may_contain_sites(data, models=mode != "check"):
+        if not PARSE_ALL and not _may_contain(job.source.kind, data, mode):
             results[i] = FileResult(job.source)
             continue
         hit = cache.get(job, data) if cache is not None else None

@@ -15,6 +15,7 @@ def all_rules() -> list:
         embeddings,
         endpoints,
         exceptions,
+        files,
         frameworks,
         langchain,
         legacy,
@@ -71,4 +72,8 @@ def all_rules() -> list:
         exceptions.TypesImport(),
         legacy.UntracedCall(),
         suppressions.UnusedSuppression(),
+        files.OpenAIDependency(),
+        files.EnvFileVariable(),
+        files.ConfigModel(),
+        files.ConfigReference(),
     ]

@@ -33,7 +33,8 @@ def test_explicit_file_and_errors(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text("x\n")
     files, errors = discover([Path("a.py"), Path("b.txt"), Path("missing")], cwd=tmp_path)
     assert [f.display for f in files] == ["a.py"] and files[0].explicit
-    assert {e.path: e.message for e in errors} == {"b.txt": "not a Python file (.py)",
+    assert {e.path: e.message for e in errors} == {"b.txt": "not a file migrator reads (.py, .ipynb, .env, requirements, "
+                                                                "pyproject.toml, setup.cfg, Pipfile, YAML, JSON, TOML)",
                                                    "missing": "no such file or directory"}
 
 

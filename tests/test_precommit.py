@@ -27,6 +27,8 @@ def test_hooks_check_then_migrate(tmp_path: Path) -> None:
     repo = tmp_path / "app"
     repo.mkdir()
     (repo / "app.py").write_text('from openai import OpenAI\nclient = OpenAI()\n')
+    (repo / ".env.example").write_text("OPENAI_API_KEY=\n")  # other file kinds reach the hooks too
+    (repo / "package.json").write_text('{"name": "web", "description": "uses openai"}\n')
     (repo / "pyproject.toml").write_text('[tool.migrator]\ntarget = "glm"\n')
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
@@ -38,9 +40,11 @@ def test_hooks_check_then_migrate(tmp_path: Path) -> None:
                               capture_output=True, text=True, timeout=600)
 
     check = hook("migrator-check")
-    assert check.returncode == 1 and "OA101" in check.stdout
+    assert check.returncode == 1 and "OA101" in check.stdout and ".env.example:1:1: OA105" in check.stdout
+    assert "package.json" not in check.stdout
     fixed = hook("migrator-migrate")
     assert fixed.returncode == 1 and "files were modified by this hook" in fixed.stdout
     assert "open.bigmodel.cn" in (repo / "app.py").read_text()
+    assert (repo / ".env.example").read_text() == "ZHIPUAI_API_KEY=\n"
     assert hook("migrator-check").returncode == 0
     assert hook("migrator-migrate").returncode == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from migrator.model import Finding
 from migrator.report import Report
 
 _LEVEL = {"auto": "notice", "review": "warning", "manual": "error"}
@@ -15,14 +16,20 @@ def _escape_prop(s: str) -> str:
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
+def cell_note(f: Finding) -> str:
+    """Where in a notebook a finding is, for formats whose location is a line of the file."""
+    return f" (cell {f.cell}, line {f.span.line}, column {f.span.column})" if f.cell is not None else ""
+
+
 def render(report: Report) -> str:
     lines = []
     for f in report.shown():
         level = "error" if report.command == "check" else _LEVEL[f.severity.value]
-        props = (f"file={_escape_prop(f.path)},line={f.span.line},col={f.span.column},"
-                 f"endLine={f.span.end_line},endColumn={f.span.end_column},"
+        span = f.stored_span  # a notebook finding points at the line of the .ipynb file holding the source line
+        props = (f"file={_escape_prop(f.path)},line={span.line},col={span.column},"
+                 f"endLine={span.end_line},endColumn={span.end_column},"
                  f"title={_escape_prop(f'migrator {f.code} ({f.severity.value})')}")
-        lines.append(f"::{level} {props}::{_escape_data(f.message)}")
+        lines.append(f"::{level} {props}::{_escape_data(f.message + cell_note(f))}")
     for e in report.errors:
         lines.append(f"::error file={_escape_prop(e.path)},title=migrator::{_escape_data(e.message)}")
     return "\n".join(lines) + ("\n" if lines else "")

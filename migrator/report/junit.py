@@ -19,7 +19,7 @@ def render(report: Report) -> str:
              f"failures={quoteattr(str(failures))}>"]
     for path, items in sorted(by_file.items()):
         lines.append(f"<testcase classname={quoteattr(name)} name={quoteattr(path)}>")
-        body = "\n".join(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity.value}] {f.message}"
+        body = "\n".join(f"{f.where}: {f.code} [{f.severity.value}] {f.message}"
                          for f in items)
         lines.append(f"<failure message={quoteattr(f'{len(items)} site(s)')}>{escape(body)}</failure></testcase>")
     for e in report.errors:

@@ -12,7 +12,7 @@ from migrator.rules.providers import ProviderSpec
 _MAPPED = re.compile(r"'([^']+)' → '([^']+)'")
 _ENV = re.compile(r"if (\w+) is set where the program runs")
 _INSTALL = re.compile(r"install ([a-z][a-z0-9\-]+[a-z0-9])")  # framework classes replaced by another package's
-_MODEL_CODES = ("OA601", "OA602", "OA120", "OA121", "OA123", "OA124")
+_MODEL_CODES = ("OA601", "OA602", "OA603", "OA120", "OA121", "OA123", "OA124")
 
 
 def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
@@ -34,7 +34,8 @@ def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
         items = [f for f in findings if f.severity.value == severity]
         if items:
             lines += [f"## {title}", ""]
-            lines += [f"- [ ] [{f.path}:{f.span.line}]({f.path}#L{f.span.line}) `{f.code}` {f.message}" for f in items]
+            lines += [f"- [ ] [{f.where.rsplit(':', 1)[0]}]({f.path}#L{f.stored_span.line}) `{f.code}` {f.message}"
+                      for f in items]
             lines.append("")
     mapped = sorted({m for f in findings if f.code in _MODEL_CODES for m in _MAPPED.findall(f.message)})
     if mapped:

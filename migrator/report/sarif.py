@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from migrator import __version__
+from migrator.model import Finding
 from migrator.report import Report
 
 _LEVEL = {"auto": "note", "review": "warning", "manual": "error"}
@@ -25,22 +26,7 @@ def render(report: Report) -> str:
         }
         for r in rules() if r.CODE in used
     ]
-    results = [
-        {
-            "ruleId": f.code,
-            "level": "error" if report.command == "check" else _LEVEL[f.severity.value],
-            "message": {"text": f.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": f.path},
-                    "region": {"startLine": f.span.line, "startColumn": f.span.column,
-                               "endLine": f.span.end_line, "endColumn": f.span.end_column},
-                },
-            }],
-            "properties": {"severity": f.severity.value, "feature": f.feature, "reaches_openai": f.reaches_openai},
-        }
-        for f in findings
-    ]
+    results = [_result(f, report) for f in findings]
     fixes = _fixes(report)
     seen: set[str] = set()
     for result, f in zip(results, findings, strict=True):
@@ -62,6 +48,28 @@ def render(report: Report) -> str:
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _result(f: Finding, report: Report) -> dict:
+    from migrator.report.github import cell_note
+
+    span = f.stored_span  # a notebook finding: the line of the .ipynb file that holds the source line
+    properties = {"severity": f.severity.value, "feature": f.feature, "reaches_openai": f.reaches_openai}
+    if f.cell is not None:
+        properties.update(cell=f.cell, cell_line=f.span.line, cell_column=f.span.column)
+    return {
+        "ruleId": f.code,
+        "level": "error" if report.command == "check" else _LEVEL[f.severity.value],
+        "message": {"text": f.message + cell_note(f)},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": {"uri": f.path},
+                "region": {"startLine": span.line, "startColumn": span.column,
+                           "endLine": span.end_line, "endColumn": span.end_column},
+            },
+        }],
+        "properties": properties,
+    }
 
 
 def _fixes(report: Report) -> dict[str, dict]:

@@ -9,6 +9,6 @@ def render(report: Report) -> str:
     lines = []
     for f in report.shown():
         reach = " (reaches OpenAI)" if f.reaches_openai and report.command != "check" else ""
-        lines.append(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} [{f.severity.value}] {f.feature}: "
+        lines.append(f"{f.where}: {f.code} [{f.severity.value}] {f.feature}: "
                      f"{f.message}{reach}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,110 @@
+"""Configuration files (YAML, JSON, TOML; compose files, GitHub workflows): what still points at OpenAI.
+
+Reported with file and line, so that ``check`` sees them: ``OPENAI_*`` variables, OpenAI's host and
+OpenAI model names. Rewritten only where it is unambiguous — a value that is exactly a mapped model
+name under a key named like ``model`` (``model: gpt-4o``, ``"model": "gpt-4o"``, ``model = "gpt-4o"``);
+everything else is left for review. Comment lines are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.kinds import KindOutcome, LineReport, map_model, model_tokens, split_lines
+from migrator.model import Severity
+from migrator.rules import surface
+from migrator.rules.base import Options
+from migrator.rules.providers import ProviderSpec
+
+CODE = "OA802"
+MODEL_CODE = "OA603"
+
+_VAR = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9_]*OPENAI_[A-Z0-9_]+")
+# key: value (YAML, also in a list or a flow mapping), "key": "value" (JSON), key = "value" (TOML), - KEY=value
+_PAIR = re.compile(r"""(?:^|(?<=[\s{,\-]))(?P<q>["']?)(?P<key>[\w.\-]+)(?P=q)[ \t]*(?::|=)[ \t]*(?P<vq>["']?)"""
+                   r"""(?P<value>[\w.\-:]+)(?P=vq)(?=[ \t]*(?:[,}\]#]|$))""")
+_MODEL_KEY = re.compile(r"model|engine|deployment", re.I)
+
+
+# migrator's own reports (scan --format json baselines, SARIF logs) quote what they found
+_REPORT = re.compile(r'"tool"\s*:\s*\{\s*"name"\s*:\s*"migrator"|"\$schema"\s*:\s*"[^"]*sarif')
+
+
+def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
+    lines = split_lines(text)
+    report = LineReport(path, lines, options, spec)
+    if _REPORT.search(text[:2000]):
+        return report.outcome()
+    json_file = path.lower().endswith(".json")
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        stripped = body.lstrip()
+        if not stripped or stripped.startswith(("#", "//")):
+            continue
+        if not json_file:
+            body = body[:_comment_start(body)]  # `model: gpt-4o  # or gpt-4o-mini`: the comment is not config
+        names: set[str] = set()
+        for m in _VAR.finditer(body):
+            if m.group(0) not in names:  # `OPENAI_API_KEY: ${{ secrets.OPENAI_API_KEY }}`: once a line
+                names.add(m.group(0))
+                _variable(report, i, m)
+        for host in surface.OPENAI_HOSTS:
+            for m in re.finditer(re.escape(host), body):
+                if json_file and not _url_value(body, m.start(), m.end()):
+                    continue  # a URL quoted in a text (an article, a prompt), not a setting
+                report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW,
+                              f"OpenAI host {host}: {spec.display} is at {spec.base_url(options.region)}",
+                              reaches_openai=True, subject=f"OpenAI host {host}")
+        exact = {}  # value span -> key, for values that are exactly a model name under a key named like model
+        for kv in _PAIR.finditer(body):
+            if _MODEL_KEY.search(kv.group("key")):
+                exact[(kv.start("value"), kv.end("value"))] = kv.group("key")
+        for m in model_tokens(body, o_series=bool(exact)):
+            key = exact.get((m.start(), m.end()))
+            if json_file and key is None and not (body[m.start() - 1:m.start()] == '"' == body[m.end():m.end() + 1]):
+                continue  # in JSON only a whole string value is a model name (not a sentence that names one)
+            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=key is not None,
+                      where=f"under {key!r}" if key else "in configuration")
+    return report.outcome()
+
+
+def _comment_start(body: str) -> int:
+    """Where a YAML / TOML comment starts (`` #`` outside quotes), or the length of the line."""
+    quote = ""
+    for n, ch in enumerate(body):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#" and (n == 0 or body[n - 1] in " \t"):
+            return n
+    return len(body)
+
+
+def _url_value(body: str, start: int, end: int) -> bool:
+    """The host is inside a JSON string that is a URL and nothing else."""
+    left = body.rfind('"', 0, start)
+    right = body.find('"', end)
+    return left >= 0 and right >= 0 and re.fullmatch(r"https?://[^\s\"]+", body[left + 1:right]) is not None
+
+
+def _variable(report: LineReport, i: int, m: re.Match[str]) -> None:
+    """An ``OPENAI_*`` name. Those the OpenAI SDKs read (key, base URL, organisation, Azure) configure
+    OpenAI and fail ``check``; a project's own names (``OPENAI_TEMPERATURE``) are only listed."""
+    from migrator.kinds.envfile import BASE_URL_VARS, KEY_VARS, OPENAI_ONLY
+
+    spec = report.spec
+    name = m.group(0)
+    reaches = name in (*KEY_VARS, *BASE_URL_VARS, *OPENAI_ONLY) or name.startswith("AZURE_OPENAI")
+    if name in KEY_VARS:
+        message = (f"{name}: the migrated code reads {spec.key_env}; pass that variable (and store the "
+                   f"{spec.display} key as its secret) instead")
+    elif name in BASE_URL_VARS:
+        message = f"{name}: point it at {spec.base_url(report.options.region)} or drop it"
+    elif reaches:
+        message = f"{name} configures OpenAI itself; {spec.display} does not use it"
+    else:
+        message = f"{name}: named for OpenAI; check whether it still applies to {spec.display}"
+    report.report(i, m.start(), m.end(), CODE, "config", Severity.REVIEW, message, reaches_openai=reaches,
+                  subject=f"OpenAI variable {name}")
