@@ -223,7 +223,7 @@ def scan(
         if report.findings:
             err.print(f"next: `migrator migrate --target {options.target or _targets_hint(settings)} "
                       f"{' '.join(str(p) for p in paths or ['.'])}` shows the diff")
-    raise typer.Exit(0)
+    raise typer.Exit(2 if _missing_paths(report) else 0)
 
 
 @app.command()
@@ -276,13 +276,18 @@ def check(
             err.print(f"[bold red]{len(remaining)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
             err.print(f"run `migrator migrate --target {_targets_hint(settings)} .` to migrate them, or suppress a site with "
                       "`# migrator: ignore`")
+        elif broken:
+            err.print(f"[bold red]{len(broken)} file(s) that mention openai could not be checked[/] (nothing else "
+                      f"reaches OpenAI in {_files(report.files_scanned)})", markup=True)
         else:
-            err.print(f"[green]nothing reaches OpenAI[/] ({report.files_scanned} files checked)", markup=True)
+            err.print(f"[green]nothing reaches OpenAI[/] ({_files(report.files_scanned)} checked)", markup=True)
         for r in broken:
             err.print(f"  [yellow]could not check[/] {escape(r.error.path)}: {escape(r.error.message)}",  # type: ignore[union-attr]
                       markup=True)
+    for e in _missing_paths(report):
+        err.print(f"[bold red]error:[/] {escape(e.path)}: {e.message}", markup=True)
     code = 1 if (remaining or broken) and not exit_zero else 0
-    raise typer.Exit(code)
+    raise typer.Exit(2 if _missing_paths(report) else code)
 
 
 @app.command()
@@ -335,6 +340,7 @@ def migrate(
                       "those hunks; apply with `--write`, or pass `--show-secrets`", markup=True)
     elif not write:
         _show_diffs(changed)
+    _todo(report)
     _summary(report, f"Migration to {options.target} ({options.style}, {options.region})")
     if report_file is not None:
         from migrator.report.markdown import render as markdown
@@ -345,21 +351,23 @@ def migrate(
         except OSError as exc:
             raise _fail(f"cannot write {report_file}: {exc.strerror or exc}") from None
         err.print(f"migration report written to {escape(str(report_file))}")
-    err.print(f"{len(changed)} file(s) {'changed' if write else 'would change'}")
     if write:
         code = _write(changed, force)
+        if code == 2:
+            raise typer.Exit(code)  # refused: nothing written, and the error says why
         if code == 0 and changed and exit_non_zero_on_fix:
             code = 1
         todo = sum(1 for f in report.findings if f.severity.value != "auto")
         if todo:
-            err.print(f"next: {todo} review/manual item(s) are listed above (`--report migration.md` writes them "
+            err.print(f"next: the {todo} review/manual item(s) listed above (`--report migration.md` writes them "
                       "as a checklist); then add `migrator check .` to CI")
         else:
             err.print("next: add `migrator check .` to CI so that no call to OpenAI comes back")
-        raise typer.Exit(code)
+        raise typer.Exit(2 if _missing_paths(report) else code)
+    err.print(f"{len(changed)} file(s) would change")
     if changed:
-        err.print("dry run: nothing written. Apply with `--write`; review items are listed above.")
-    raise typer.Exit(0)
+        err.print("dry run: nothing written. Apply with `--write`; review and manual items are listed above.")
+    raise typer.Exit(2 if _missing_paths(report) else 0)
 
 
 def _interactive(changed: list[FileResult], force: bool) -> int:
@@ -395,6 +403,26 @@ def _load_baseline(path: Path) -> Counter:
         return Counter((f["path"], f["code"]) for f in doc["findings"] if f.get("reaches_openai", True))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _fail(f"--baseline {path}: not a migrator JSON report ({exc})") from None
+
+
+def _missing_paths(report: Report) -> list:
+    """Paths given on the command line that do not exist: a usage error (exit 2), after the run."""
+    from migrator.discover import NO_SUCH_PATH
+
+    return [e for e in report.errors if e.message == NO_SUCH_PATH]
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'' if n == 1 else 's'}"
+
+
+def _todo(report: Report) -> None:
+    """The review and manual findings, one line each (stderr: stdout holds the diff)."""
+    items = sorted((f for f in report.findings if f.severity.value != "auto"), key=lambda f: f.sort_key())
+    if items:
+        err.print(f"\n{len(items)} item(s) to review or do by hand:")
+    for f in items:
+        err.print(f"  {escape(f.where)}: {f.code} [{f.severity.value}] {escape(f.message)}", highlight=False)
 
 
 def _show_diffs(changed: list[FileResult]) -> None:

@@ -61,6 +61,9 @@ def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
 _DEFAULT_NAMES = frozenset(n for n in DEFAULT_EXCLUDES if "*" not in n)
 
 
+NO_SUCH_PATH = "no such file or directory"
+
+
 def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) -> tuple[list[SourceFile], list[FileError]]:
     """The files under ``paths`` that migrator reads, honouring .gitignore and excludes; never leaves a root
     through a link."""
@@ -72,7 +75,7 @@ def discover(paths: list[Path], *, cwd: Path, exclude: list[str] | None = None) 
         path = (cwd / raw) if not raw.is_absolute() else raw
         shown = display_path(path, cwd)
         if not path.exists():
-            errors.append(FileError(shown, "no such file or directory"))
+            errors.append(FileError(shown, NO_SUCH_PATH))
             continue
         if path.is_file():
             kind = kind_of(path) or ("python" if path.suffix == "" else None)

@@ -125,8 +125,10 @@ def test_unparseable_file_is_reported_and_run_goes_on(tree: Path) -> None:
 
 
 def test_missing_path_and_bad_config(tree: Path) -> None:
-    r = invoke("scan", "nope/")
-    assert r.exit_code == 0 and "nope" in r.stderr and "no such file" in r.stderr
+    r = invoke("scan", "nope/")  # a mistyped path is a usage error, reported after the run
+    assert r.exit_code == 2 and "nope" in r.stderr and "no such file" in r.stderr
+    r = invoke("check", ".", "nope/")  # ... so that `check` cannot pass in CI because of it
+    assert r.exit_code == 2 and "nope" in r.stderr and "app.py" in r.stdout
     (tree / "pyproject.toml").write_text('[tool.migrator]\ntarget = "gpt"\n')
     bad = invoke("scan", ".")
     assert bad.exit_code == 2

@@ -99,7 +99,7 @@ def test_bad_inputs_are_reported_and_the_run_goes_on(tmp_path: Path, monkeypatch
     os.symlink(tmp_path / "loop_a.py", tmp_path / "loop_b.py")
     os.symlink(tmp_path / "loop_b.py", tmp_path / "loop_a.py")
     r = cli("scan", ".", "nope.py", "--format", "json")
-    assert r.exit_code == 0
+    assert r.exit_code == 2  # the mistyped path is a usage error; everything else was still scanned
     doc = json.loads(r.stdout)
     errors = {e["path"]: e["message"] for e in doc["errors"]}
     assert errors["py2.py"].startswith("syntax error at 2:")
