@@ -469,7 +469,8 @@ def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: 
 
 def module_destination(settings: list[Site], r: Resolver, provider_hosts: dict[str, str]) -> Destination:
     """Where ``openai.chat.completions.create`` goes in this module."""
-    urls = [s for s in settings if s.attr in ("base_url", "api_base")]
+    # openai>=1.0 reads base_url and ignores the openai<1.0 api_base; only v0 code has api_base alone
+    urls = [s for s in settings if s.attr == "base_url"] or [s for s in settings if s.attr == "api_base"]
     if not urls:
         return Destination("openai", "api.openai.com")
     dests = {expr_destination(s.node.value, r, s.scope, provider_hosts) for s in urls}  # type: ignore[attr-defined]

@@ -75,8 +75,8 @@ class ModuleClient(Rule):
         if ctx.module_dest.kind != "openai" or ctx.legacy_file:
             return
         settings = [s for s in sites if s.kind == "module_setting"]
-        if any(s.attr in ("base_url", "api_base") for s in settings):
-            return
+        if any(s.attr == "base_url" for s in settings):
+            return  # (``api_base`` is the openai<1.0 name: openai>=1.0 ignores it, so it configures nothing)
         uses = [s for s in sites if s.kind == "call" and MODULE_CLIENT in s.clients]
         keys = [s for s in settings if s.attr == "api_key"]
         if not uses and not keys:
