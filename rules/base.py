@@ -56,6 +56,20 @@ class Options:
 _LINES = re.compile(r"\r\n|\r|\n")
 
 
+def _subject(message: str) -> str:
+    """The part of a message before its first ' → ' or ': ' outside parentheses (the site, without the
+    provider), so that a scan without a target never cuts a message in the middle of a parenthesis."""
+    depth = 0
+    for i, ch in enumerate(message):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (message.startswith(" → ", i) or message.startswith(": ", i)):
+            return message[:i]
+    return message
+
+
 class PlanContext:
     """Collects findings and edits for one file and one provider."""
 
@@ -123,7 +137,7 @@ class PlanContext:
         if not self.options.enabled(code):
             return
         if not subject:
-            subject = message.split(" → ")[0].split(": ")[0]
+            subject = _subject(message)
         if self.options.neutral:
             message = subject
         self.findings.append(Finding(self.path, self.span(node), code, feature, severity, message, reaches_openai,

@@ -81,7 +81,9 @@ class ModelName(Rule):
                                     "meant to reason")
                     ctx.report(use.expr or call, self.CODE, feature, Severity.REVIEW,
                                f"model comes from {source(ctx, use.expr)}; make sure it names a {ctx.spec.display} "
-                               f"model ({example_mapping(ctx, kind)}){thinking}")
+                               f"model ({example_mapping(ctx, kind)}){thinking}",
+                               subject=f"model comes from {source(ctx, use.expr)}; make sure it names a model of "
+                               "the provider")
                 continue
             if use.owned or id(use.literal) in ctx.handled_literals or id(use.literal) in ctx.resolver.remote_literals:
                 continue  # nothing to do, done already, or defined in another module (changed there)
