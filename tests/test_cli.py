@@ -340,3 +340,12 @@ def test_native_style_client_shared_between_modules(tmp_path: Path, monkeypatch:
     (tmp_path / "app" / "other.py").write_text("from app.llm import get_client\n\nregistry = [get_client]\n")
     out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
     assert "import dashscope" not in out and "compatible-mode/v1" in out
+
+
+def test_scan_without_target_never_cuts_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "app.py").write_text("from openai import OpenAI\nimport settings\n\nclient = OpenAI()\n"
+                                     "r = client.chat.completions.create(model=settings.MODEL, messages=[])\n")
+    monkeypatch.chdir(tmp_path)
+    lines = [ln for ln in invoke("scan", ".").stdout.splitlines() if "OA601" in ln]
+    assert lines and all(ln.count("(") == ln.count(")") for ln in lines), lines
+    assert "make sure it names a model of the provider" in lines[0]
