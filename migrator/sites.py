@@ -24,6 +24,7 @@ from migrator.resolve import (
     Resolver,
     Scope,
     dotted,
+    ordered,
 )
 from migrator.rules import surface
 
@@ -266,8 +267,10 @@ class SiteFinder(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         self.r.call_scopes[id(node)] = self.scope
         self._single.add(id(node.func))
-        values = self.r.eval(node.func, self.scope)
+        values = ordered(self.r.eval(node.func, self.scope))
         handled = False
+        classes = [v.name[len("openai."):] for v in values if isinstance(v, Qual) and v.name.startswith("openai.")
+                   and v.name[len("openai."):] in surface.CLIENT_CLASSES]
         for v in values:
             if isinstance(v, Qual) and v.name in surface.FRAMEWORK_CLASSES:
                 self.sites.append(Site("framework", node, self.scope, attr=v.name,
@@ -278,8 +281,11 @@ class SiteFinder(ast.NodeVisitor):
                 name = v.name[len("openai."):]
                 if name in surface.CLIENT_CLASSES:
                     is_async, is_azure = surface.CLIENT_CLASSES[name]
+                    kinds = {surface.CLIENT_CLASSES[c] for c in classes}
+                    # cls = AsyncAzureOpenAI if asynchronous else AzureOpenAI; cls(...): several kinds of client
+                    extra = {"classes": classes} if len(kinds) > 1 else {}
                     self.sites.append(Site("construct", node, self.scope, is_async=is_async, is_azure=is_azure,
-                                           attr=name))
+                                           attr=name, extra=extra))
                     handled = True
                     break
                 head = name.split(".", 1)[0]
@@ -356,7 +362,7 @@ class SiteFinder(ast.NodeVisitor):
             self._reference(node)
 
     def _reference(self, node: ast.expr) -> None:
-        for v in self.r.eval(node, self.scope):
+        for v in ordered(self.r.eval(node, self.scope)):
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 last = name.rsplit(".", 1)[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from migrator.model import Severity
-from migrator.resolve import Client, EnvRead, Lit
+from migrator.resolve import Client, EnvRead, Lit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
@@ -47,7 +47,7 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                        f"API key literal {redact(value.value)} removed from the code; set {env} where the program "
                        "runs (and revoke the old key if it was committed)")
         return f"key from {env}"
-    reads = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, EnvRead)]
+    reads = [v for v in ordered(ctx.resolver.eval(value, site.scope)) if isinstance(v, EnvRead)]
     if isinstance(value, ast.Subscript) and reads and all(r.var == env for r in reads):
         return f"key from {env}"  # already os.environ["<provider key>"]
     if reads and all(r.var is None or "OPENAI" in r.var or r.var == env for r in reads):
@@ -69,7 +69,7 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                    f"api_key comes from {source(ctx, value)}; its {fallbacks[0][1]} fallback now reads {env} — make "
                    f"sure the other sources hold the {ctx.spec.display} key too")
         return f"{fallbacks[0][1]} fallback → {env}"
-    literals = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, Lit)]
+    literals = [v for v in ordered(ctx.resolver.eval(value, site.scope)) if isinstance(v, Lit)]
     ctx.secrets.update(v.node.value for v in literals if isinstance(v.node.value, str) and v.node.value)
     if literals:
         ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
@@ -118,7 +118,16 @@ class ClientConstruction(Rule):
         call = site.node
         assert isinstance(call, ast.Call)
         dest = construction_destination(call, ctx.resolver, site.scope, ctx.provider_hosts)
-        name = site.attr or "OpenAI"
+        classes = site.extra.get("classes", [])
+        name = " or ".join(classes) or site.attr or "OpenAI"
+        if any(surface.CLIENT_CLASSES[c][1] for c in classes):
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{source(ctx, call.func)}(...) builds one of {', '.join(classes)}: migrator cannot rename it "
+                       "to one plain client class; left alone — build OpenAI or AsyncOpenAI with "
+                       f"base_url={ctx.base_url()!r} and the {ctx.spec.display} key in each branch",
+                       reaches_openai=dest.kind == "openai",
+                       subject=f"client built from one of {', '.join(classes)}")
+            return
         if dest.kind == "provider":
             if dest.provider != ctx.spec.name:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
