@@ -51,6 +51,7 @@ class Destination:
     kind: str  # openai | provider | other | unknown | injected
     host: str | None = None
     provider: str | None = None  # target name when ``kind == "provider"``
+    through: str = "base_url"  # the argument that sends it there (``provider``: a cloud platform of the SDK)
 
     @property
     def reaches_openai(self) -> bool:
@@ -449,8 +450,29 @@ def call_kwarg(call: ast.Call, name: str, r: Resolver, scope: Scope) -> tuple[bo
     return known, None
 
 
+PLATFORMS = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI"}  # openai.providers.<name>(...)
+
+
+def platform_of(expr: ast.expr, r: Resolver, scope: Scope) -> str:
+    """The platform an ``OpenAI(provider=...)`` argument configures, as far as the code shows."""
+    calls = [expr] if isinstance(expr, ast.Call) else []
+    if isinstance(expr, ast.Name):
+        calls += [e[1] for e, _ in r._binding_entries(expr.id, scope) if e[0] == "expr" and isinstance(e[1], ast.Call)]
+    for c in calls:
+        for v in ordered(r.eval(c.func, scope)):  # type: ignore[attr-defined]
+            if isinstance(v, Qual) and v.name.startswith("openai.providers."):
+                name = v.name.rsplit(".", 1)[-1]
+                return PLATFORMS.get(name, name)
+    return "another platform"
+
+
 def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
                              provider_hosts: dict[str, str]) -> Destination:
+    # OpenAI(provider=bedrock(...)): the SDK's own route to a cloud platform (auth and base URL included);
+    # with it, api_key= or base_url= raise at construction
+    platform = call_kwarg(call, "provider", r, scope)[1]
+    if platform is not None and not (isinstance(platform, ast.Constant) and platform.value is None):
+        return Destination("other", platform_of(platform, r, scope), through="provider")
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
         return expr_destination(url, r, scope, provider_hosts)

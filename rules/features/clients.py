@@ -133,6 +133,11 @@ class ClientConstruction(Rule):
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                            f"{name} client already points at {dest.host} ({dest.provider}); left alone")
             return
+        if dest.kind == "other" and dest.through == "provider":
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{name} client talks to {dest.host} through provider= (the SDK configures its key and "
+                       "base_url, and refuses api_key= or base_url= next to it); left alone, and so are its calls")
+            return
         if dest.kind == "other":
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{name} client already talks to {dest.host} through base_url; left alone")
