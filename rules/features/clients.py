@@ -92,7 +92,10 @@ class ClientConstruction(Rule):
     provider's ``base_url`` and an ``api_key`` read from the provider's environment variable. Without
     an explicit key the openai SDK would send ``OPENAI_API_KEY`` to the provider. Arguments that only
     mean something to api.openai.com (``organization``, ``project``) are removed. A client whose
-    ``base_url`` already points elsewhere is left alone and reported.
+    ``base_url`` already points elsewhere, or that the SDK routes to a cloud platform
+    (``provider=bedrock(...)``), is left alone and reported, and so are its calls. A callee that may
+    be several kinds of client class (``cls = AsyncAzureOpenAI if a else AzureOpenAI``) is reported,
+    not renamed.
 
     Example::
 
