@@ -434,7 +434,7 @@ class Resolver:
             return
         seen.add(id(node))
         if reads is not None and isinstance(node, ast.Call | ast.Subscript):
-            for v in self.eval(node, scope):
+            for v in ordered(self.eval(node, scope)):
                 if isinstance(v, EnvRead) and v.node is node:
                     reads.append((node, v.var))
         if isinstance(node, ast.Constant):
@@ -474,7 +474,7 @@ class Resolver:
             return
         if isinstance(node, ast.Attribute):
             exprs = []
-            for v in self.eval(node.value, scope):
+            for v in ordered(self.eval(node.value, scope)):
                 if isinstance(v, Inst | ClassRef):
                     exprs += v.cls.attrs.get(node.attr, [])
             if exprs:
@@ -482,7 +482,7 @@ class Resolver:
                     self._literals(expr, escope, found, seen, reads)
                 return
         if isinstance(node, ast.Call):
-            for v in self.eval(node, scope):
+            for v in ordered(self.eval(node, scope)):
                 if isinstance(v, EnvRead):
                     if v.default is None:
                         found.append(None)

@@ -23,6 +23,15 @@ SOURCES = {
         "client = cls()\n"
         'r = client.chat.completions.create(model="gpt-4o", messages=[])\n'
     ),
+    # literals and environment reads reached through several instances or branches
+    "literal_sources": (
+        "import os\nfrom openai import OpenAI\n\nclient = OpenAI()\n\n\n"
+        'class Fast:\n    model = "gpt-4o-mini"\n\n\nclass Smart:\n    model = "gpt-4o"\n\n\n'
+        'cfg = Fast() if os.environ.get("FAST") else Smart()\n'
+        "r = client.chat.completions.create(model=cfg.model, messages=[])\n"
+        'key = os.getenv("OPENAI_API_KEY") if cfg else os.getenv("OTHER_KEY")\n'
+        "c2 = OpenAI(api_key=key)\n"
+    ),
 }
 
 SCRIPT = """
