@@ -473,6 +473,11 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
     platform = call_kwarg(call, "provider", r, scope)[1]
     if platform is not None and not (isinstance(platform, ast.Constant) and platform.value is None):
         return Destination("other", platform_of(platform, r, scope), through="provider")
+    classes = {surface.CLIENT_CLASSES[v.name[len("openai."):]] for v in r.eval(call.func, scope)
+               if isinstance(v, Qual) and v.name[len("openai."):] in surface.CLIENT_CLASSES}
+    if len(classes) > 1 and any(is_azure for _, is_azure in classes):
+        # cls = AsyncAzureOpenAI if a else AzureOpenAI: the construction is left alone, so are its calls
+        return Destination("unknown", through="class choice")
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
         return expr_destination(url, r, scope, provider_hosts)

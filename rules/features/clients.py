@@ -9,7 +9,14 @@ from migrator.resolve import Client, EnvRead, Lit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
-from migrator.sites import Site, call_kwarg, classify_host, construction_destination, host_of
+from migrator.sites import (
+    Site,
+    call_kwarg,
+    classify_host,
+    construction_destination,
+    expr_destination,
+    host_of,
+)
 
 
 def unsupported_only(call: ast.Call, ctx: PlanContext) -> list[str]:
@@ -124,12 +131,13 @@ class ClientConstruction(Rule):
         classes = site.extra.get("classes", [])
         name = " or ".join(classes) or site.attr or "OpenAI"
         if any(surface.CLIENT_CLASSES[c][1] for c in classes):
+            url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
+            reaches = url is None or expr_destination(url, ctx.resolver, site.scope, ctx.provider_hosts).reaches_openai
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{source(ctx, call.func)}(...) builds one of {', '.join(classes)}: migrator cannot rename it "
                        "to one plain client class; left alone — build OpenAI or AsyncOpenAI with "
                        f"base_url={ctx.base_url()!r} and the {ctx.spec.display} key in each branch",
-                       reaches_openai=dest.kind == "openai",
-                       subject=f"client built from one of {', '.join(classes)}")
+                       reaches_openai=reaches, subject=f"client built from one of {', '.join(classes)}")
             return
         if dest.kind == "provider":
             if dest.provider != ctx.spec.name:
