@@ -118,6 +118,44 @@ Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst |
 EMPTY: frozenset = frozenset()
 
 
+def _pos(node: ast.AST | None) -> tuple[int, int, int, int]:
+    return (getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0,
+            getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
+
+
+def value_key(v: object) -> tuple:
+    """A sort key for a value that does not depend on hashing (``PYTHONHASHSEED``) or on addresses."""
+    name = type(v).__name__
+    if isinstance(v, Qual):
+        return (name, _pos(None), v.name)
+    if isinstance(v, Client):
+        export = v.export
+        text = f"{v.module}:{v.legacy}:{v.is_async}:{export.module + '.' + export.name if export else ''}"
+        return (name, _pos(v.origin), text)
+    if isinstance(v, Res):
+        return (name, *value_key(v.client)[1:], ".".join(v.path))
+    if isinstance(v, Lit):
+        return (name, _pos(v.node), str(v.node.value))
+    if isinstance(v, DictLit | EnvRead):
+        return (name, _pos(v.node), getattr(v, "var", None) or "")
+    if isinstance(v, Func):
+        return (name, _pos(v.node), v.node.name)
+    if isinstance(v, ClassRef | Inst):
+        return (name, _pos(v.cls.node), v.cls.node.name)
+    if isinstance(v, FrameworkObj):
+        return (name, _pos(v.call), v.qual)
+    if isinstance(v, Foreign):
+        return (name, _pos(None), v.package)
+    if isinstance(v, ClientExport):
+        return (name, _pos(None), f"{v.module}.{v.name}")
+    return (name, _pos(None), repr(v))
+
+
+def ordered(values: Iterable) -> list:
+    """Values of a set in a stable order: iterate this, never the set, when the first match is picked."""
+    return sorted(values, key=value_key)
+
+
 # ---------------------------------------------------------------------------------------------
 # Scopes
 
@@ -396,7 +434,7 @@ class Resolver:
             return
         seen.add(id(node))
         if reads is not None and isinstance(node, ast.Call | ast.Subscript):
-            for v in self.eval(node, scope):
+            for v in ordered(self.eval(node, scope)):
                 if isinstance(v, EnvRead) and v.node is node:
                     reads.append((node, v.var))
         if isinstance(node, ast.Constant):
@@ -436,7 +474,7 @@ class Resolver:
             return
         if isinstance(node, ast.Attribute):
             exprs = []
-            for v in self.eval(node.value, scope):
+            for v in ordered(self.eval(node.value, scope)):
                 if isinstance(v, Inst | ClassRef):
                     exprs += v.cls.attrs.get(node.attr, [])
             if exprs:
@@ -444,7 +482,7 @@ class Resolver:
                     self._literals(expr, escope, found, seen, reads)
                 return
         if isinstance(node, ast.Call):
-            for v in self.eval(node, scope):
+            for v in ordered(self.eval(node, scope)):
                 if isinstance(v, EnvRead):
                     if v.default is None:
                         found.append(None)

@@ -116,7 +116,7 @@ class _Applier(cst.CSTTransformer):
                 names = [a.with_changes(name=cst.Name(edit.args["new"]))
                          if isinstance(a.name, cst.Name) and a.name.value == edit.args["old"] else a
                          for a in node.names]
-                return node.with_changes(names=names)
+                return node.with_changes(names=_without_duplicates(names))
             if op == "merge_extra_body":
                 return self._merge_extra_body(node, a)  # type: ignore[arg-type]
             if op == "spread_kwarg":
@@ -233,7 +233,26 @@ def _rewrite_import(node: cst.CSTNode, a: dict) -> cst.CSTNode:
             local = new  # the uses are renamed too (framework class swaps)
         asname = None if new == local else cst.AsName(name=cst.Name(local))  # type: ignore[arg-type]
         names.append(n.with_changes(name=cst.Name(new), asname=asname))
-    return node.with_changes(module=cst.parse_expression(a["module"]), names=names)
+    return node.with_changes(module=cst.parse_expression(a["module"]), names=_without_duplicates(names))
+
+
+def _without_duplicates(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """Drop an alias that a rename made identical to another one of the statement (``from openai import
+    OpenAI, AsyncOpenAI, AsyncAzureOpenAI`` with AsyncAzureOpenAI → AsyncOpenAI)."""
+    def key(n: cst.ImportAlias) -> tuple[str, str | None]:
+        asname = n.asname.name.value if n.asname is not None and isinstance(n.asname.name, cst.Name) else None
+        return h.dotted(n.name) or "", asname
+
+    kept: list[cst.ImportAlias] = []
+    seen: set[tuple[str, str | None]] = set()
+    for n in names:
+        if key(n) in seen:
+            if n is names[-1] and kept:  # the one before becomes the last: it takes this one's comma (or none)
+                kept[-1] = kept[-1].with_changes(comma=n.comma)
+            continue
+        seen.add(key(n))
+        kept.append(n)
+    return kept
 
 
 def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]]]:

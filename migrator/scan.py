@@ -241,7 +241,7 @@ def _model_like(value: str) -> bool:
 
 def client_exports(analysis: Analysis, module_name: str | None) -> list:
     """Module-level clients and client factories this module offers to the rest of the project."""
-    from migrator.resolve import Client, ClientExport, Func
+    from migrator.resolve import Client, ClientExport, Func, ordered
     from migrator.sites import client_destination
 
     if not module_name:
@@ -255,10 +255,11 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
         if len(lits) == 1 and lits[0] is not None and id(lits[0]) not in r.remote_literals \
                 and isinstance(lits[0].value, str) and _model_like(lits[0].value):
             out.append((f"{module_name}.{name}", lits[0].value))
-        clients = [v for v in values if isinstance(v, Client)]
-        for v in values:
+        clients = [v for v in ordered(values) if isinstance(v, Client)]
+        for v in ordered(values):
             if isinstance(v, Func):
-                clients += [c for c in r.call_result(v, None, r.module_scope) if isinstance(c, Client)]  # type: ignore[arg-type]
+                clients += [c for c in ordered(r.call_result(v, None, r.module_scope))  # type: ignore[arg-type]
+                            if isinstance(c, Client)]
         if not clients:
             continue
         dests = [client_destination(c, r, hosts, module_dest) for c in clients]

@@ -24,6 +24,7 @@ from migrator.resolve import (
     Resolver,
     Scope,
     dotted,
+    ordered,
 )
 from migrator.rules import surface
 
@@ -50,6 +51,7 @@ class Destination:
     kind: str  # openai | provider | other | unknown | injected
     host: str | None = None
     provider: str | None = None  # target name when ``kind == "provider"``
+    through: str = "base_url"  # the argument that sends it there (``provider``: a cloud platform of the SDK)
 
     @property
     def reaches_openai(self) -> bool:
@@ -266,8 +268,10 @@ class SiteFinder(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         self.r.call_scopes[id(node)] = self.scope
         self._single.add(id(node.func))
-        values = self.r.eval(node.func, self.scope)
+        values = ordered(self.r.eval(node.func, self.scope))
         handled = False
+        classes = [v.name[len("openai."):] for v in values if isinstance(v, Qual) and v.name.startswith("openai.")
+                   and v.name[len("openai."):] in surface.CLIENT_CLASSES]
         for v in values:
             if isinstance(v, Qual) and v.name in surface.FRAMEWORK_CLASSES:
                 self.sites.append(Site("framework", node, self.scope, attr=v.name,
@@ -278,8 +282,11 @@ class SiteFinder(ast.NodeVisitor):
                 name = v.name[len("openai."):]
                 if name in surface.CLIENT_CLASSES:
                     is_async, is_azure = surface.CLIENT_CLASSES[name]
+                    kinds = {surface.CLIENT_CLASSES[c] for c in classes}
+                    # cls = AsyncAzureOpenAI if asynchronous else AzureOpenAI; cls(...): several kinds of client
+                    extra = {"classes": classes} if len(kinds) > 1 else {}
                     self.sites.append(Site("construct", node, self.scope, is_async=is_async, is_azure=is_azure,
-                                           attr=name))
+                                           attr=name, extra=extra))
                     handled = True
                     break
                 head = name.split(".", 1)[0]
@@ -356,7 +363,7 @@ class SiteFinder(ast.NodeVisitor):
             self._reference(node)
 
     def _reference(self, node: ast.expr) -> None:
-        for v in self.r.eval(node, self.scope):
+        for v in ordered(self.r.eval(node, self.scope)):
             if isinstance(v, Qual) and v.name.startswith("openai."):
                 name = v.name[len("openai."):]
                 last = name.rsplit(".", 1)[-1]
@@ -443,8 +450,34 @@ def call_kwarg(call: ast.Call, name: str, r: Resolver, scope: Scope) -> tuple[bo
     return known, None
 
 
+PLATFORMS = {"bedrock": "Amazon Bedrock", "vertex": "Google Vertex AI"}  # openai.providers.<name>(...)
+
+
+def platform_of(expr: ast.expr, r: Resolver, scope: Scope) -> str:
+    """The platform an ``OpenAI(provider=...)`` argument configures, as far as the code shows."""
+    calls = [expr] if isinstance(expr, ast.Call) else []
+    if isinstance(expr, ast.Name):
+        calls += [e[1] for e, _ in r._binding_entries(expr.id, scope) if e[0] == "expr" and isinstance(e[1], ast.Call)]
+    for c in calls:
+        for v in ordered(r.eval(c.func, scope)):  # type: ignore[attr-defined]
+            if isinstance(v, Qual) and v.name.startswith("openai.providers."):
+                name = v.name.rsplit(".", 1)[-1]
+                return PLATFORMS.get(name, name)
+    return "another platform"
+
+
 def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
                              provider_hosts: dict[str, str]) -> Destination:
+    # OpenAI(provider=bedrock(...)): the SDK's own route to a cloud platform (auth and base URL included);
+    # with it, api_key= or base_url= raise at construction
+    platform = call_kwarg(call, "provider", r, scope)[1]
+    if platform is not None and not (isinstance(platform, ast.Constant) and platform.value is None):
+        return Destination("other", platform_of(platform, r, scope), through="provider")
+    classes = {surface.CLIENT_CLASSES[v.name[len("openai."):]] for v in r.eval(call.func, scope)
+               if isinstance(v, Qual) and v.name[len("openai."):] in surface.CLIENT_CLASSES}
+    if len(classes) > 1 and any(is_azure for _, is_azure in classes):
+        # cls = AsyncAzureOpenAI if a else AzureOpenAI: the construction is left alone, so are its calls
+        return Destination("unknown", through="class choice")
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
         return expr_destination(url, r, scope, provider_hosts)

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from migrator.edits import Edit
 from migrator.model import Finding, Severity, Span
-from migrator.resolve import Resolver
+from migrator.resolve import Resolver, ordered
 from migrator.rules.providers import ProviderSpec
 from migrator.sites import Destination, Site
 
@@ -187,7 +187,7 @@ class PlanContext:
         from migrator.sites import client_destination
 
         dests = [self.legacy_dest if getattr(c, "legacy", False) else
-                 client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in clients]
+                 client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in ordered(clients)]
         for kind in ("openai", "provider", "injected", "unknown", "other"):
             for d in dests:
                 if d.kind == kind:

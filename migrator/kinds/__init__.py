@@ -249,8 +249,9 @@ def is_model_name(name: str) -> bool:
 
 
 def map_model(report: LineReport, index: int, start: int, end: int, name: str, code: str, *,
-              rewrite: bool, where: str) -> None:
-    """Report (and, when ``rewrite``, replace) an OpenAI model name found in a file."""
+              rewrite: bool, where: str, held: str | None = None) -> None:
+    """Report (and, when ``rewrite``, replace) an OpenAI model name found in a file. ``held``: why a
+    value that would be rewritten stays (its block points at OpenAI or Azure)."""
     spec = report.spec
     _, target = model_target(name, report.options, spec)
     if target is None:
@@ -258,6 +259,12 @@ def map_model(report: LineReport, index: int, start: int, end: int, name: str, c
                       f"unknown model {name!r} {where} for {spec.display}: add it to [tool.migrator.models] or pass "
                       f"--model {name}=<{spec.name} model>", reaches_openai=True,
                       subject=f"OpenAI model {name!r} {where}")
+        return
+    if held:
+        report.report(index, start, end, code, "models", Severity.REVIEW,
+                      f"model {name!r} {where} left as written: {held}, which would receive the {spec.display} model "
+                      f"{target.model!r}; move the block to {spec.display} (endpoint, key, model) together",
+                      reaches_openai=True, subject=f"OpenAI model {name!r} {where}")
         return
     if not rewrite:
         report.report(index, start, end, code, "models", Severity.REVIEW,

@@ -2,12 +2,16 @@
 
 Reported with file and line, so that ``check`` sees them: ``OPENAI_*`` variables, OpenAI's host and
 OpenAI model names. Rewritten only where it is unambiguous — a value that is exactly a mapped model
-name under a key named like ``model`` (``model: gpt-4o``, ``"model": "gpt-4o"``, ``model = "gpt-4o"``);
-everything else is left for review. Comment lines are skipped.
+name under a key named like ``model`` (``model: gpt-4o``, ``"model": "gpt-4o"``, ``model = "gpt-4o"``),
+in a block that does not also point at OpenAI or Azure (its URL, ``api_type: azure``, ``azure_*`` keys:
+the provider's model would be sent there); everything else is left for review. Comment lines are skipped.
+The block is found by lines: the indentation block for YAML, the enclosing object for JSON, the table
+for TOML.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from migrator.kinds import KindOutcome, LineReport, map_model, model_tokens, split_lines
@@ -24,6 +28,10 @@ _VAR = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9_]*OPENAI_[A-Z0-9_]+")
 _PAIR = re.compile(r"""(?:^|(?<=[\s{,\-]))(?P<q>["']?)(?P<key>[\w.\-]+)(?P=q)[ \t]*(?::|=)[ \t]*(?P<vq>["']?)"""
                    r"""(?P<value>[\w.\-:]+)(?P=vq)(?=[ \t]*(?:[,}\]#]|$))""")
 _MODEL_KEY = re.compile(r"model|engine|deployment", re.I)
+# what makes a block talk to OpenAI or Azure: its host, an Azure resource, api_type azure, azure_* keys
+_AZURE_HOST = re.compile(r"[\w.\-]+\.openai\.azure\.com", re.I)
+_AZURE_TYPE = re.compile(r"""(?P<q>["']?)api_type(?P=q)[ \t]*[:=][ \t]*["']?(?P<value>azure)""", re.I)
+_AZURE_KEY = re.compile(r"""(?:^|(?<=[\s{,\-"']))(?P<key>azure_[\w.\-]*)["']?[ \t]*[:=]""", re.I)
 
 
 # migrator's own reports (scan --format json baselines, SARIF logs) quote what they found
@@ -36,6 +44,9 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
     if _REPORT.search(text[:2000]):
         return report.outcome()
     json_file = path.lower().endswith(".json")
+    toml_file = path.lower().endswith(".toml")
+    pointers = _pointers(lines, json_file)
+    blocks = _Blocks(lines, "json" if json_file else "toml" if toml_file else "yaml")
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
         stripped = body.lstrip()
@@ -63,9 +74,123 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
             key = exact.get((m.start(), m.end()))
             if json_file and key is None and not (body[m.start() - 1:m.start()] == '"' == body[m.end():m.end() + 1]):
                 continue  # in JSON only a whole string value is a model name (not a sentence that names one)
-            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=key is not None,
-                      where=f"under {key!r}" if key else "in configuration")
+            held = None
+            if key is not None:
+                first, last = blocks.around(i, m.start())
+                at = bisect.bisect_left(pointers, (first, ""))
+                if at < len(pointers) and pointers[at][0] <= last:
+                    held = f"line {pointers[at][0] + 1} of the same block {pointers[at][1]}"
+            map_model(report, i, m.start(), m.end(), m.group(0), MODEL_CODE, rewrite=key is not None and not held,
+                      where=f"under {key!r}" if key else "in configuration", held=held)
     return report.outcome()
+
+
+def _pointers(lines: list[str], json_file: bool) -> list[tuple[int, str]]:
+    """(line, what) for the lines that point at OpenAI or Azure, in order."""
+    out = []
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        stripped = body.lstrip()
+        if not stripped or stripped.startswith(("#", "//")):
+            continue
+        if not json_file:
+            body = body[:_comment_start(body)]
+        hosts = [m for host in surface.OPENAI_HOSTS for m in re.finditer(re.escape(host), body)]
+        hosts += list(_AZURE_HOST.finditer(body))
+        hosts = [m for m in hosts if not json_file or _url_value(body, m.start(), m.end())]
+        azure_type = _AZURE_TYPE.search(body)
+        azure_key = _AZURE_KEY.search(body)
+        if hosts:
+            out.append((i, f"points at {hosts[0].group(0)}"))
+        elif azure_type:
+            out.append((i, "sets api_type to azure"))
+        elif azure_key:
+            out.append((i, f"sets {azure_key.group('key')}"))
+    return out
+
+
+class _Blocks:
+    """The lines of the mapping a value belongs to: the indentation block (YAML), the enclosing object
+    (JSON), the table (TOML). Line-based, like the rest of this module."""
+
+    def __init__(self, lines: list[str], syntax: str) -> None:
+        self.lines = lines
+        self.syntax = syntax
+        self.starts: list[int] = []  # offset of each line in the text
+        offset = 0
+        for line in lines:
+            self.starts.append(offset)
+            offset += len(line)
+        self.objects: list[tuple[int, int]] = _json_objects("".join(lines)) if syntax == "json" else []
+
+    def around(self, index: int, column: int) -> tuple[int, int]:
+        """First and last line of the block holding the value at ``index``, ``column``."""
+        if self.syntax == "json":
+            pos = self.starts[index] + column
+            inner = [(a, b) for a, b in self.objects if a < pos < b]
+            if not inner:
+                return 0, len(self.lines) - 1
+            a, b = max(inner)
+            return bisect.bisect_right(self.starts, a) - 1, bisect.bisect_right(self.starts, b) - 1
+        if self.syntax == "toml":
+            first = index
+            while first > 0 and not _TABLE.match(self.lines[first].rstrip("\r\n")):
+                first -= 1
+            last = index
+            while last + 1 < len(self.lines) and not _TABLE.match(self.lines[last + 1].rstrip("\r\n")):
+                last += 1
+            return first, last
+        own = _key_column(self.lines[index])
+        first = index
+        while first > 0 and _indent(self.lines[index]) == own:  # a `- model: ...` line starts its item
+            line = self.lines[first - 1]
+            if not _blank(line) and (line.startswith("---") or _indent(line) < own):
+                if _key_column(line) == own:
+                    first -= 1  # `- api_type: azure` above `  model: ...`: the item starts on the dash line
+                break
+            first -= 1
+        last = index
+        while last + 1 < len(self.lines):
+            line = self.lines[last + 1]
+            if not _blank(line) and (line.startswith("---") or _indent(line) < own):
+                break
+            last += 1
+        return first, last
+
+
+_TABLE = re.compile(r"""[ \t]*\[\[?[\w.\-"' ]+\]\]?[ \t]*(?:#.*)?$""")
+
+
+def _blank(line: str) -> bool:
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _key_column(line: str) -> int:
+    """Column of the line's key: after ``- `` for a list item."""
+    column = _indent(line)
+    rest = line[column:]
+    while rest.startswith("- "):
+        column += 2 + len(rest[2:]) - len(rest[2:].lstrip(" "))
+        rest = line[column:]
+    return column
+
+
+def _json_objects(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the ``{ ... }`` objects of a JSON text, strings skipped."""
+    out: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for m in re.finditer(r'"(?:\\.|[^"\\])*"|[{}]', text):
+        token = m.group(0)
+        if token == "{":
+            stack.append(m.start())
+        elif token == "}" and stack:
+            out.append((stack.pop(), m.start()))
+    return out
 
 
 def _comment_start(body: str) -> int:

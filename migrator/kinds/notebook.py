@@ -8,11 +8,12 @@ migrates the virtual module; findings are mapped back to the cell (1-based posit
 ``cells`` list) and the line in the cell, and each changed cell's ``source`` value is spliced back into the
 original JSON text: outputs, metadata, attachments, ids, indentation and key order are never re-serialised.
 ``pip install`` lines get the dependency treatment of requirement files (a pre-1.0 pin raised; the
-provider's SDK added in native style).
+provider's SDK added in native style when the migrated notebook imports it).
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from dataclasses import dataclass, field
@@ -409,10 +410,12 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
     new_text = text
     new_sources: dict[int, str] = {}
     error = None
+    modules = [tree]  # the notebook's Python after migration: does it import the provider's SDK?
     if options.target:
         outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis, project=project)
         findings = outcome.findings
         error = outcome.error
+        modules = [_parsed(outcome.new_text)]
         if error is None and outcome.new_text != virtual.text:
             try:
                 new_sources = restore(outcome.new_text, virtual, cells)
@@ -420,8 +423,8 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
                 error = str(exc)
     for cell in cells:
         if cell.cell_type == "code" and _writes_python(cell.lines):
-            error = error or _written_module(cell, options, path, findings, new_sources, analysis.secrets)
-    pip_findings, pip_sources = _pip_lines(cells, virtual, options, path, new_sources)
+            error = error or _written_module(cell, options, path, findings, new_sources, analysis.secrets, modules)
+    pip_findings, pip_sources = _pip_lines(cells, virtual, options, path, new_sources, modules)
     new_sources.update(pip_sources)
     line_of = _file_lines(text, cells)
     mapped = [_map(f, virtual, line_of) for f in findings] + pip_findings
@@ -435,8 +438,25 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
     return KindOutcome(new_text, mapped, error, set(analysis.secrets), list(analysis.resolver.project_imports))
 
 
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        return None
+
+
+def _imports(modules: list[ast.Module | None], name: str) -> bool:
+    """Some module imports ``name`` (or a submodule of it)."""
+    def match(module: str | None) -> bool:
+        return module is not None and (module == name or module.startswith(name + "."))
+
+    return any(isinstance(n, ast.Import) and any(match(a.name) for a in n.names)
+               or isinstance(n, ast.ImportFrom) and n.level == 0 and match(n.module)
+               for tree in modules if tree is not None for n in ast.walk(tree))
+
+
 def _written_module(cell: Cell, options: Options, path: str, findings: list[Finding], new_sources: dict[int, str],
-                    secrets: set[str]) -> str | None:
+                    secrets: set[str], modules: list[ast.Module | None]) -> str | None:
     """A ``%%writefile x.py`` cell: its body migrated as a module of its own; findings carry the cell."""
     from migrator.engine import migrate
     from migrator.scan import analyze as analyze_python
@@ -451,6 +471,7 @@ def _written_module(cell: Cell, options: Options, path: str, findings: list[Find
         own = outcome.findings
         if outcome.error:
             return outcome.error
+        modules.append(_parsed(outcome.new_text))
         if outcome.new_text != body:
             new_sources[cell.index] = "".join(cell.lines[:head]) + outcome.new_text
     for f in own:
@@ -491,9 +512,11 @@ def _file_lines(text: str, cells: list[Cell]) -> dict[tuple[int, int], int]:
     return out
 
 
-def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
-               new_sources: dict[int, str]) -> tuple[list[Finding], dict[int, str]]:
-    """``!pip install openai==0.27`` lines: report the pin, raise a pre-1.0 one, add the provider's SDK."""
+def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str, new_sources: dict[int, str],
+               modules: list[ast.Module | None]) -> tuple[list[Finding], dict[int, str]]:
+    """``!pip install openai==0.27`` lines: report the pin, raise a pre-1.0 one, add the provider's SDK
+    (native style, when the migrated notebook imports it: a notebook whose clients all stayed on the
+    openai SDK does not need it)."""
     from migrator.kinds.requirements import is_legacy, provider_requirement
 
     specs = [providers.load(options.target)] if options.target else providers.all_specs()
@@ -502,6 +525,7 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
     changed: dict[int, str] = {}
     by_index = {c.index: c for c in cells}
     added = False  # native style: the provider's SDK goes on the first line that installs openai
+    uses_sdk = options.style == "native" and spec.native is not None and _imports(modules, spec.native.module)
     for k, line in enumerate(virtual.magics):
         if not _PIP.match(line):
             continue
@@ -514,7 +538,7 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
         legacy = is_legacy(version)
         shown = m.group(0).strip("\"'")
         span = Span(j + 1, m.start() + 1, j + 1, m.end() + 1)
-        native = (options.style == "native" and spec.native_package and not added
+        native = (uses_sdk and spec.native_package and not added
                   and not any(spec.native_package in m for m in virtual.magics))
         added = added or bool(native)
         if legacy:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import ast
 
 from migrator.model import Severity
-from migrator.resolve import Client, EnvRead, Lit
+from migrator.resolve import Client, EnvRead, Lit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
-from migrator.sites import Site, call_kwarg, classify_host, construction_destination, host_of
+from migrator.sites import (
+    Site,
+    call_kwarg,
+    classify_host,
+    construction_destination,
+    expr_destination,
+    host_of,
+)
 
 
 def unsupported_only(call: ast.Call, ctx: PlanContext) -> list[str]:
@@ -47,7 +54,7 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                        f"API key literal {redact(value.value)} removed from the code; set {env} where the program "
                        "runs (and revoke the old key if it was committed)")
         return f"key from {env}"
-    reads = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, EnvRead)]
+    reads = [v for v in ordered(ctx.resolver.eval(value, site.scope)) if isinstance(v, EnvRead)]
     if isinstance(value, ast.Subscript) and reads and all(r.var == env for r in reads):
         return f"key from {env}"  # already os.environ["<provider key>"]
     if reads and all(r.var is None or "OPENAI" in r.var or r.var == env for r in reads):
@@ -69,7 +76,7 @@ def plan_key(value: ast.expr | None, holder: ast.AST, site: Site, ctx: PlanConte
                    f"api_key comes from {source(ctx, value)}; its {fallbacks[0][1]} fallback now reads {env} — make "
                    f"sure the other sources hold the {ctx.spec.display} key too")
         return f"{fallbacks[0][1]} fallback → {env}"
-    literals = [v for v in ctx.resolver.eval(value, site.scope) if isinstance(v, Lit)]
+    literals = [v for v in ordered(ctx.resolver.eval(value, site.scope)) if isinstance(v, Lit)]
     ctx.secrets.update(v.node.value for v in literals if isinstance(v.node.value, str) and v.node.value)
     if literals:
         ctx.report(value, HardcodedKey.CODE, HardcodedKey.FEATURE, Severity.REVIEW,
@@ -92,7 +99,10 @@ class ClientConstruction(Rule):
     provider's ``base_url`` and an ``api_key`` read from the provider's environment variable. Without
     an explicit key the openai SDK would send ``OPENAI_API_KEY`` to the provider. Arguments that only
     mean something to api.openai.com (``organization``, ``project``) are removed. A client whose
-    ``base_url`` already points elsewhere is left alone and reported.
+    ``base_url`` already points elsewhere, or that the SDK routes to a cloud platform
+    (``provider=bedrock(...)``), is left alone and reported, and so are its calls. A callee that may
+    be several kinds of client class (``cls = AsyncAzureOpenAI if a else AzureOpenAI``) is reported,
+    not renamed.
 
     Example::
 
@@ -118,11 +128,26 @@ class ClientConstruction(Rule):
         call = site.node
         assert isinstance(call, ast.Call)
         dest = construction_destination(call, ctx.resolver, site.scope, ctx.provider_hosts)
-        name = site.attr or "OpenAI"
+        classes = site.extra.get("classes", [])
+        name = " or ".join(classes) or site.attr or "OpenAI"
+        if any(surface.CLIENT_CLASSES[c][1] for c in classes):
+            url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
+            reaches = url is None or expr_destination(url, ctx.resolver, site.scope, ctx.provider_hosts).reaches_openai
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{source(ctx, call.func)}(...) builds one of {', '.join(classes)}: migrator cannot rename it "
+                       "to one plain client class; left alone — build OpenAI or AsyncOpenAI with "
+                       f"base_url={ctx.base_url()!r} and the {ctx.spec.display} key in each branch",
+                       reaches_openai=reaches, subject=f"client built from one of {', '.join(classes)}")
+            return
         if dest.kind == "provider":
             if dest.provider != ctx.spec.name:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                            f"{name} client already points at {dest.host} ({dest.provider}); left alone")
+            return
+        if dest.kind == "other" and dest.through == "provider":
+            ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                       f"{name} client talks to {dest.host} through provider= (the SDK configures its key and "
+                       "base_url, and refuses api_key= or base_url= next to it); left alone, and so are its calls")
             return
         if dest.kind == "other":
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,

@@ -7,7 +7,7 @@ import io
 import tokenize
 from dataclasses import dataclass
 
-from migrator.resolve import DictLit
+from migrator.resolve import DictLit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
 from migrator.rules.providers import ModelTarget
@@ -88,7 +88,7 @@ def model_expr(call: ast.Call, ctx: PlanContext, site: Site) -> ast.expr | None:
             return call.args[0]
     for k in call.keywords:
         if k.arg is None:  # **params: a dict literal bound to a name in scope
-            for v in ctx.resolver.eval(k.value, site.scope):
+            for v in ordered(ctx.resolver.eval(k.value, site.scope)):
                 if isinstance(v, DictLit):
                     for key, value in zip(v.node.keys, v.node.values, strict=True):
                         if isinstance(key, ast.Constant) and key.value == "model":

@@ -14,7 +14,7 @@ import ast
 from dataclasses import dataclass, field
 
 from migrator.model import Severity
-from migrator.resolve import Client, Qual
+from migrator.resolve import Client, Qual, ordered
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.legacy import per_module
 from migrator.rules.features.legacy_responses import Flow, _Index
@@ -324,7 +324,7 @@ class _Planner:
         for site in self.sites:
             if site.kind not in _USES or not site.clients or id(site) in native_uses or id(site) in self.adopted:
                 continue
-            others = [c for c in site.clients if not (isinstance(c, Client) and c.origin is not None
+            others = [c for c in ordered(site.clients) if not (isinstance(c, Client) and c.origin is not None
                                                       and id(c.origin) in candidates)]
             if not others or any(isinstance(c, Client) and c.origin is not None for c in others):
                 continue  # built here: the client's own finding says why it stays
@@ -377,6 +377,11 @@ class _Planner:
     def _blockers(self, cand: _Candidate) -> None:
         native, call = self.native, cand.site.node
         assert isinstance(call, ast.Call)
+        classes = cand.site.extra.get("classes")
+        if classes:
+            cand.blockers.append(f"{ast.unparse(call.func)}(...) builds one of {', '.join(classes)}: migrator cannot "
+                                 f"rename it to one {native.module} client class")
+            return
         if native.client_class(cand.site.is_async, cand.region) is None:
             cand.blockers.append(native.missing.get("async") or f"{native.module} has no asyncio client")
             return
