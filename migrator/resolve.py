@@ -190,8 +190,17 @@ class Resolver:
 
     def _eval_bindings(self, entries: list[tuple]) -> frozenset:
         out: set = set()
+        declared: list[tuple] = []
         for entry in entries:
+            if entry[0] == "ann":
+                declared.append(entry)
+                continue
             out |= self._eval_entry(entry)
+        # ``client: OpenAI = OpenAI()``: the annotation names the type of the values assigned, not one
+        # more (injected) client; it counts only where no assigned value is a client migrator knows
+        if not any(isinstance(v, Client) for v in out):
+            for _, ann, scope in declared:
+                out |= self.eval_annotation(ann, scope)
         return frozenset(out)
 
     def _eval_entry(self, entry: tuple) -> frozenset:
@@ -299,8 +308,9 @@ class Resolver:
         out: set = set()
         for expr, scope in cls.attrs.get(attr, ()):
             out |= self.eval(expr, scope)
-        for ann, scope in cls.annotations.get(attr, ()):
-            out |= self.eval_annotation(ann, scope)
+        if not any(isinstance(v, Client) for v in out):  # ``client: OpenAI`` types the values assigned
+            for ann, scope in cls.annotations.get(attr, ()):
+                out |= self.eval_annotation(ann, scope)
         for entry in cls.scope.bindings.get(attr, ()):
             if entry[0] == "value" and isinstance(entry[1], Func):
                 out.add(entry[1])
@@ -628,7 +638,7 @@ class _Collector(ast.NodeVisitor):
             if self.scope.kind == "class" and self.scope.cls is not None:
                 self.scope.cls.annotations.setdefault(t.id, []).append((node.annotation, self.scope))
             else:
-                self.scope.bind(t.id, ("param", ast.arg(arg=t.id, annotation=node.annotation), None, self.scope))
+                self.scope.bind(t.id, ("ann", node.annotation, self.scope))
         elif isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
             s = self.scope
             if s.self_name == t.value.id and s.cls is not None:

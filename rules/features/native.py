@@ -551,6 +551,11 @@ class _Planner:
                 self._share(target.id, cand)
             loads = self._loads(owner, target.id)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                       and any(n is target for n in ast.walk(c))]
+            if classes:  # ``client: OpenAI`` in the class body types the attribute: it names the new class
+                cand.annotations.extend(s.annotation for s in classes[-1].body if isinstance(s, ast.AnnAssign)
+                                        and isinstance(s.target, ast.Name) and s.target.id == target.attr)
             loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
                      and isinstance(n.value, ast.Name) and n.value.id == target.value.id
                      and isinstance(n.ctx, ast.Load)]
