@@ -413,7 +413,8 @@ class _Planner:
     def _show(self, node: ast.AST) -> str:
         """A node's code for a message (line numbers would be those of the compat pass's output)."""
         parent = self.index.parents.get(id(node))
-        while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr):
+        while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr) \
+                and hasattr(parent, "lineno"):  # a with-item or a comprehension has no source segment
             node, parent = parent, self.index.parents.get(id(parent))
         text = " ".join((self.ctx.segment(node) or "").split())
         return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
@@ -470,6 +471,8 @@ class _Planner:
             return None
         if isinstance(parent, ast.Call) and parent.func is not value:
             return self._passed(parent, value, cand, seen)
+        if isinstance(parent, ast.withitem):
+            return f"`with {self._show(value)[1:-1]} as …` uses it as a context manager, which migrator does not follow"
         return f"{self._show(value)} passes it where migrator does not follow"
 
     def _passed(self, call: ast.Call, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
