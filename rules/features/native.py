@@ -188,6 +188,8 @@ class _Planner:
         self.index: _Index = per_module(ctx.resolver, "_flow_index", lambda: _Index(ctx.resolver.tree))
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
+        self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
+        self.retyped: set[int] = set()  # string annotations (``"OpenAI"``) rewritten to name the SDK class
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -596,8 +598,12 @@ class _Planner:
                 ctx.edit(call, "remove_kwarg", NativeClient.CODE, name=k.arg)
             elif new and new != k.arg:
                 ctx.edit(call, "rename_kwarg", NativeClient.CODE, old=k.arg, new=new)
-        for annotation in cand.annotations:  # ``-> OpenAI`` / ``client: OpenAI = ...`` name the new class
-            if isinstance(annotation, ast.Name | ast.Attribute) and self._placeable(annotation, "replace_expr") \
+        # ``-> OpenAI`` / ``client: OpenAI = ...`` / ``c: Optional[OpenAI]`` / ``OpenAI | None`` name the new class
+        parts = {id(n): n for a in cand.annotations for n in ast.walk(a) if isinstance(n, ast.Name | ast.Attribute)}
+        for text in {id(n): n for a in cand.annotations for n in ast.walk(a) if isinstance(n, ast.Constant)}.values():
+            self._retype(text, cls)
+        for annotation in parts.values():
+            if self._placeable(annotation, "replace_expr") \
                     and any(isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
                             for v in ctx.resolver.eval(annotation, ctx.resolver.module_scope)):
                 ctx.edit(annotation, "replace_expr", NativeClient.CODE, src=cls)
@@ -608,6 +614,36 @@ class _Planner:
         ctx.report(call, NativeClient.CODE, NativeClient.FEATURE, Severity.AUTO,
                    f"{old} client → {cls} ({ctx.spec.native_package} SDK)", reaches_openai=False,
                    subject=f"{old} client on the openai SDK")
+
+    def _clients_in(self, text: ast.Constant) -> list[ast.expr] | None:
+        """The openai client classes a string annotation (``"OpenAI"``, ``"Optional[OpenAI]"``) names, in
+        source order (None: not a one-line annotation string)."""
+        if not isinstance(text.value, str) or "\n" in text.value:
+            return None
+        try:
+            expr = ast.parse(text.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        self._parsed.append(expr)  # the resolver memoizes by node identity: keep the nodes alive
+        found = [n for n in ast.walk(expr) if isinstance(n, ast.Name | ast.Attribute) and any(
+            isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
+            for v in self.ctx.resolver.eval(n, self.ctx.resolver.module_scope))]
+        return sorted(found, key=lambda n: n.col_offset)
+
+    def _retype(self, text: ast.Constant, cls: str) -> None:
+        """``"OpenAI"`` / ``"OpenAI | None"`` in an annotation of a converted client names the SDK class."""
+        found = self._clients_in(text)
+        if not found or id(text) in self.retyped or not self._placeable(text, "replace_expr"):
+            return
+        value = text.value.strip()
+        out, end = [], 0
+        for n in found:
+            out.append(value[end:n.col_offset])
+            out.append(cls)
+            end = n.end_col_offset or n.col_offset
+        out.append(value[end:])
+        self.ctx.edit(text, "replace_expr", NativeClient.CODE, src=self.ctx.string("".join(out)))
+        self.retyped.add(id(text))
 
     def _call(self, use: Site) -> None:
         ctx, method = self.ctx, self._method(use)
@@ -769,6 +805,11 @@ class _Planner:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in locals_ and id(node) not in self.replaced_roots:
                 reads[node.id] = reads.get(node.id, 0) + 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in self.retyped \
+                    and self._annotation(node):  # ``"OpenAI"`` reads the import too (typing.get_type_hints)
+                for name in self._string_names(node):
+                    if name in locals_:
+                        reads[name] = reads.get(name, 0) + 1
         removed: dict[int, int] = {}  # import statement -> names it loses
         for local, imports in locals_.items():
             if reads.get(local) or len(imports) != 1 or not any(id(n) in self.replaced_roots for n in ast.walk(tree)
@@ -790,6 +831,24 @@ class _Planner:
                 self.ctx.imports.discard(module)
                 self.ctx.edit(stmt, "insert_after", NativeClient.CODE, stmts=[f"import {self.native.module}"])
                 break
+
+
+    def _annotation(self, node: ast.AST) -> bool:
+        """``node`` is (part of) an annotation."""
+        parents = self.index.parents
+        child, parent = node, parents.get(id(node))
+        while isinstance(parent, ast.Subscript | ast.BinOp | ast.Tuple | ast.Attribute | ast.List):
+            child, parent = parent, parents.get(id(parent))
+        return (isinstance(parent, ast.arg | ast.AnnAssign) and child is parent.annotation) or (
+            isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns)
+
+    @staticmethod
+    def _string_names(node: ast.Constant) -> list[str]:
+        try:
+            expr = ast.parse(str(node.value).strip(), mode="eval")
+        except SyntaxError:
+            return []
+        return [n.id for n in ast.walk(expr) if isinstance(n, ast.Name)]
 
 
 class _ResponseFlow(Flow):
