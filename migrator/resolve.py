@@ -177,6 +177,31 @@ class Resolver:
         self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
         self._memo: dict[tuple[int, int], frozenset] = {}  # (id(node), id(scope)) -> value set
         _Collector(self).collect(tree, self.module_scope)
+        if self.project_imports:
+            self._module_attribute_imports(tree)
+
+    def _module_attribute_imports(self, tree: ast.Module) -> None:
+        """``from app import llm`` / ``import app.llm`` then ``llm.client``: the module reads ``app.llm.client``
+        as much as ``from app.llm import client`` does (the project index must know)."""
+        modules = [q for q in self.project_imports if q]
+        found: list[str] = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name | ast.Attribute):
+                continue
+            path = _dotted(node)
+            if path is None:
+                continue
+            root, _, rest = path.partition(".")
+            for entry in self.module_scope.bindings.get(root, ()):
+                if entry[0] != "value" or not isinstance(entry[1], Qual):
+                    continue
+                full = f"{entry[1].name}.{rest}"
+                for module in modules:
+                    if full.startswith(module + "."):
+                        qual = ".".join([module, full[len(module) + 1:].split(".", 1)[0]])
+                        if qual not in found and qual not in self.project_imports:
+                            found.append(qual)
+        self.project_imports.extend(found)
 
     # -- lookup ---------------------------------------------------------------------------------
 

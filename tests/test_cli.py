@@ -338,3 +338,24 @@ def test_native_style_client_shared_between_modules(tmp_path: Path, monkeypatch:
     (tmp_path / "app" / "other.py").write_text("from app.llm import get_client\n\nregistry = [get_client]\n")
     out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
     assert "import dashscope" not in out and "compatible-mode/v1" in out
+
+
+def test_native_style_client_read_as_a_module_attribute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from app import llm`` then ``llm.client.embeddings.create(...)``: that module uses the client as an
+    openai client too, so the client must not move to the SDK under it."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef chat(q):\n"
+        "    r = client.chat.completions.create(model=\"gpt-4o\", messages=[{\"role\": \"user\", \"content\": q}])\n"
+        "    return r.choices[0].message.content\n")
+    (tmp_path / "app" / "search.py").write_text(
+        "from app import llm\n\n\ndef embed(texts):\n"
+        "    r = llm.client.embeddings.create(model=\"text-embedding-3-small\", input=texts)\n"
+        "    return [d.embedding for d in r.data]\n")
+    monkeypatch.chdir(tmp_path)
+    invoke("migrate", ".", "--target", "ernie", "--style", "native", "--report", "native.md")
+    md = (tmp_path / "native.md").read_text()
+    assert "app.llm.client is used by other modules that cannot all go native" in md
+    out = invoke("migrate", ".", "--target", "ernie", "--style", "native", "--diff").stdout
+    assert "qianfan.Qianfan" not in out and "base_url=\"https://qianfan.baidubce.com/v2\"" in out
