@@ -24,3 +24,29 @@ def main():
     why = [f.message for f in findings if f.code == "OA160"]
     assert len(why) == 1 and "``" not in why[0]
     assert "`with OpenAI(" in why[0] and "context manager" in why[0]
+
+
+LOGGED = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    resp = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+    message = resp.choices[0].message
+    if message.refusal:
+        return None
+    print({"id": resp.id, "created": resp.created, "fp": resp.system_fingerprint})
+    return message.content
+'''
+
+
+def test_response_fields_the_sdk_lacks_are_reported() -> None:
+    out, findings = native(LOGGED)
+    assert "dashscope.Client(" in out and "resp.request_id" in out
+    manual = {f.message.split(" ")[0] for f in findings if f.code == "OA162" and f.severity.value == "manual"}
+    assert manual == {".created", ".system_fingerprint", ".choices.message.refusal"}
+    # zai's responses keep OpenAI's fields: nothing to report there
+    out, findings = native(LOGGED, target="glm")
+    assert "zai.ZhipuAiClient(" in out
+    assert not [f for f in findings if f.code == "OA162" and f.severity.value == "manual"]

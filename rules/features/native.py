@@ -862,7 +862,8 @@ class _ResponseFlow(Flow):
         self.queue = [(u.node, (m.response, ())) for u, m in methods if m.response]  # type: ignore[misc]
 
     def run(self) -> None:
-        if not (self.native.response_renames or self.native.dump_methods or self.native.message_param):
+        if not (self.native.response_renames or self.native.dump_methods or self.native.message_param
+                or self.native.response_missing):
             return
         while self.queue:
             expr, state = self.queue.pop()
@@ -904,6 +905,12 @@ class _ResponseFlow(Flow):
                 key = ".".join(p for p in (*path, parent.attr) if p != "[]")
                 grand = self.parents.get(id(parent))
                 new = renames.get(key)
+                gone = native.response_missing.get(kind, {}).get(key)
+                if gone and id(parent) not in self.reported:
+                    self.reported.add(id(parent))
+                    ctx.report(parent, self.code, "native", Severity.MANUAL,
+                               f".{key} raises AttributeError on a {native.module} response: {gone}",
+                               subject="response field the provider SDK lacks")
                 if new:
                     self.renamed.add(id(parent))
                     ctx.edit(parent, "rename_attr", self.code, name=new)

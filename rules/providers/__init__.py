@@ -75,6 +75,8 @@ class NativeSpec:
     missing: dict[str, str] = field(default_factory=dict)  # method path or "async" -> why that stays compat
     # response kind -> attribute path on the OpenAI response ("usage.prompt_tokens") -> the SDK's name
     response_renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    # response kind -> attribute path the OpenAI response has and the SDK's lacks -> what to read instead
+    response_missing: dict[str, dict[str, str]] = field(default_factory=dict)
     dump_methods: dict[str, str] = field(default_factory=dict)  # ``model_dump`` -> the SDK models' method
     message_param: str = ""  # how a response message goes back into ``messages`` ("…model_dump(…)")
     errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)

@@ -56,6 +56,22 @@ NATIVE = NativeSpec(
         "embeddings": {"data": "embeddings", "usage.prompt_tokens": "input_tokens"},
         "images": {"data": "results"},  # a finished Job: results[i].url (providers.md §2.4.6)
     },
+    # dashscope 2.0.2 v2/types/completions.py: parse_completion / parse_chunk keep request_id, model, choices,
+    # usage and search_info of the body, nothing else; a choice or message keeps what the service sent, and
+    # the service sends no OpenAI-only fields
+    response_missing={
+        "chat": {
+            "created": "dashscope responses carry no timestamp; take the time when the call returns",
+            "object": "dashscope responses have no object type",
+            "system_fingerprint": "dashscope responses have no system fingerprint",
+            "service_tier": "dashscope responses have no service tier",
+            "choices.message.refusal": "dashscope sends no refusal field; use getattr(message, \"refusal\", None)",
+            "choices.message.audio": "dashscope chat messages carry no audio",
+            "choices.message.function_call": "dashscope messages carry tool_calls only",
+            "choices.message.annotations": "dashscope messages have no annotations (web search results are in "
+                                           "response.search_info)",
+        },
+    },
     native_only=frozenset({"images"}),
     models={"dall-e-2": _WAN, "dall-e-3": _WAN, "gpt-image-1": _WAN},  # providers.md §2.5: native only
     message_param="model_dump(exclude_none=True)",  # providers.md §9: messages reject the SDK's message objects
