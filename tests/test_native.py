@@ -50,3 +50,27 @@ def test_response_fields_the_sdk_lacks_are_reported() -> None:
     out, findings = native(LOGGED, target="glm")
     assert "zai.ZhipuAiClient(" in out
     assert not [f for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+
+
+def test_base_url_chosen_at_run_time_keeps_the_client_compat() -> None:
+    """Code already on the compatible endpoint, with an override for a proxy: the SDK client would
+    silently drop the override."""
+    src = '''import os
+
+from openai import OpenAI
+
+BASE_URL = os.environ.get("LLM_PROXY_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1")
+client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url=BASE_URL)
+
+
+def ask(q):
+    return client.chat.completions.create(model="qwen-plus", messages=[{"role": "user", "content": q}])
+'''
+    out, findings = native(src)
+    assert "dashscope.Client" not in out and "base_url=BASE_URL" in out
+    why = [f.message for f in findings if f.code == "OA160"]
+    assert len(why) == 1 and "base_url= is chosen at run time (`BASE_URL`)" in why[0]
+    # a literal base URL is the provider's: the SDK client knows its own host
+    out, _ = native(src.replace('os.environ.get("LLM_PROXY_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1")',
+                                '"https://dashscope.aliyuncs.com/compatible-mode/v1"'))
+    assert "client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out

@@ -373,6 +373,14 @@ class _Planner:
                     return region
         return self.ctx.options.region
 
+    def _chosen_at_run_time(self, value: ast.expr, scope) -> bool:  # type: ignore[no-untyped-def]
+        """``value`` may be something else than a literal of the code: a setting's, or an environment
+        variable's other than OpenAI's own (``OPENAI_BASE_URL``: the OpenAI setup native style replaces)."""
+        resolver = self.ctx.resolver
+        sources = resolver.literal_sources(value, scope)
+        return None in sources or any(not resolver.env_defaults[id(lit)].startswith("OPENAI_")
+                                      for lit in sources if lit is not None and id(lit) in resolver.env_defaults)
+
     def _method(self, use: Site) -> NativeMethod | None:
         return self.native.methods.get(".".join(use.extra.get("path", ())))
 
@@ -388,6 +396,13 @@ class _Planner:
                 return
             if k.arg not in native.client_kwargs:
                 cand.blockers.append(f"{k.arg}= has no {native.module} client equivalent")
+                return
+            if native.client_kwargs[k.arg] == "" and self._chosen_at_run_time(k.value, cand.site.scope):
+                # ``base_url=os.environ.get("LLM_PROXY", <provider>)``: dropping it would lose the override
+                text = " ".join((self.ctx.segment(k.value) or "").split())
+                text = f"{text[:60]}…" if len(text) > 60 else text
+                cand.blockers.append(f"{k.arg}= is chosen at run time (`{text}`) and the "
+                                     f"{native.module} client takes no OpenAI-compatible {k.arg}")
                 return
         cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
         escape = self._escape(call, cand, cand.seen)
