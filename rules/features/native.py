@@ -888,6 +888,21 @@ class _ResponseFlow(Flow):
             self._follow(expr, state)
         self._untraced_reads()
 
+    def _into_messages(self, node: ast.AST) -> bool:
+        """``node`` goes into a list of messages: ``messages.append(m)``, ``messages.insert(i, m)``,
+        ``messages.extend([m])``, ``messages += [m]``, ``create(messages=[..., m])``."""
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
+            return (parent.func.attr == "append" and len(parent.args) == 1 and parent.args[0] is node) or (
+                parent.func.attr == "insert" and len(parent.args) == 2 and parent.args[1] is node)
+        if not isinstance(parent, ast.List) or not any(e is node for e in parent.elts):
+            return False
+        grand = self.parents.get(id(parent))
+        if isinstance(grand, ast.Call) and isinstance(grand.func, ast.Attribute):
+            return grand.func.attr == "extend" and len(grand.args) == 1 and grand.args[0] is parent
+        return (isinstance(grand, ast.AugAssign) and isinstance(grand.op, ast.Add) and grand.value is parent) or (
+            isinstance(grand, ast.keyword) and grand.arg == "messages")
+
     def _untraced_reads(self) -> None:
         """``x.usage.prompt_tokens`` on a value not traced to a response: say what the SDK calls it."""
         renames = {tuple(key.split(".")): new for kind in self.native.response_renames.values()
@@ -939,11 +954,10 @@ class _ResponseFlow(Flow):
                 path = (*path, parent.attr)
                 node = parent
                 continue
-            if isinstance(parent, ast.Call) and native.message_param and kind == "chat" \
-                    and [p for p in path if p != "[]"] == ["choices", "message"] and parent.args == [node] \
-                    and isinstance(parent.func, ast.Attribute) and parent.func.attr == "append":
+            if native.message_param and kind == "chat" and [p for p in path if p != "[]"] == ["choices", "message"] \
+                    and self._into_messages(node):
                 ctx.edit(node, "replace_expr", self.code, src=f"{ctx.segment(node)}.{native.message_param}")
-                changed.append(f"message appended as .{native.message_param}")
+                changed.append(f"message added to the messages as .{native.message_param}")
             break
         if changed and id(node) not in self.reported:
             self.reported.add(id(node))
