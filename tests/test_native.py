@@ -74,3 +74,21 @@ def ask(q):
     out, _ = native(src.replace('os.environ.get("LLM_PROXY_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1")',
                                 '"https://dashscope.aliyuncs.com/compatible-mode/v1"'))
     assert "client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+
+
+def test_image_fields_a_dashscope_job_lacks_are_reported() -> None:
+    src = '''import base64
+
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def draw(prompt):
+    img = client.images.generate(model="dall-e-3", prompt=prompt, response_format="b64_json")
+    return base64.b64decode(img.data[0].b64_json)
+'''
+    out, findings = native(src)
+    assert "img.results[0].b64_json" in out
+    manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+    assert len(manual) == 1 and manual[0].startswith(".data.b64_json raises AttributeError")

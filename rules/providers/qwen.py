@@ -71,6 +71,12 @@ NATIVE = NativeSpec(
             "choices.message.annotations": "dashscope messages have no annotations (web search results are in "
                                            "response.search_info)",
         },
+        # a finished Job's results hold URLs (providers.md §2.4.6: no b64_json option)
+        "images": {
+            "data.b64_json": "dashscope image jobs return temporary URLs only: download results[i].url",
+            "data.revised_prompt": "dashscope image results carry no revised prompt",
+            "created": "a dashscope Job has no created timestamp (finished_at is its end time)",
+        },
     },
     native_only=frozenset({"images"}),
     models={"dall-e-2": _WAN, "dall-e-3": _WAN, "gpt-image-1": _WAN},  # providers.md §2.5: native only
