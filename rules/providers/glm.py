@@ -22,6 +22,8 @@ _ZAI_IMAGES = frozenset({"prompt", "model", "n", "quality", "response_format", "
                          "timeout", "watermark_enabled"})
 _ZAI_SPEECH = frozenset({"model", "input", "voice", "response_format", "sensitive_word_check", "request_id",
                          "user_id", "extra_headers", "extra_body", "timeout"})
+_ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stream", "temperature",
+                                 "sensitive_word_check", "extra_headers", "extra_body", "timeout"})
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
 NATIVE = NativeSpec(
     module="zai",
@@ -34,7 +36,8 @@ NATIVE = NativeSpec(
         "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings"),
         "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body"),
         "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body"),
-        "audio.transcriptions.create": NativeMethod(),
+        "audio.transcriptions.create": NativeMethod(accepts=_ZAI_TRANSCRIPTIONS, extras="extra_body",
+                                                    renames={"user": "user_id"}),
     },
     missing={"async": "zai-sdk 0.0.3.4 has no asyncio client; this AsyncOpenAI client stays on the openai SDK "
                       "pointed at Zhipu"},
