@@ -92,3 +92,35 @@ def draw(prompt):
     assert "img.results[0].b64_json" in out
     manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
     assert len(manual) == 1 and manual[0].startswith(".data.b64_json raises AttributeError")
+
+
+RETRY = '''import time
+
+import openai
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    for _ in range(5):
+        try:
+            return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        except openai.RateLimitError as e:
+            time.sleep(float(e.response.headers.get("retry-after", 1)))
+        except openai.APIStatusError as err:
+            print(err.status_code, err.message)
+            raise
+'''
+
+
+def test_attributes_read_on_a_caught_exception_follow_the_sdk() -> None:
+    out, findings = native(RETRY)  # dashscope errors carry headers, no HTTP response
+    assert "except dashscope.v2.errors.RateLimitError as e:" in out
+    assert 'time.sleep(float(e.headers.get("retry-after", 1)))' in out
+    assert not [f for f in findings if f.code == "OA163" and f.severity.value == "manual"]
+    out, findings = native(RETRY, target="glm")  # zai's exceptions are bare: no message attribute
+    assert 'e.response.headers.get("retry-after", 1)' in out
+    manual = [f.message for f in findings if f.code == "OA163" and f.severity.value == "manual"]
+    assert manual == ["err.message raises AttributeError on the zai exception: zai errors have no message attribute: "
+                      "use str(e)"]

@@ -189,7 +189,8 @@ class _Planner:
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
         self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
-        self.retyped: set[int] = set()  # string annotations (``"OpenAI"``) rewritten to name the SDK class
+        self.retyped: set[int] = set()
+        self.error_handlers: set[int] = set()  # except handlers whose reads of the exception were checked  # string annotations (``"OpenAI"``) rewritten to name the SDK class
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -782,11 +783,45 @@ class _Planner:
             ctx.need_import(native.module)
             ctx.edit(site.node, "replace_expr", NativeException.CODE, src=new)
             self._replaced(site.node)
+            self._error_reads(site.node)
             note = native.error_notes.get(site.attr)
             ctx.report(site.node, NativeException.CODE, NativeException.FEATURE,
                        Severity.REVIEW if note else Severity.AUTO,
                        f"openai.{site.attr} → {new}" + (f" ({note})" if note else ""),
                        subject=f"catches openai.{site.attr}")
+
+    def _error_reads(self, node: ast.AST) -> None:
+        """``except openai.RateLimitError as e: e.response.headers`` reads what the SDK's exception may
+        name differently (``e.headers``) or lack (``e.response`` on dashscope and qianfan)."""
+        ctx, native = self.ctx, self.native
+        handler = self.index.parents.get(id(node))
+        while handler is not None and not isinstance(handler, ast.ExceptHandler):
+            handler = self.index.parents.get(id(handler))
+        if handler is None or not handler.name or id(handler) in self.error_handlers:
+            return
+        self.error_handlers.add(id(handler))
+        for stmt in handler.body:
+            for read in ast.walk(stmt):
+                if not (isinstance(read, ast.Attribute) and isinstance(read.value, ast.Name)
+                        and read.value.id == handler.name and isinstance(read.ctx, ast.Load)):
+                    continue
+                chain: list[ast.Attribute] = [read]
+                while isinstance(parent := self.index.parents.get(id(chain[-1])), ast.Attribute) \
+                        and parent.value is chain[-1]:
+                    chain.append(parent)
+                names = [a.attr for a in chain]
+                renamed = next(((i, native.error_renames[".".join(names[:i])]) for i in range(len(names), 0, -1)
+                                if ".".join(names[:i]) in native.error_renames), None)
+                if renamed is not None and self._placeable(chain[renamed[0] - 1], "replace_expr"):
+                    i, new = renamed
+                    ctx.edit(chain[i - 1], "replace_expr", NativeException.CODE, src=f"{handler.name}.{new}")
+                    ctx.report(chain[i - 1], NativeException.CODE, NativeException.FEATURE, Severity.AUTO,
+                               f"{native.module} exception: {handler.name}.{'.'.join(names[:i])} → "
+                               f"{handler.name}.{new}", subject="attribute of an openai exception")
+                elif names[0] in native.error_missing:
+                    ctx.report(read, NativeException.CODE, NativeException.FEATURE, Severity.MANUAL,
+                               f"{handler.name}.{names[0]} raises AttributeError on the {native.module} exception: "
+                               f"{native.error_missing[names[0]]}", subject="attribute of an openai exception")
 
     def _placeable(self, node: ast.expr, op: str) -> bool:
         from migrator.edits import Edit, Placer, Unplaceable

@@ -42,6 +42,17 @@ NATIVE = NativeSpec(
         "InternalServerError": "qianfan.errors.RequestError", "APITimeoutError": "qianfan.errors.RequestTimeoutError",
         "APIConnectionError": "qianfan.errors.QianfanError",
     },
+    # qianfan 0.4.12.3 errors.py: RequestError carries body, headers and status_code; QianfanError nothing else
+    error_renames={"response.headers": "headers", "response.status_code": "status_code"},
+    error_missing={
+        "response": "qianfan errors carry no HTTP response: read e.status_code, e.headers or e.body",
+        "request": "qianfan errors carry no HTTP request",
+        "message": "qianfan errors have no message attribute: use str(e)",
+        "request_id": "qianfan errors have no request_id: it is in e.headers or e.body",
+        "code": "qianfan errors have no code field: read e.status_code or e.body",
+        "param": "qianfan errors have no param field: read e.body",
+        "type": "qianfan errors have no type field: read e.body",
+    },
     error_notes={name: _STATUS for name in (
         "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
         "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError")} | {

@@ -50,6 +50,15 @@ NATIVE = NativeSpec(
         "NotFoundError": "zai.core.APIStatusError", "ConflictError": "zai.core.APIStatusError",
         "UnprocessableEntityError": "zai.core.APIStatusError",
     },
+    # zai-sdk 0.0.3.4 core/_errors.py: ZaiError is a bare Exception; APIStatusError adds response and status_code
+    error_missing={
+        "message": "zai errors have no message attribute: use str(e)",
+        "body": "zai errors have no body: use e.response.json() on an APIStatusError",
+        "request_id": "zai errors have no request_id: read e.response.headers on an APIStatusError",
+        "code": "zai errors have no code field: use e.response.json() on an APIStatusError",
+        "param": "zai errors have no param field",
+        "type": "zai errors have no type field",
+    },
     error_notes={
         "APIConnectionError": "zai.core does not export APIConnectionError (providers.md §9); ZaiError also "
         "catches API errors",

@@ -95,6 +95,14 @@ NATIVE = NativeSpec(
         "ConflictError": "dashscope.v2.errors.APIStatusError",
         "UnprocessableEntityError": "dashscope.v2.errors.BadRequestError",
     },
+    # dashscope 2.0.2 v2/errors.py: DashScopeError carries message, code, status_code, request_id, body, headers
+    error_renames={"response.headers": "headers", "response.status_code": "status_code"},
+    error_missing={
+        "response": "dashscope errors carry no HTTP response: read e.status_code, e.headers or e.body",
+        "request": "dashscope errors carry no HTTP request",
+        "param": "dashscope errors have no param field: read e.code and e.message",
+        "type": "dashscope errors have no type field: read e.code",
+    },
     error_notes={
         "ConflictError": "dashscope has no class for HTTP 409: APIStatusError (check status_code)",
         "UnprocessableEntityError": "dashscope answers invalid input with HTTP 400: BadRequestError",
