@@ -124,3 +124,19 @@ def test_attributes_read_on_a_caught_exception_follow_the_sdk() -> None:
     manual = [f.message for f in findings if f.code == "OA163" and f.severity.value == "manual"]
     assert manual == ["err.message raises AttributeError on the zai exception: zai errors have no message attribute: "
                       "use str(e)"]
+
+
+def test_pydantic_v2_dump_arguments_are_dropped_for_qianfan() -> None:
+    src = '''import json
+
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def save(q):
+    r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+    return json.dumps(r.model_dump(mode="json", exclude_none=True))
+'''
+    out, _ = native(src, target="ernie")
+    assert "json.dumps(r.dict(exclude_none=True))" in out  # pydantic v1: dict(mode=...) raises TypeError

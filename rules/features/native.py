@@ -984,6 +984,10 @@ class _ResponseFlow(Flow):
                 if dump and isinstance(grand, ast.Call) and grand.func is parent:
                     ctx.edit(parent, "rename_attr", self.code, name=dump)
                     changed.append(f".{parent.attr}() → .{dump}()")
+                    for k in grand.keywords:
+                        if k.arg in native.dump_drops:
+                            ctx.edit(grand, "remove_kwarg", self.code, name=k.arg)
+                            changed.append(f"dropped {k.arg}= ({native.dump_drops[k.arg]})")
                     node = grand
                     break
                 path = (*path, parent.attr)

@@ -78,6 +78,7 @@ class NativeSpec:
     # response kind -> attribute path the OpenAI response has and the SDK's lacks -> what to read instead
     response_missing: dict[str, dict[str, str]] = field(default_factory=dict)
     dump_methods: dict[str, str] = field(default_factory=dict)  # ``model_dump`` -> the SDK models' method
+    dump_drops: dict[str, str] = field(default_factory=dict)  # arguments of ``model_dump`` the SDK's lacks -> why
     message_param: str = ""  # how a response message goes back into ``messages`` ("…model_dump(…)")
     errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)
     error_notes: dict[str, str] = field(default_factory=dict)  # openai exception -> what to check by hand

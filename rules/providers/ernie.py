@@ -30,6 +30,9 @@ NATIVE = NativeSpec(
         "openai SDK pointed at Qianfan V2",
     },
     dump_methods={"model_dump": "dict", "model_dump_json": "json"},  # pydantic v1 models (providers.md §9)
+    # pydantic v2 arguments that v1's dict() / json() reject (TypeError); the responses hold JSON types only
+    dump_drops={name: "pydantic v1 has no such argument" for name in (
+        "mode", "round_trip", "warnings", "context", "serialize_as_any", "fallback")},
     # the SDK reads history entries with .get(): a response message must go back as a dict (checked against
     # the installed SDK: openapi_requestor.llm)
     message_param="dict(exclude_none=True)",
