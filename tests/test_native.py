@@ -140,3 +140,20 @@ def save(q):
 '''
     out, _ = native(src, target="ernie")
     assert "json.dumps(r.dict(exclude_none=True))" in out  # pydantic v1: dict(mode=...) raises TypeError
+
+
+def test_embedding_response_model_is_reported_on_dashscope() -> None:
+    src = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def embed(texts):
+    resp = client.embeddings.create(model="text-embedding-3-small", input=texts)
+    print(resp.model, resp.usage.total_tokens)
+    return [d.embedding for d in resp.data]
+'''
+    out, findings = native(src)
+    assert "for d in resp.embeddings]" in out
+    manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+    assert len(manual) == 1 and manual[0].startswith(".model raises AttributeError")

@@ -71,6 +71,12 @@ NATIVE = NativeSpec(
             "choices.message.annotations": "dashscope messages have no annotations (web search results are in "
                                            "response.search_info)",
         },
+        # parse_embedding_response keeps embeddings, usage and the envelope (request_id, status_code, code)
+        "embeddings": {
+            "model": "dashscope embedding responses do not name the model: it is the one passed to the call",
+            "object": "dashscope embedding responses have no object type",
+            "data.object": "dashscope embeddings have no object type",
+        },
         # a finished Job's results hold URLs (providers.md §2.4.6: no b64_json option)
         "images": {
             "data.b64_json": "dashscope image jobs return temporary URLs only: download results[i].url",
