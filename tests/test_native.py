@@ -157,3 +157,19 @@ def embed(texts):
     assert "for d in resp.embeddings]" in out
     manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
     assert len(manual) == 1 and manual[0].startswith(".model raises AttributeError")
+
+
+def test_extra_query_is_not_sent_in_the_zai_body() -> None:
+    src = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    return client.chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": q}],
+                                          extra_query={"trace": "1"}, logit_bias={"1": 2})
+'''
+    out, findings = native(src, target="glm")
+    assert "extra_query" not in out and '"logit_bias": {"1": 2}' in out
+    assert any(f.code == "OA161" and f.severity.value == "review" and "dropped extra_query=" in f.message
+               for f in findings)

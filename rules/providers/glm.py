@@ -24,6 +24,7 @@ _ZAI_SPEECH = frozenset({"model", "input", "voice", "response_format", "sensitiv
                          "user_id", "extra_headers", "extra_body", "timeout"})
 _ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stream", "temperature",
                                  "sensitive_word_check", "extra_headers", "extra_body", "timeout"})
+_NO_QUERY = {"extra_query": "zai methods take no query parameters"}
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
 NATIVE = NativeSpec(
     module="zai",
@@ -32,12 +33,15 @@ NATIVE = NativeSpec(
                    "default_headers": "custom_headers"},
     methods={
         "chat.completions.create": NativeMethod(accepts=_ZAI_CHAT, extras="extra_body", response="chat",
-                                                renames={"user": "user_id"}),
-        "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings"),
-        "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body"),
-        "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body"),
+                                                renames={"user": "user_id"}, drops=_NO_QUERY),
+        "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings",
+                                          drops=_NO_QUERY),
+        "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body",
+                                        drops=_NO_QUERY),
+        "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body",
+                                            drops=_NO_QUERY),
         "audio.transcriptions.create": NativeMethod(accepts=_ZAI_TRANSCRIPTIONS, extras="extra_body",
-                                                    renames={"user": "user_id"}),
+                                                    renames={"user": "user_id"}, drops=_NO_QUERY),
     },
     missing={"async": "zai-sdk 0.0.3.4 has no asyncio client; this AsyncOpenAI client stays on the openai SDK "
                       "pointed at Zhipu"},
