@@ -173,3 +173,17 @@ def ask(q):
     assert "extra_query" not in out and '"logit_bias": {"1": 2}' in out
     assert any(f.code == "OA161" and f.severity.value == "review" and "dropped extra_query=" in f.message
                for f in findings)
+
+
+def test_async_with_client_says_async_with() -> None:
+    src = '''from openai import AsyncOpenAI
+
+
+async def main(q):
+    async with AsyncOpenAI() as client:
+        r = await client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        return r.choices[0].message.content
+'''
+    _, findings = native(src)
+    why = [f.message for f in findings if f.code == "OA160"]
+    assert len(why) == 1 and "`async with AsyncOpenAI(" in why[0]

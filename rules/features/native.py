@@ -490,7 +490,9 @@ class _Planner:
         if isinstance(parent, ast.Call) and parent.func is not value:
             return self._passed(parent, value, cand, seen)
         if isinstance(parent, ast.withitem):
-            return f"`with {self._show(value)[1:-1]} as …` uses it as a context manager, which migrator does not follow"
+            keyword = "async with" if isinstance(parents.get(id(parent)), ast.AsyncWith) else "with"
+            return (f"`{keyword} {self._show(value)[1:-1]} as …` uses it as a context manager, which migrator "
+                    "does not follow")
         return f"{self._show(value)} passes it where migrator does not follow"
 
     def _passed(self, call: ast.Call, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
