@@ -111,6 +111,7 @@ class ClientExport:
     is_async: bool
     reaches: bool | None  # True: talks to OpenAI; False: elsewhere; None: cannot tell
     host: str | None = None
+    held: bool = False  # the name holds the client itself (``client = OpenAI()``), not a factory that returns it
 
 
 Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | Foreign
@@ -319,6 +320,8 @@ class Resolver:
             return frozenset({Qual(qual)})
         if isinstance(v, Client):
             return frozenset({Res(v, (attr,))})
+        if isinstance(v, ClientExport) and v.held:  # ``from app.llm import client`` then ``client.chat``
+            return frozenset({Res(Client(None, v.is_async, export=v), (attr,))})
         if isinstance(v, Res):
             return frozenset({Res(v.client, (*v.path, attr))})
         if isinstance(v, Inst | ClassRef):

@@ -359,3 +359,20 @@ def test_native_style_client_read_as_a_module_attribute(tmp_path: Path, monkeypa
     assert "app.llm.client is used by other modules that cannot all go native" in md
     out = invoke("migrate", ".", "--target", "ernie", "--style", "native", "--diff").stdout
     assert "qianfan.Qianfan" not in out and "base_url=\"https://qianfan.baidubce.com/v2\"" in out
+
+
+def test_module_level_client_imported_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from app.llm import client``: the calls on it are calls on the client app.llm builds."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    (tmp_path / "app" / "answer.py").write_text(
+        "import openai\n\nfrom app.llm import client\n\n\ndef answer(q):\n    try:\n"
+        "        r = client.chat.completions.create(model=\"gpt-4o\", messages=[{\"role\": \"user\", \"content\": q}])\n"
+        "    except openai.RateLimitError:\n        return None\n    return r.id\n")
+    monkeypatch.chdir(tmp_path)
+    out = invoke("migrate", ".", "--target", "qwen", "--diff").stdout
+    assert "+        r = client.chat.completions.create(model=\"qwen-plus\"" in out
+    out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
+    assert "+client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+    assert "+    except dashscope.v2.errors.RateLimitError:" in out and "+    return r.request_id" in out
