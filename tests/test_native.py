@@ -187,3 +187,22 @@ async def main(q):
     _, findings = native(src)
     why = [f.message for f in findings if f.code == "OA160"]
     assert len(why) == 1 and "`async with AsyncOpenAI(" in why[0]
+
+
+def test_http_client_goes_to_the_sdks_that_take_one() -> None:
+    src = '''import httpx
+from openai import OpenAI
+
+client = OpenAI(http_client=httpx.Client(proxy="http://proxy.internal:3128"))
+
+
+def ask(q):
+    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+'''
+    out, _ = native(src)  # dashscope.Client(http_client=httpx.Client)
+    assert 'dashscope.Client(http_client=httpx.Client(proxy="http://proxy.internal:3128"), api_key=' in out
+    out, _ = native(src, target="glm")  # zai.ZhipuAiClient(http_client=httpx.Client)
+    assert 'zai.ZhipuAiClient(http_client=httpx.Client(proxy="http://proxy.internal:3128"), api_key=' in out
+    out, findings = native(src, target="ernie")  # qianfan.Qianfan has no such argument
+    assert "qianfan.Qianfan" not in out
+    assert any(f.code == "OA160" and "http_client= has no qianfan client equivalent" in f.message for f in findings)

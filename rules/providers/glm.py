@@ -30,7 +30,7 @@ NATIVE = NativeSpec(
     module="zai",
     clients={"sync": "zai.ZhipuAiClient", "sync:intl": "zai.ZaiClient"},
     client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
-                   "default_headers": "custom_headers"},
+                   "default_headers": "custom_headers", "http_client": "http_client"},  # an httpx.Client
     methods={
         "chat.completions.create": NativeMethod(accepts=_ZAI_CHAT, extras="extra_body", response="chat",
                                                 renames={"user": "user_id"}, drops=_NO_QUERY),

@@ -28,7 +28,8 @@ _WAN = ModelTarget("wan2.6-t2i", note="dashscope image jobs return temporary URL
 NATIVE = NativeSpec(
     module="dashscope",
     clients={"sync": "dashscope.Client", "async": "dashscope.AsyncClient"},
-    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries"},
+    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
+                   "http_client": "http_client"},  # Client takes an httpx.Client, AsyncClient an httpx.AsyncClient
     region_kwargs={"intl": {"region": "ap-southeast-1"}},  # the SDK's region names (v2/_config.py)
     methods={
         "chat.completions.create": NativeMethod(
