@@ -206,3 +206,42 @@ def ask(q):
     out, findings = native(src, target="ernie")  # qianfan.Qianfan has no such argument
     assert "qianfan.Qianfan" not in out
     assert any(f.code == "OA160" and "http_client= has no qianfan client equivalent" in f.message for f in findings)
+
+
+def test_a_none_or_truth_check_does_not_keep_the_client_compat() -> None:
+    src = '''from openai import OpenAI
+
+
+class Bot:
+    def __init__(self):
+        self.client = OpenAI()
+
+    def ask(self, q):
+        if self.client is None or not self.client:
+            raise RuntimeError("no client")
+        r = self.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        return r.choices[0].message.content
+'''
+    out, findings = native(src)
+    assert "self.client = dashscope.Client(" in out
+    assert not [f for f in findings if f.code == "OA160" and f.severity.value != "auto"]
+
+
+def test_a_client_built_into_a_parameter_stays_compat() -> None:
+    """swarm: ``def __init__(self, client=None): if not client: client = OpenAI()``; callers may pass theirs."""
+    src = '''from openai import OpenAI
+
+
+class Swarm:
+    def __init__(self, client=None):
+        if not client:
+            client = OpenAI()
+        self.client = client
+
+    def run(self, messages):
+        return self.client.chat.completions.create(model="gpt-4o", messages=messages)
+'''
+    out, findings = native(src)
+    assert "dashscope.Client" not in out
+    why = [f.message for f in findings if f.code == "OA160" and "stays on the openai SDK" in f.message]
+    assert len(why) == 1 and "`client` is also a parameter of __init__(): its callers may pass another client" in why[0]

@@ -489,11 +489,27 @@ class _Planner:
             return None
         if isinstance(parent, ast.Call) and parent.func is not value:
             return self._passed(parent, value, cand, seen)
+        if self._truth_test(value):  # ``if client is None:``, ``if not client:``: any SDK client answers the same
+            return None
         if isinstance(parent, ast.withitem):
             keyword = "async with" if isinstance(parents.get(id(parent)), ast.AsyncWith) else "with"
             return (f"`{keyword} {self._show(value)[1:-1]} as …` uses it as a context manager, which migrator "
                     "does not follow")
         return f"{self._show(value)} passes it where migrator does not follow"
+
+    def _truth_test(self, node: ast.AST) -> bool:
+        """``node`` is read only for its truth or for being None (``if not c``, ``c is None``, ``assert c``)."""
+        parent = self.index.parents.get(id(node))
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return True
+        if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], ast.Is | ast.IsNot):
+            other = parent.comparators[0] if parent.left is node else parent.left
+            return isinstance(other, ast.Constant) and other.value is None
+        if isinstance(parent, ast.If | ast.While | ast.IfExp | ast.Assert) and parent.test is node:
+            return True
+        if isinstance(parent, ast.BoolOp):  # ``if client and ready:``, not ``c = client or OpenAI()``
+            return self._truth_test(parent)
+        return False
 
     def _passed(self, call: ast.Call, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
         """The client is an argument of a function of this module: follow it into the parameter."""
@@ -572,6 +588,10 @@ class _Planner:
             owner = self.index.owner.get(id(target), tree)
             if owner is tree:
                 self._share(target.id, cand)
+            if isinstance(owner, ast.FunctionDef | ast.AsyncFunctionDef) and target.id in {
+                    a.arg for a in (*owner.args.posonlyargs, *owner.args.args, *owner.args.kwonlyargs)}:
+                # ``def __init__(self, client=None): if not client: client = OpenAI()``
+                return f"`{target.id}` is also a parameter of {owner.name}(): its callers may pass another client"
             loads = self._loads(owner, target.id)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
