@@ -246,6 +246,17 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
                     plist[i] = p.with_changes(default=sub(p.default))
                     return node.with_changes(params=params.with_changes(**{field: plist}))
         raise PathError(f"no default for {step[1]}")
+    if kind == "param_annotation" and isinstance(node, cst.FunctionDef):
+        params = node.params
+        for field in ("posonly_params", "params", "kwonly_params"):
+            plist = list(getattr(params, field))
+            for i, p in enumerate(plist):
+                if p.name.value == step[1] and p.annotation is not None:
+                    plist[i] = p.with_changes(annotation=p.annotation.with_changes(annotation=sub(p.annotation.annotation)))
+                    return node.with_changes(params=params.with_changes(**{field: plist}))
+        raise PathError(f"no annotation for {step[1]}")
+    if kind == "bitor" and isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return node.with_changes(**{step[1]: sub(getattr(node, step[1]))})
     if kind == "boolop" and isinstance(node, cst.BooleanOperation):
         return _replace_bool_operand(node, step[1], sub)
     if kind == "ifexp" and isinstance(node, cst.IfExp):

@@ -179,6 +179,13 @@ class Placer:
             return ("target", parent.targets.index(child)), parent  # type: ignore[arg-type]
         if isinstance(parent, ast.Expr) and child is parent.value:
             return ("value",), parent
+        if isinstance(parent, ast.arg) and child is parent.annotation:  # ``def f(client: OpenAI)``
+            func = self.parents.get(id(self.parents.get(id(parent))))
+            if isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                return ("param_annotation", parent.arg), func
+            raise Unplaceable("lambda parameter")
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.BitOr):  # ``OpenAI | None``
+            return ("bitor", "left" if child is parent.left else "right"), None
         if isinstance(parent, ast.arguments):
             func = self.parents.get(id(parent))
             positional = [*parent.posonlyargs, *parent.args]

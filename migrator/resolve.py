@@ -111,6 +111,7 @@ class ClientExport:
     is_async: bool
     reaches: bool | None  # True: talks to OpenAI; False: elsewhere; None: cannot tell
     host: str | None = None
+    held: bool = False  # the name holds the client itself (``client = OpenAI()``), not a factory that returns it
 
 
 Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | Foreign
@@ -215,6 +216,31 @@ class Resolver:
         self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
         self._memo: dict[tuple[int, int], frozenset] = {}  # (id(node), id(scope)) -> value set
         _Collector(self).collect(tree, self.module_scope)
+        if self.project_imports:
+            self._module_attribute_imports(tree)
+
+    def _module_attribute_imports(self, tree: ast.Module) -> None:
+        """``from app import llm`` / ``import app.llm`` then ``llm.client``: the module reads ``app.llm.client``
+        as much as ``from app.llm import client`` does (the project index must know)."""
+        modules = [q for q in self.project_imports if q]
+        found: list[str] = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name | ast.Attribute):
+                continue
+            path = _dotted(node)
+            if path is None:
+                continue
+            root, _, rest = path.partition(".")
+            for entry in self.module_scope.bindings.get(root, ()):
+                if entry[0] != "value" or not isinstance(entry[1], Qual):
+                    continue
+                full = f"{entry[1].name}.{rest}"
+                for module in modules:
+                    if full.startswith(module + "."):
+                        qual = ".".join([module, full[len(module) + 1:].split(".", 1)[0]])
+                        if qual not in found and qual not in self.project_imports:
+                            found.append(qual)
+        self.project_imports.extend(found)
 
     # -- lookup ---------------------------------------------------------------------------------
 
@@ -228,8 +254,17 @@ class Resolver:
 
     def _eval_bindings(self, entries: list[tuple]) -> frozenset:
         out: set = set()
+        declared: list[tuple] = []
         for entry in entries:
+            if entry[0] == "ann":
+                declared.append(entry)
+                continue
             out |= self._eval_entry(entry)
+        # ``client: OpenAI = OpenAI()``: the annotation names the type of the values assigned, not one
+        # more (injected) client; it counts only where no assigned value is a client migrator knows
+        if not any(isinstance(v, Client) for v in out):
+            for _, ann, scope in declared:
+                out |= self.eval_annotation(ann, scope)
         return frozenset(out)
 
     def _eval_entry(self, entry: tuple) -> frozenset:
@@ -323,6 +358,8 @@ class Resolver:
             return frozenset({Qual(qual)})
         if isinstance(v, Client):
             return frozenset({Res(v, (attr,))})
+        if isinstance(v, ClientExport) and v.held:  # ``from app.llm import client`` then ``client.chat``
+            return frozenset({Res(Client(None, v.is_async, export=v), (attr,))})
         if isinstance(v, Res):
             return frozenset({Res(v.client, (*v.path, attr))})
         if isinstance(v, Inst | ClassRef):
@@ -337,8 +374,9 @@ class Resolver:
         out: set = set()
         for expr, scope in cls.attrs.get(attr, ()):
             out |= self.eval(expr, scope)
-        for ann, scope in cls.annotations.get(attr, ()):
-            out |= self.eval_annotation(ann, scope)
+        if not any(isinstance(v, Client) for v in out):  # ``client: OpenAI`` types the values assigned
+            for ann, scope in cls.annotations.get(attr, ()):
+                out |= self.eval_annotation(ann, scope)
         for entry in cls.scope.bindings.get(attr, ()):
             if entry[0] == "value" and isinstance(entry[1], Func):
                 out.add(entry[1])
@@ -666,7 +704,7 @@ class _Collector(ast.NodeVisitor):
             if self.scope.kind == "class" and self.scope.cls is not None:
                 self.scope.cls.annotations.setdefault(t.id, []).append((node.annotation, self.scope))
             else:
-                self.scope.bind(t.id, ("param", ast.arg(arg=t.id, annotation=node.annotation), None, self.scope))
+                self.scope.bind(t.id, ("ann", node.annotation, self.scope))
         elif isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name):
             s = self.scope
             if s.self_name == t.value.id and s.cls is not None:

@@ -256,6 +256,7 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
                 and isinstance(lits[0].value, str) and _model_like(lits[0].value):
             out.append((f"{module_name}.{name}", lits[0].value))
         clients = [v for v in ordered(values) if isinstance(v, Client)]
+        held = bool(clients)
         for v in ordered(values):
             if isinstance(v, Func):
                 clients += [c for c in ordered(r.call_result(v, None, r.module_scope))  # type: ignore[arg-type]
@@ -266,5 +267,5 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
         reaches = True if any(d.kind == "openai" for d in dests) else (False if all(
             d.kind in ("provider", "other") for d in dests) else None)
         host = next((d.host for d in dests if d.host), None)
-        out.append(ClientExport(module_name, name, any(c.is_async for c in clients), reaches, host))
+        out.append(ClientExport(module_name, name, any(c.is_async for c in clients), reaches, host, held=held))
     return out

@@ -349,3 +349,41 @@ def test_scan_without_target_never_cuts_a_message(tmp_path: Path, monkeypatch: p
     lines = [ln for ln in invoke("scan", ".").stdout.splitlines() if "OA601" in ln]
     assert lines and all(ln.count("(") == ln.count(")") for ln in lines), lines
     assert "make sure it names a model of the provider" in lines[0]
+
+
+def test_native_style_client_read_as_a_module_attribute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from app import llm`` then ``llm.client.embeddings.create(...)``: that module uses the client as an
+    openai client too, so the client must not move to the SDK under it."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef chat(q):\n"
+        "    r = client.chat.completions.create(model=\"gpt-4o\", messages=[{\"role\": \"user\", \"content\": q}])\n"
+        "    return r.choices[0].message.content\n")
+    (tmp_path / "app" / "search.py").write_text(
+        "from app import llm\n\n\ndef embed(texts):\n"
+        "    r = llm.client.embeddings.create(model=\"text-embedding-3-small\", input=texts)\n"
+        "    return [d.embedding for d in r.data]\n")
+    monkeypatch.chdir(tmp_path)
+    invoke("migrate", ".", "--target", "ernie", "--style", "native", "--report", "native.md")
+    md = (tmp_path / "native.md").read_text()
+    assert "app.llm.client is used by other modules that cannot all go native" in md
+    out = invoke("migrate", ".", "--target", "ernie", "--style", "native", "--diff").stdout
+    assert "qianfan.Qianfan" not in out and "base_url=\"https://qianfan.baidubce.com/v2\"" in out
+
+
+def test_module_level_client_imported_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``from app.llm import client``: the calls on it are calls on the client app.llm builds."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text("from openai import OpenAI\n\nclient = OpenAI()\n")
+    (tmp_path / "app" / "answer.py").write_text(
+        "import openai\n\nfrom app.llm import client\n\n\ndef answer(q):\n    try:\n"
+        "        r = client.chat.completions.create(model=\"gpt-4o\", messages=[{\"role\": \"user\", \"content\": q}])\n"
+        "    except openai.RateLimitError:\n        return None\n    return r.id\n")
+    monkeypatch.chdir(tmp_path)
+    out = invoke("migrate", ".", "--target", "qwen", "--diff").stdout
+    assert "+        r = client.chat.completions.create(model=\"qwen-plus\"" in out
+    out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
+    assert "+client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+    assert "+    except dashscope.v2.errors.RateLimitError:" in out and "+    return r.request_id" in out

@@ -188,6 +188,9 @@ class _Planner:
         self.index: _Index = per_module(ctx.resolver, "_flow_index", lambda: _Index(ctx.resolver.tree))
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
+        self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
+        self.retyped: set[int] = set()
+        self.error_handlers: set[int] = set()  # except handlers whose reads of the exception were checked  # string annotations (``"OpenAI"``) rewritten to name the SDK class
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -371,6 +374,14 @@ class _Planner:
                     return region
         return self.ctx.options.region
 
+    def _chosen_at_run_time(self, value: ast.expr, scope) -> bool:  # type: ignore[no-untyped-def]
+        """``value`` may be something else than a literal of the code: a setting's, or an environment
+        variable's other than OpenAI's own (``OPENAI_BASE_URL``: the OpenAI setup native style replaces)."""
+        resolver = self.ctx.resolver
+        sources = resolver.literal_sources(value, scope)
+        return None in sources or any(not resolver.env_defaults[id(lit)].startswith("OPENAI_")
+                                      for lit in sources if lit is not None and id(lit) in resolver.env_defaults)
+
     def _method(self, use: Site) -> NativeMethod | None:
         return self.native.methods.get(".".join(use.extra.get("path", ())))
 
@@ -391,6 +402,13 @@ class _Planner:
                 return
             if k.arg not in native.client_kwargs:
                 cand.blockers.append(f"{k.arg}= has no {native.module} client equivalent")
+                return
+            if native.client_kwargs[k.arg] == "" and self._chosen_at_run_time(k.value, cand.site.scope):
+                # ``base_url=os.environ.get("LLM_PROXY", <provider>)``: dropping it would lose the override
+                text = " ".join((self.ctx.segment(k.value) or "").split())
+                text = f"{text[:60]}…" if len(text) > 60 else text
+                cand.blockers.append(f"{k.arg}= is chosen at run time (`{text}`) and the "
+                                     f"{native.module} client takes no OpenAI-compatible {k.arg}")
                 return
         cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
         escape = self._escape(call, cand, cand.seen)
@@ -418,7 +436,8 @@ class _Planner:
     def _show(self, node: ast.AST) -> str:
         """A node's code for a message (line numbers would be those of the compat pass's output)."""
         parent = self.index.parents.get(id(node))
-        while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr):
+        while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr) \
+                and hasattr(parent, "lineno"):  # a with-item or a comprehension has no source segment
             node, parent = parent, self.index.parents.get(id(parent))
         text = " ".join((self.ctx.segment(node) or "").split())
         return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
@@ -475,7 +494,27 @@ class _Planner:
             return None
         if isinstance(parent, ast.Call) and parent.func is not value:
             return self._passed(parent, value, cand, seen)
+        if self._truth_test(value):  # ``if client is None:``, ``if not client:``: any SDK client answers the same
+            return None
+        if isinstance(parent, ast.withitem):
+            keyword = "async with" if isinstance(parents.get(id(parent)), ast.AsyncWith) else "with"
+            return (f"`{keyword} {self._show(value)[1:-1]} as …` uses it as a context manager, which migrator "
+                    "does not follow")
         return f"{self._show(value)} passes it where migrator does not follow"
+
+    def _truth_test(self, node: ast.AST) -> bool:
+        """``node`` is read only for its truth or for being None (``if not c``, ``c is None``, ``assert c``)."""
+        parent = self.index.parents.get(id(node))
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            return True
+        if isinstance(parent, ast.Compare) and len(parent.ops) == 1 and isinstance(parent.ops[0], ast.Is | ast.IsNot):
+            other = parent.comparators[0] if parent.left is node else parent.left
+            return isinstance(other, ast.Constant) and other.value is None
+        if isinstance(parent, ast.If | ast.While | ast.IfExp | ast.Assert) and parent.test is node:
+            return True
+        if isinstance(parent, ast.BoolOp):  # ``if client and ready:``, not ``c = client or OpenAI()``
+            return self._truth_test(parent)
+        return False
 
     def _passed(self, call: ast.Call, value: ast.AST, cand: _Candidate, seen: set[int]) -> str | None:
         """The client is an argument of a function of this module: follow it into the parameter."""
@@ -554,8 +593,17 @@ class _Planner:
             owner = self.index.owner.get(id(target), tree)
             if owner is tree:
                 self._share(target.id, cand)
+            if isinstance(owner, ast.FunctionDef | ast.AsyncFunctionDef) and target.id in {
+                    a.arg for a in (*owner.args.posonlyargs, *owner.args.args, *owner.args.kwonlyargs)}:
+                # ``def __init__(self, client=None): if not client: client = OpenAI()``
+                return f"`{target.id}` is also a parameter of {owner.name}(): its callers may pass another client"
             loads = self._loads(owner, target.id)
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            classes = [c for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                       and any(n is target for n in ast.walk(c))]
+            if classes:  # ``client: OpenAI`` in the class body types the attribute: it names the new class
+                cand.annotations.extend(s.annotation for s in classes[-1].body if isinstance(s, ast.AnnAssign)
+                                        and isinstance(s.target, ast.Name) and s.target.id == target.attr)
             loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
                      and isinstance(n.value, ast.Name) and n.value.id == target.value.id
                      and isinstance(n.ctx, ast.Load)]
@@ -593,8 +641,12 @@ class _Planner:
                 ctx.edit(call, "remove_kwarg", NativeClient.CODE, name=k.arg)
             elif new and new != k.arg:
                 ctx.edit(call, "rename_kwarg", NativeClient.CODE, old=k.arg, new=new)
-        for annotation in cand.annotations:  # ``-> OpenAI`` / ``client: OpenAI = ...`` name the new class
-            if isinstance(annotation, ast.Name | ast.Attribute) and self._placeable(annotation, "replace_expr") \
+        # ``-> OpenAI`` / ``client: OpenAI = ...`` / ``c: Optional[OpenAI]`` / ``OpenAI | None`` name the new class
+        parts = {id(n): n for a in cand.annotations for n in ast.walk(a) if isinstance(n, ast.Name | ast.Attribute)}
+        for text in {id(n): n for a in cand.annotations for n in ast.walk(a) if isinstance(n, ast.Constant)}.values():
+            self._retype(text, cls)
+        for annotation in parts.values():
+            if self._placeable(annotation, "replace_expr") \
                     and any(isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
                             for v in ctx.resolver.eval(annotation, ctx.resolver.module_scope)):
                 ctx.edit(annotation, "replace_expr", NativeClient.CODE, src=cls)
@@ -605,6 +657,36 @@ class _Planner:
         ctx.report(call, NativeClient.CODE, NativeClient.FEATURE, Severity.AUTO,
                    f"{old} client → {cls} ({ctx.spec.native_package} SDK)", reaches_openai=False,
                    subject=f"{old} client on the openai SDK")
+
+    def _clients_in(self, text: ast.Constant) -> list[ast.expr] | None:
+        """The openai client classes a string annotation (``"OpenAI"``, ``"Optional[OpenAI]"``) names, in
+        source order (None: not a one-line annotation string)."""
+        if not isinstance(text.value, str) or "\n" in text.value:
+            return None
+        try:
+            expr = ast.parse(text.value.strip(), mode="eval").body
+        except SyntaxError:
+            return None
+        self._parsed.append(expr)  # the resolver memoizes by node identity: keep the nodes alive
+        found = [n for n in ast.walk(expr) if isinstance(n, ast.Name | ast.Attribute) and any(
+            isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
+            for v in self.ctx.resolver.eval(n, self.ctx.resolver.module_scope))]
+        return sorted(found, key=lambda n: n.col_offset)
+
+    def _retype(self, text: ast.Constant, cls: str) -> None:
+        """``"OpenAI"`` / ``"OpenAI | None"`` in an annotation of a converted client names the SDK class."""
+        found = self._clients_in(text)
+        if not found or id(text) in self.retyped or not self._placeable(text, "replace_expr"):
+            return
+        value = text.value.strip()
+        out, end = [], 0
+        for n in found:
+            out.append(value[end:n.col_offset])
+            out.append(cls)
+            end = n.end_col_offset or n.col_offset
+        out.append(value[end:])
+        self.ctx.edit(text, "replace_expr", NativeClient.CODE, src=self.ctx.string("".join(out)))
+        self.retyped.add(id(text))
 
     def _call(self, use: Site) -> None:
         ctx, method = self.ctx, self._method(use)
@@ -728,11 +810,45 @@ class _Planner:
             ctx.need_import(native.module)
             ctx.edit(site.node, "replace_expr", NativeException.CODE, src=new)
             self._replaced(site.node)
+            self._error_reads(site.node)
             note = native.error_notes.get(site.attr)
             ctx.report(site.node, NativeException.CODE, NativeException.FEATURE,
                        Severity.REVIEW if note else Severity.AUTO,
                        f"openai.{site.attr} → {new}" + (f" ({note})" if note else ""),
                        subject=f"catches openai.{site.attr}")
+
+    def _error_reads(self, node: ast.AST) -> None:
+        """``except openai.RateLimitError as e: e.response.headers`` reads what the SDK's exception may
+        name differently (``e.headers``) or lack (``e.response`` on dashscope and qianfan)."""
+        ctx, native = self.ctx, self.native
+        handler = self.index.parents.get(id(node))
+        while handler is not None and not isinstance(handler, ast.ExceptHandler):
+            handler = self.index.parents.get(id(handler))
+        if handler is None or not handler.name or id(handler) in self.error_handlers:
+            return
+        self.error_handlers.add(id(handler))
+        for stmt in handler.body:
+            for read in ast.walk(stmt):
+                if not (isinstance(read, ast.Attribute) and isinstance(read.value, ast.Name)
+                        and read.value.id == handler.name and isinstance(read.ctx, ast.Load)):
+                    continue
+                chain: list[ast.Attribute] = [read]
+                while isinstance(parent := self.index.parents.get(id(chain[-1])), ast.Attribute) \
+                        and parent.value is chain[-1]:
+                    chain.append(parent)
+                names = [a.attr for a in chain]
+                renamed = next(((i, native.error_renames[".".join(names[:i])]) for i in range(len(names), 0, -1)
+                                if ".".join(names[:i]) in native.error_renames), None)
+                if renamed is not None and self._placeable(chain[renamed[0] - 1], "replace_expr"):
+                    i, new = renamed
+                    ctx.edit(chain[i - 1], "replace_expr", NativeException.CODE, src=f"{handler.name}.{new}")
+                    ctx.report(chain[i - 1], NativeException.CODE, NativeException.FEATURE, Severity.AUTO,
+                               f"{native.module} exception: {handler.name}.{'.'.join(names[:i])} → "
+                               f"{handler.name}.{new}", subject="attribute of an openai exception")
+                elif names[0] in native.error_missing:
+                    ctx.report(read, NativeException.CODE, NativeException.FEATURE, Severity.MANUAL,
+                               f"{handler.name}.{names[0]} raises AttributeError on the {native.module} exception: "
+                               f"{native.error_missing[names[0]]}", subject="attribute of an openai exception")
 
     def _placeable(self, node: ast.expr, op: str) -> bool:
         from migrator.edits import Edit, Placer, Unplaceable
@@ -766,6 +882,11 @@ class _Planner:
         for node in ast.walk(tree):
             if isinstance(node, ast.Name) and node.id in locals_ and id(node) not in self.replaced_roots:
                 reads[node.id] = reads.get(node.id, 0) + 1
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in self.retyped \
+                    and self._annotation(node):  # ``"OpenAI"`` reads the import too (typing.get_type_hints)
+                for name in self._string_names(node):
+                    if name in locals_:
+                        reads[name] = reads.get(name, 0) + 1
         removed: dict[int, int] = {}  # import statement -> names it loses
         for local, imports in locals_.items():
             if reads.get(local) or len(imports) != 1 or not any(id(n) in self.replaced_roots for n in ast.walk(tree)
@@ -789,6 +910,24 @@ class _Planner:
                 break
 
 
+    def _annotation(self, node: ast.AST) -> bool:
+        """``node`` is (part of) an annotation."""
+        parents = self.index.parents
+        child, parent = node, parents.get(id(node))
+        while isinstance(parent, ast.Subscript | ast.BinOp | ast.Tuple | ast.Attribute | ast.List):
+            child, parent = parent, parents.get(id(parent))
+        return (isinstance(parent, ast.arg | ast.AnnAssign) and child is parent.annotation) or (
+            isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns)
+
+    @staticmethod
+    def _string_names(node: ast.Constant) -> list[str]:
+        try:
+            expr = ast.parse(str(node.value).strip(), mode="eval")
+        except SyntaxError:
+            return []
+        return [n.id for n in ast.walk(expr) if isinstance(n, ast.Name)]
+
+
 class _ResponseFlow(Flow):
     """Follows native responses; the state carried is (response kind, attribute path from the root)."""
 
@@ -800,7 +939,8 @@ class _ResponseFlow(Flow):
         self.queue = [(u.node, (m.response, ())) for u, m in methods if m.response]  # type: ignore[misc]
 
     def run(self) -> None:
-        if not (self.native.response_renames or self.native.dump_methods or self.native.message_param):
+        if not (self.native.response_renames or self.native.dump_methods or self.native.message_param
+                or self.native.response_missing):
             return
         while self.queue:
             expr, state = self.queue.pop()
@@ -809,6 +949,21 @@ class _ResponseFlow(Flow):
             self.seen.add((id(expr), state))  # type: ignore[arg-type]
             self._follow(expr, state)
         self._untraced_reads()
+
+    def _into_messages(self, node: ast.AST) -> bool:
+        """``node`` goes into a list of messages: ``messages.append(m)``, ``messages.insert(i, m)``,
+        ``messages.extend([m])``, ``messages += [m]``, ``create(messages=[..., m])``."""
+        parent = self.parents.get(id(node))
+        if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
+            return (parent.func.attr == "append" and len(parent.args) == 1 and parent.args[0] is node) or (
+                parent.func.attr == "insert" and len(parent.args) == 2 and parent.args[1] is node)
+        if not isinstance(parent, ast.List) or not any(e is node for e in parent.elts):
+            return False
+        grand = self.parents.get(id(parent))
+        if isinstance(grand, ast.Call) and isinstance(grand.func, ast.Attribute):
+            return grand.func.attr == "extend" and len(grand.args) == 1 and grand.args[0] is parent
+        return (isinstance(grand, ast.AugAssign) and isinstance(grand.op, ast.Add) and grand.value is parent) or (
+            isinstance(grand, ast.keyword) and grand.arg == "messages")
 
     def _untraced_reads(self) -> None:
         """``x.usage.prompt_tokens`` on a value not traced to a response: say what the SDK calls it."""
@@ -842,6 +997,12 @@ class _ResponseFlow(Flow):
                 key = ".".join(p for p in (*path, parent.attr) if p != "[]")
                 grand = self.parents.get(id(parent))
                 new = renames.get(key)
+                gone = native.response_missing.get(kind, {}).get(key)
+                if gone and id(parent) not in self.reported:
+                    self.reported.add(id(parent))
+                    ctx.report(parent, self.code, "native", Severity.MANUAL,
+                               f".{key} raises AttributeError on a {native.module} response: {gone}",
+                               subject="response field the provider SDK lacks")
                 if new:
                     self.renamed.add(id(parent))
                     ctx.edit(parent, "rename_attr", self.code, name=new)
@@ -850,16 +1011,19 @@ class _ResponseFlow(Flow):
                 if dump and isinstance(grand, ast.Call) and grand.func is parent:
                     ctx.edit(parent, "rename_attr", self.code, name=dump)
                     changed.append(f".{parent.attr}() → .{dump}()")
+                    for k in grand.keywords:
+                        if k.arg in native.dump_drops:
+                            ctx.edit(grand, "remove_kwarg", self.code, name=k.arg)
+                            changed.append(f"dropped {k.arg}= ({native.dump_drops[k.arg]})")
                     node = grand
                     break
                 path = (*path, parent.attr)
                 node = parent
                 continue
-            if isinstance(parent, ast.Call) and native.message_param and kind == "chat" \
-                    and [p for p in path if p != "[]"] == ["choices", "message"] and parent.args == [node] \
-                    and isinstance(parent.func, ast.Attribute) and parent.func.attr == "append":
+            if native.message_param and kind == "chat" and [p for p in path if p != "[]"] == ["choices", "message"] \
+                    and self._into_messages(node):
                 ctx.edit(node, "replace_expr", self.code, src=f"{ctx.segment(node)}.{native.message_param}")
-                changed.append(f"message appended as .{native.message_param}")
+                changed.append(f"message added to the messages as .{native.message_param}")
             break
         if changed and id(node) not in self.reported:
             self.reported.add(id(node))

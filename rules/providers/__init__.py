@@ -75,10 +75,17 @@ class NativeSpec:
     missing: dict[str, str] = field(default_factory=dict)  # method path or "async" -> why that stays compat
     # response kind -> attribute path on the OpenAI response ("usage.prompt_tokens") -> the SDK's name
     response_renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    # response kind -> attribute path the OpenAI response has and the SDK's lacks -> what to read instead
+    response_missing: dict[str, dict[str, str]] = field(default_factory=dict)
     dump_methods: dict[str, str] = field(default_factory=dict)  # ``model_dump`` -> the SDK models' method
+    dump_drops: dict[str, str] = field(default_factory=dict)  # arguments of ``model_dump`` the SDK's lacks -> why
     message_param: str = ""  # how a response message goes back into ``messages`` ("…model_dump(…)")
     errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)
     error_notes: dict[str, str] = field(default_factory=dict)  # openai exception -> what to check by hand
+    # attributes read on a caught openai exception (``e.response.headers``): the SDK exception's name for
+    # them, and those it lacks -> what to read instead
+    error_renames: dict[str, str] = field(default_factory=dict)
+    error_missing: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what the migration report tells about the SDK
     # features the compat endpoint lacks but the SDK offers: in native style the compat pass treats them as
     # supported (and maps their models with ``models``) so that this pass can move them to the SDK

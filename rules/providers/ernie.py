@@ -30,6 +30,9 @@ NATIVE = NativeSpec(
         "openai SDK pointed at Qianfan V2",
     },
     dump_methods={"model_dump": "dict", "model_dump_json": "json"},  # pydantic v1 models (providers.md §9)
+    # pydantic v2 arguments that v1's dict() / json() reject (TypeError); the responses hold JSON types only
+    dump_drops={name: "pydantic v1 has no such argument" for name in (
+        "mode", "round_trip", "warnings", "context", "serialize_as_any", "fallback")},
     # the SDK reads history entries with .get(): a response message must go back as a dict (checked against
     # the installed SDK: openapi_requestor.llm)
     message_param="dict(exclude_none=True)",
@@ -41,6 +44,17 @@ NATIVE = NativeSpec(
         "UnprocessableEntityError": "qianfan.errors.RequestError", "RateLimitError": "qianfan.errors.RequestError",
         "InternalServerError": "qianfan.errors.RequestError", "APITimeoutError": "qianfan.errors.RequestTimeoutError",
         "APIConnectionError": "qianfan.errors.QianfanError",
+    },
+    # qianfan 0.4.12.3 errors.py: RequestError carries body, headers and status_code; QianfanError nothing else
+    error_renames={"response.headers": "headers", "response.status_code": "status_code"},
+    error_missing={
+        "response": "qianfan errors carry no HTTP response: read e.status_code, e.headers or e.body",
+        "request": "qianfan errors carry no HTTP request",
+        "message": "qianfan errors have no message attribute: use str(e)",
+        "request_id": "qianfan errors have no request_id: it is in e.headers or e.body",
+        "code": "qianfan errors have no code field: read e.status_code or e.body",
+        "param": "qianfan errors have no param field: read e.body",
+        "type": "qianfan errors have no type field: read e.body",
     },
     error_notes={name: _STATUS for name in (
         "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",

@@ -22,19 +22,26 @@ _ZAI_IMAGES = frozenset({"prompt", "model", "n", "quality", "response_format", "
                          "timeout", "watermark_enabled"})
 _ZAI_SPEECH = frozenset({"model", "input", "voice", "response_format", "sensitive_word_check", "request_id",
                          "user_id", "extra_headers", "extra_body", "timeout"})
+_ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stream", "temperature",
+                                 "sensitive_word_check", "extra_headers", "extra_body", "timeout"})
+_NO_QUERY = {"extra_query": "zai methods take no query parameters"}
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
 NATIVE = NativeSpec(
     module="zai",
     clients={"sync": "zai.ZhipuAiClient", "sync:intl": "zai.ZaiClient"},
     client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
-                   "default_headers": "custom_headers"},
+                   "default_headers": "custom_headers", "http_client": "http_client"},  # an httpx.Client
     methods={
         "chat.completions.create": NativeMethod(accepts=_ZAI_CHAT, extras="extra_body", response="chat",
-                                                renames={"user": "user_id"}),
-        "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings"),
-        "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body"),
-        "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body"),
-        "audio.transcriptions.create": NativeMethod(),
+                                                renames={"user": "user_id"}, drops=_NO_QUERY),
+        "embeddings.create": NativeMethod(accepts=_ZAI_EMBEDDINGS, extras="extra_body", response="embeddings",
+                                          drops=_NO_QUERY),
+        "images.generate": NativeMethod(call="images.generations", accepts=_ZAI_IMAGES, extras="extra_body",
+                                        drops=_NO_QUERY),
+        "audio.speech.create": NativeMethod(call="audio.speech", accepts=_ZAI_SPEECH, extras="extra_body",
+                                            drops=_NO_QUERY),
+        "audio.transcriptions.create": NativeMethod(accepts=_ZAI_TRANSCRIPTIONS, extras="extra_body",
+                                                    renames={"user": "user_id"}, drops=_NO_QUERY),
     },
     missing={"async": "zai-sdk 0.0.3.4 has no asyncio client; this AsyncOpenAI client stays on the openai SDK "
                       "pointed at Zhipu"},
@@ -46,6 +53,15 @@ NATIVE = NativeSpec(
         "APIConnectionError": "zai.core.ZaiError", "PermissionDeniedError": "zai.core.APIStatusError",
         "NotFoundError": "zai.core.APIStatusError", "ConflictError": "zai.core.APIStatusError",
         "UnprocessableEntityError": "zai.core.APIStatusError",
+    },
+    # zai-sdk 0.0.3.4 core/_errors.py: ZaiError is a bare Exception; APIStatusError adds response and status_code
+    error_missing={
+        "message": "zai errors have no message attribute: use str(e)",
+        "body": "zai errors have no body: use e.response.json() on an APIStatusError",
+        "request_id": "zai errors have no request_id: read e.response.headers on an APIStatusError",
+        "code": "zai errors have no code field: use e.response.json() on an APIStatusError",
+        "param": "zai errors have no param field",
+        "type": "zai errors have no type field",
     },
     error_notes={
         "APIConnectionError": "zai.core does not export APIConnectionError (providers.md §9); ZaiError also "

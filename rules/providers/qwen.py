@@ -28,7 +28,8 @@ _WAN = ModelTarget("wan2.6-t2i", note="dashscope image jobs return temporary URL
 NATIVE = NativeSpec(
     module="dashscope",
     clients={"sync": "dashscope.Client", "async": "dashscope.AsyncClient"},
-    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries"},
+    client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
+                   "http_client": "http_client"},  # Client takes an httpx.Client, AsyncClient an httpx.AsyncClient
     region_kwargs={"intl": {"region": "ap-southeast-1"}},  # the SDK's region names (v2/_config.py)
     methods={
         "chat.completions.create": NativeMethod(
@@ -56,6 +57,34 @@ NATIVE = NativeSpec(
         "embeddings": {"data": "embeddings", "usage.prompt_tokens": "input_tokens"},
         "images": {"data": "results"},  # a finished Job: results[i].url (providers.md §2.4.6)
     },
+    # dashscope 2.0.2 v2/types/completions.py: parse_completion / parse_chunk keep request_id, model, choices,
+    # usage and search_info of the body, nothing else; a choice or message keeps what the service sent, and
+    # the service sends no OpenAI-only fields
+    response_missing={
+        "chat": {
+            "created": "dashscope responses carry no timestamp; take the time when the call returns",
+            "object": "dashscope responses have no object type",
+            "system_fingerprint": "dashscope responses have no system fingerprint",
+            "service_tier": "dashscope responses have no service tier",
+            "choices.message.refusal": "dashscope sends no refusal field; use getattr(message, \"refusal\", None)",
+            "choices.message.audio": "dashscope chat messages carry no audio",
+            "choices.message.function_call": "dashscope messages carry tool_calls only",
+            "choices.message.annotations": "dashscope messages have no annotations (web search results are in "
+                                           "response.search_info)",
+        },
+        # parse_embedding_response keeps embeddings, usage and the envelope (request_id, status_code, code)
+        "embeddings": {
+            "model": "dashscope embedding responses do not name the model: it is the one passed to the call",
+            "object": "dashscope embedding responses have no object type",
+            "data.object": "dashscope embeddings have no object type",
+        },
+        # a finished Job's results hold URLs (providers.md §2.4.6: no b64_json option)
+        "images": {
+            "data.b64_json": "dashscope image jobs return temporary URLs only: download results[i].url",
+            "data.revised_prompt": "dashscope image results carry no revised prompt",
+            "created": "a dashscope Job has no created timestamp (finished_at is its end time)",
+        },
+    },
     native_only=frozenset({"images"}),
     models={"dall-e-2": _WAN, "dall-e-3": _WAN, "gpt-image-1": _WAN},  # providers.md §2.5: native only
     message_param="model_dump(exclude_none=True)",  # providers.md §9: messages reject the SDK's message objects
@@ -72,6 +101,14 @@ NATIVE = NativeSpec(
         "InternalServerError": "dashscope.v2.errors.InternalServerError",
         "ConflictError": "dashscope.v2.errors.APIStatusError",
         "UnprocessableEntityError": "dashscope.v2.errors.BadRequestError",
+    },
+    # dashscope 2.0.2 v2/errors.py: DashScopeError carries message, code, status_code, request_id, body, headers
+    error_renames={"response.headers": "headers", "response.status_code": "status_code"},
+    error_missing={
+        "response": "dashscope errors carry no HTTP response: read e.status_code, e.headers or e.body",
+        "request": "dashscope errors carry no HTTP request",
+        "param": "dashscope errors have no param field: read e.code and e.message",
+        "type": "dashscope errors have no type field: read e.code",
     },
     error_notes={
         "ConflictError": "dashscope has no class for HTTP 409: APIStatusError (check status_code)",

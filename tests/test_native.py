@@ -1,0 +1,247 @@
+"""Native style on single modules: what stays compat says why, in the words of the code it sees."""
+
+from __future__ import annotations
+
+from migrator.engine import migrate_source
+from migrator.rules.base import Options
+
+
+def native(src: str, target: str = "qwen") -> tuple[str, list]:
+    return migrate_source(src, settings=Options(target=target, style="native"))
+
+
+def test_with_statement_client_says_why_it_stays_compat() -> None:
+    src = '''from openai import OpenAI
+
+
+def main():
+    with OpenAI() as client:
+        r = client.chat.completions.create(model="gpt-4o", messages=[])
+        print(r.choices[0].message.content)
+'''
+    out, findings = native(src)
+    assert "base_url=" in out and "dashscope.Client" not in out  # stays on the openai SDK, pointed at DashScope
+    why = [f.message for f in findings if f.code == "OA160"]
+    assert len(why) == 1 and "``" not in why[0]
+    assert "`with OpenAI(" in why[0] and "context manager" in why[0]
+
+
+LOGGED = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    resp = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+    message = resp.choices[0].message
+    if message.refusal:
+        return None
+    print({"id": resp.id, "created": resp.created, "fp": resp.system_fingerprint})
+    return message.content
+'''
+
+
+def test_response_fields_the_sdk_lacks_are_reported() -> None:
+    out, findings = native(LOGGED)
+    assert "dashscope.Client(" in out and "resp.request_id" in out
+    manual = {f.message.split(" ")[0] for f in findings if f.code == "OA162" and f.severity.value == "manual"}
+    assert manual == {".created", ".system_fingerprint", ".choices.message.refusal"}
+    # zai's responses keep OpenAI's fields: nothing to report there
+    out, findings = native(LOGGED, target="glm")
+    assert "zai.ZhipuAiClient(" in out
+    assert not [f for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+
+
+def test_base_url_chosen_at_run_time_keeps_the_client_compat() -> None:
+    """Code already on the compatible endpoint, with an override for a proxy: the SDK client would
+    silently drop the override."""
+    src = '''import os
+
+from openai import OpenAI
+
+BASE_URL = os.environ.get("LLM_PROXY_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1")
+client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url=BASE_URL)
+
+
+def ask(q):
+    return client.chat.completions.create(model="qwen-plus", messages=[{"role": "user", "content": q}])
+'''
+    out, findings = native(src)
+    assert "dashscope.Client" not in out and "base_url=BASE_URL" in out
+    why = [f.message for f in findings if f.code == "OA160"]
+    assert len(why) == 1 and "base_url= is chosen at run time (`BASE_URL`)" in why[0]
+    # a literal base URL is the provider's: the SDK client knows its own host
+    out, _ = native(src.replace('os.environ.get("LLM_PROXY_URL", "https://dashscope.aliyuncs.com/compatible-mode/v1")',
+                                '"https://dashscope.aliyuncs.com/compatible-mode/v1"'))
+    assert "client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
+
+
+def test_image_fields_a_dashscope_job_lacks_are_reported() -> None:
+    src = '''import base64
+
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def draw(prompt):
+    img = client.images.generate(model="dall-e-3", prompt=prompt, response_format="b64_json")
+    return base64.b64decode(img.data[0].b64_json)
+'''
+    out, findings = native(src)
+    assert "img.results[0].b64_json" in out
+    manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+    assert len(manual) == 1 and manual[0].startswith(".data.b64_json raises AttributeError")
+
+
+RETRY = '''import time
+
+import openai
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    for _ in range(5):
+        try:
+            return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        except openai.RateLimitError as e:
+            time.sleep(float(e.response.headers.get("retry-after", 1)))
+        except openai.APIStatusError as err:
+            print(err.status_code, err.message)
+            raise
+'''
+
+
+def test_attributes_read_on_a_caught_exception_follow_the_sdk() -> None:
+    out, findings = native(RETRY)  # dashscope errors carry headers, no HTTP response
+    assert "except dashscope.v2.errors.RateLimitError as e:" in out
+    assert 'time.sleep(float(e.headers.get("retry-after", 1)))' in out
+    assert not [f for f in findings if f.code == "OA163" and f.severity.value == "manual"]
+    out, findings = native(RETRY, target="glm")  # zai's exceptions are bare: no message attribute
+    assert 'e.response.headers.get("retry-after", 1)' in out
+    manual = [f.message for f in findings if f.code == "OA163" and f.severity.value == "manual"]
+    assert manual == ["err.message raises AttributeError on the zai exception: zai errors have no message attribute: "
+                      "use str(e)"]
+
+
+def test_pydantic_v2_dump_arguments_are_dropped_for_qianfan() -> None:
+    src = '''import json
+
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def save(q):
+    r = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+    return json.dumps(r.model_dump(mode="json", exclude_none=True))
+'''
+    out, _ = native(src, target="ernie")
+    assert "json.dumps(r.dict(exclude_none=True))" in out  # pydantic v1: dict(mode=...) raises TypeError
+
+
+def test_embedding_response_model_is_reported_on_dashscope() -> None:
+    src = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def embed(texts):
+    resp = client.embeddings.create(model="text-embedding-3-small", input=texts)
+    print(resp.model, resp.usage.total_tokens)
+    return [d.embedding for d in resp.data]
+'''
+    out, findings = native(src)
+    assert "for d in resp.embeddings]" in out
+    manual = [f.message for f in findings if f.code == "OA162" and f.severity.value == "manual"]
+    assert len(manual) == 1 and manual[0].startswith(".model raises AttributeError")
+
+
+def test_extra_query_is_not_sent_in_the_zai_body() -> None:
+    src = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    return client.chat.completions.create(model="glm-4.6", messages=[{"role": "user", "content": q}],
+                                          extra_query={"trace": "1"}, logit_bias={"1": 2})
+'''
+    out, findings = native(src, target="glm")
+    assert "extra_query" not in out and '"logit_bias": {"1": 2}' in out
+    assert any(f.code == "OA161" and f.severity.value == "review" and "dropped extra_query=" in f.message
+               for f in findings)
+
+
+def test_async_with_client_says_async_with() -> None:
+    src = '''from openai import AsyncOpenAI
+
+
+async def main(q):
+    async with AsyncOpenAI() as client:
+        r = await client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        return r.choices[0].message.content
+'''
+    _, findings = native(src)
+    why = [f.message for f in findings if f.code == "OA160"]
+    assert len(why) == 1 and "`async with AsyncOpenAI(" in why[0]
+
+
+def test_http_client_goes_to_the_sdks_that_take_one() -> None:
+    src = '''import httpx
+from openai import OpenAI
+
+client = OpenAI(http_client=httpx.Client(proxy="http://proxy.internal:3128"))
+
+
+def ask(q):
+    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+'''
+    out, _ = native(src)  # dashscope.Client(http_client=httpx.Client)
+    assert 'dashscope.Client(http_client=httpx.Client(proxy="http://proxy.internal:3128"), api_key=' in out
+    out, _ = native(src, target="glm")  # zai.ZhipuAiClient(http_client=httpx.Client)
+    assert 'zai.ZhipuAiClient(http_client=httpx.Client(proxy="http://proxy.internal:3128"), api_key=' in out
+    out, findings = native(src, target="ernie")  # qianfan.Qianfan has no such argument
+    assert "qianfan.Qianfan" not in out
+    assert any(f.code == "OA160" and "http_client= has no qianfan client equivalent" in f.message for f in findings)
+
+
+def test_a_none_or_truth_check_does_not_keep_the_client_compat() -> None:
+    src = '''from openai import OpenAI
+
+
+class Bot:
+    def __init__(self):
+        self.client = OpenAI()
+
+    def ask(self, q):
+        if self.client is None or not self.client:
+            raise RuntimeError("no client")
+        r = self.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": q}])
+        return r.choices[0].message.content
+'''
+    out, findings = native(src)
+    assert "self.client = dashscope.Client(" in out
+    assert not [f for f in findings if f.code == "OA160" and f.severity.value != "auto"]
+
+
+def test_a_client_built_into_a_parameter_stays_compat() -> None:
+    """swarm: ``def __init__(self, client=None): if not client: client = OpenAI()``; callers may pass theirs."""
+    src = '''from openai import OpenAI
+
+
+class Swarm:
+    def __init__(self, client=None):
+        if not client:
+            client = OpenAI()
+        self.client = client
+
+    def run(self, messages):
+        return self.client.chat.completions.create(model="gpt-4o", messages=messages)
+'''
+    out, findings = native(src)
+    assert "dashscope.Client" not in out
+    why = [f.message for f in findings if f.code == "OA160" and "stays on the openai SDK" in f.message]
+    assert len(why) == 1 and "`client` is also a parameter of __init__(): its callers may pass another client" in why[0]
