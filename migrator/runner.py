@@ -249,7 +249,48 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
                 _native_shared(project, results, work, again, imports_of, options, jobs)
     if options.style == "native" and mode == "migrate":
         _native_handlers(project, results, work, options, jobs)
+    if mode == "migrate":
+        _patch_targets(results, work)
     return results  # type: ignore[return-value]
+
+
+def _patch_targets(results: list, work: list) -> None:
+    """The migration removed or renamed an import of ``app.llm`` (native style's ``from openai import OpenAI``,
+    compat style's ``AzureOpenAI``): a test that patches the string ``"app.llm.OpenAI"`` (``mock.patch``,
+    ``monkeypatch.setattr``) would fail; report every such string."""
+    from migrator.model import Finding, Severity, Span
+
+    targets: dict[bytes, str] = {}
+    for r, job in zip(results, work, strict=True):
+        if job.module_name and r.changed:
+            for key in r.native:
+                if key.startswith("removed:"):
+                    targets[f"{job.module_name}.{key[8:]}".encode()] = job.module_name
+    if not targets:
+        return
+    for r, job in zip(results, work, strict=True):
+        if job.source.kind != "python":
+            continue
+        try:
+            data = job.source.path.read_bytes()
+        except OSError:
+            continue
+        for target, module in targets.items():
+            start = data.find(target)
+            while start != -1:
+                end = start + len(target)
+                quoted = data[start - 1:start] in (b'"', b"'") and data[end:end + 1] in (b'"', b"'")
+                if quoted:
+                    line = data.count(b"\n", 0, start) + 1
+                    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+                    name = target.decode()
+                    r.findings.append(Finding(job.source.display, Span(line, col, line, col + len(name)), "OA160",
+                                              "native", Severity.REVIEW,
+                                              f"'{name}' names an import the migration removes from {module}: "
+                                              "patch the name the migrated module uses instead, or this test "
+                                              "fails", False,
+                                              "patch target naming a removed import"))
+                start = data.find(target, end)
 
 
 def _native_handlers(project: ProjectIndex, results: list, work: list, options: Options, jobs: int | None) -> None:

@@ -387,3 +387,29 @@ def test_module_level_client_imported_by_name(tmp_path: Path, monkeypatch: pytes
     out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
     assert "+client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
     assert "+    except dashscope.v2.errors.RateLimitError:" in out and "+    return r.request_id" in out
+
+
+def test_migrate_reports_patch_targets_of_removed_imports(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that patch ``"app.llm.OpenAI"`` by string would break once native style removes the import."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "llm.py").write_text(
+        "from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef chat(q):\n"
+        "    r = client.chat.completions.create(model=\"gpt-4o\", messages=[{\"role\": \"user\", \"content\": q}])\n"
+        "    return r.choices[0].message.content\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_llm.py").write_text(
+        "from unittest import mock\n\n\ndef test_chat():\n    with mock.patch(\"app.llm.OpenAI\"):\n        pass\n")
+    monkeypatch.chdir(tmp_path)
+    invoke("migrate", ".", "--target", "glm", "--style", "native", "--report", "native.md")
+    md = (tmp_path / "native.md").read_text()
+    assert "tests/test_llm.py:5" in md and "'app.llm.OpenAI' names an import the migration removes" in md
+    invoke("migrate", ".", "--target", "glm", "--report", "compat.md")  # compat keeps the import
+    assert "names an import" not in (tmp_path / "compat.md").read_text()
+    # compat style renames AzureOpenAI: patching the old name breaks too (mem0's tests do this)
+    (tmp_path / "app" / "llm.py").write_text("from openai import AzureOpenAI\n\nclient = AzureOpenAI()\n")
+    (tmp_path / "tests" / "test_llm.py").write_text("from unittest import mock\n\n"
+                                                     "PATCH = mock.patch('app.llm.AzureOpenAI')\n")
+    invoke("migrate", ".", "--target", "qwen", "--report", "azure.md")
+    assert "tests/test_llm.py:3" in (tmp_path / "azure.md").read_text()

@@ -900,6 +900,7 @@ class _Planner:
             else:
                 self.ctx.edit(node, "remove_import_name", NativeClient.CODE, name=name)
             removed[id(node)] = removed.get(id(node), 0) + 1
+            self.ctx.native[f"removed:{local}"] = True  # tests may patch "<module>.<local>" (the runner looks)
         # the SDK import takes the place of the first openai import that goes away entirely
         module = (self.native.module, None)
         for stmt in tree.body:
