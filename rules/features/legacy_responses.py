@@ -130,6 +130,20 @@ class Flow:
                 self.functions.add(id(function))
                 for call in self._calls_of(function):
                     self.queue.append((call, chat))
+        elif isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords \
+                and isinstance(parent.func, ast.Attribute) and parent.func.attr == "append" \
+                and isinstance(parent.func.value, ast.Name):
+            # collected = []; collected.append(delta); ... "".join(m.get("content", "") for m in collected)
+            owner = self.owner[id(parent)]
+            name = parent.func.value.id
+            if self._collects(owner, name):
+                self._taint(owner, name, chat)
+
+    def _collects(self, owner: ast.AST, name: str) -> bool:
+        """``name`` is bound only to an empty list in ``owner``: a list that collects response parts."""
+        stores = [n for n in ast.walk(owner) if isinstance(n, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+        return bool(stores) and all(isinstance(a.value, ast.List) and not a.value.elts for a in stores)
 
     def _taint(self, owner: ast.AST, name: str, chat: bool) -> None:
         key = (id(owner), name, chat)  # the same name may hold a chat and a completion response
