@@ -422,7 +422,7 @@ def _todo(report: Report) -> None:
     if items:
         err.print(f"\n{len(items)} item(s) to review or do by hand:")
     for f in items:
-        err.print(f"  {escape(f.where)}: {f.code} [{f.severity.value}] {escape(f.message)}", highlight=False)
+        err.print(f"  {f.where}: {f.code} [{f.severity.value}] {f.message}", markup=False, highlight=False)
 
 
 def _show_diffs(changed: list[FileResult]) -> None:

@@ -151,6 +151,14 @@ def test_migrate_needs_target(tree: Path) -> None:
     assert invoke("migrate", ".").exit_code == 2
 
 
+def test_migrate_lists_review_and_manual_items(tree: Path) -> None:
+    (tree / "emb.py").write_text("from openai import OpenAI\n\nc = OpenAI()\n"
+                                 "v = c.embeddings.create(model=\"text-embedding-3-small\", input=[\"a\"])\n")
+    r = invoke("migrate", ".", "--target", "qwen")
+    assert "item(s) to review or do by hand:" in r.stderr
+    assert "emb.py:4:5: OA301 [manual] embeddings.create" in r.stderr
+
+
 def test_migrate_native_style(tree: Path) -> None:
     out = invoke("migrate", ".", "--target", "qwen", "--style", "native", "--diff").stdout
     assert "+client = dashscope.Client(api_key=os.environ[\"DASHSCOPE_API_KEY\"])" in out
