@@ -127,8 +127,8 @@ class FrameworkRule(Rule):
                        f"is the {ctx.spec.display} key ({ctx.spec.key_env}); left as written",
                        subject=f"{cls.label} takes its base URL from {shown}")
             return
-        feature = {"embeddings": "embeddings", "chat": "chat"}.get(getattr(self, "ROLE", ""), "")
-        reason = ctx.spec.unsupported.get(feature) if feature else None
+        role = getattr(self, "ROLE", "")  # a chat or embeddings class needs that feature at the provider
+        reason = ctx.spec.unsupported.get(role) if role in ("chat", "embeddings") else None
         if reason:
             ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                        f"{cls.label}: not migrated — {reason}; it stays on OpenAI", reaches_openai=True,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from migrator.model import Severity
 from migrator.resolve import Client, Qual, ordered
+from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.legacy import per_module
 from migrator.rules.features.legacy_responses import Flow, _Index
@@ -22,6 +23,8 @@ from migrator.rules.providers import NativeMethod, NativeSpec
 from migrator.sites import Site, call_kwarg, construction_destination
 
 _USES = ("call", "probable_call")
+# the client classes a converted client's annotations may name (Azure clients are renamed by the compat pass)
+_CLIENT_QUALS = frozenset(f"openai.{name}" for name, (_, azure) in surface.CLIENT_CLASSES.items() if not azure)
 
 
 class NativeClient(Rule):
@@ -189,8 +192,8 @@ class _Planner:
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
         self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
-        self.retyped: set[int] = set()
-        self.error_handlers: set[int] = set()  # except handlers whose reads of the exception were checked  # string annotations (``"OpenAI"``) rewritten to name the SDK class
+        self.retyped: set[int] = set()  # string annotations (``"OpenAI"``) rewritten to name the SDK class
+        self.error_handlers: set[int] = set()  # except handlers whose reads of the exception were checked
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -405,9 +408,7 @@ class _Planner:
                 return
             if native.client_kwargs[k.arg] == "" and self._chosen_at_run_time(k.value, cand.site.scope):
                 # ``base_url=os.environ.get("LLM_PROXY", <provider>)``: dropping it would lose the override
-                text = " ".join((self.ctx.segment(k.value) or "").split())
-                text = f"{text[:60]}…" if len(text) > 60 else text
-                cand.blockers.append(f"{k.arg}= is chosen at run time (`{text}`) and the "
+                cand.blockers.append(f"{k.arg}= is chosen at run time ({self._code(k.value)}) and the "
                                      f"{native.module} client takes no OpenAI-compatible {k.arg}")
                 return
         cand.paths = {tuple(u.extra.get("path", ())) for u in cand.uses}
@@ -439,6 +440,10 @@ class _Planner:
         while parent is not None and not isinstance(parent, ast.stmt) and isinstance(node, ast.expr) \
                 and hasattr(parent, "lineno"):  # a with-item or a comprehension has no source segment
             node, parent = parent, self.index.parents.get(id(parent))
+        return self._code(node)
+
+    def _code(self, node: ast.AST) -> str:
+        """A node's source on one line, cut at 60 characters, in backticks."""
         text = " ".join((self.ctx.segment(node) or "").split())
         return f"`{text[:60]}…`" if len(text) > 60 else f"`{text}`"
 
@@ -616,7 +621,7 @@ class _Planner:
         return None
 
     def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
-        """Reads of ``name`` in ``owner`` and the functions nested in it that do not bind it themselves."""
+        """Reads of ``name`` anywhere in ``owner``, nested functions included (a rebinding there is rare)."""
         return [n for n in ast.walk(owner) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
 
     def _share(self, name: str, cand: _Candidate) -> None:
@@ -647,7 +652,7 @@ class _Planner:
             self._retype(text, cls)
         for annotation in parts.values():
             if self._placeable(annotation, "replace_expr") \
-                    and any(isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
+                    and any(isinstance(v, Qual) and v.name in _CLIENT_QUALS
                             for v in ctx.resolver.eval(annotation, ctx.resolver.module_scope)):
                 ctx.edit(annotation, "replace_expr", NativeClient.CODE, src=cls)
                 self._replaced(annotation)
@@ -669,7 +674,7 @@ class _Planner:
             return None
         self._parsed.append(expr)  # the resolver memoizes by node identity: keep the nodes alive
         found = [n for n in ast.walk(expr) if isinstance(n, ast.Name | ast.Attribute) and any(
-            isinstance(v, Qual) and v.name in ("openai.OpenAI", "openai.AsyncOpenAI")
+            isinstance(v, Qual) and v.name in _CLIENT_QUALS
             for v in self.ctx.resolver.eval(n, self.ctx.resolver.module_scope))]
         return sorted(found, key=lambda n: n.col_offset)
 
@@ -879,8 +884,11 @@ class _Planner:
         if not locals_:
             return
         reads: dict[str, int] = {}
+        replaced: set[str] = set()  # names whose reads the edits replace
         for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id in locals_ and id(node) not in self.replaced_roots:
+            if isinstance(node, ast.Name) and node.id in locals_ and id(node) in self.replaced_roots:
+                replaced.add(node.id)
+            elif isinstance(node, ast.Name) and node.id in locals_:
                 reads[node.id] = reads.get(node.id, 0) + 1
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in self.retyped \
                     and self._annotation(node):  # ``"OpenAI"`` reads the import too (typing.get_type_hints)
@@ -889,8 +897,7 @@ class _Planner:
                         reads[name] = reads.get(name, 0) + 1
         removed: dict[int, int] = {}  # import statement -> names it loses
         for local, imports in locals_.items():
-            if reads.get(local) or len(imports) != 1 or not any(id(n) in self.replaced_roots for n in ast.walk(tree)
-                                                               if isinstance(n, ast.Name) and n.id == local):
+            if reads.get(local) or len(imports) != 1 or local not in replaced:
                 continue
             node, name = imports[0]
             if node not in tree.body:
@@ -909,7 +916,6 @@ class _Planner:
                 self.ctx.imports.discard(module)
                 self.ctx.edit(stmt, "insert_after", NativeClient.CODE, stmts=[f"import {self.native.module}"])
                 break
-
 
     def _annotation(self, node: ast.AST) -> bool:
         """``node`` is (part of) an annotation."""
