@@ -9,6 +9,7 @@ import signal
 import sys
 from collections import Counter
 from contextlib import nullcontext
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from migrator import __version__
 from migrator.discover import discover
+from migrator.markers import TODO_MARKER
 from migrator.model import FileError, FileResult, Finding
 from migrator.report import Report, render
 from migrator.rules.base import Options
@@ -191,6 +193,10 @@ def _summary(report: Report, title: str) -> None:
     files = len({f.path for f in findings})
     err.print(f"{report.files_scanned} files scanned, {len(findings)} findings in {files} files, "
               f"{len(report.errors)} errors")
+    rolled = sum(r.rolled_back for r in report.results)
+    if rolled:
+        err.print(f"{rolled} site(s) rolled back by the safety net: their rewrite would have broken the program, "
+                  "so they are left as they were and listed as review (\"rolled back: ...\")")
     for e in report.errors:
         err.print(f"  [yellow]skipped[/] {escape(e.path)}: {escape(e.message)}", markup=True)
 
@@ -271,11 +277,18 @@ def check(
     remaining = report.shown()
     broken = [r for r in report.results if r.error is not None and r.mentions_openai]
     if fmt is Format.text or output is not None:
-        if remaining:
-            files = len({f.path for f in remaining})
-            err.print(f"[bold red]{len(remaining)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
+        todo = [f for f in remaining if f.code == TODO_MARKER]
+        reaching = [f for f in remaining if f.code != TODO_MARKER]
+        if reaching:
+            files = len({f.path for f in reaching})
+            err.print(f"[bold red]{len(reaching)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
             err.print(f"run `migrator migrate --target {_targets_hint(settings)} .` to migrate them, or suppress a site with "
                       "`# migrator: ignore`")
+        if todo:
+            err.print(f"[bold red]{len(todo)} TODO(migrator) marker(s) in {len({f.path for f in todo})} file(s)[/]: "
+                      "fix the site below each, then delete the comment", markup=True)
+        if remaining:
+            pass  # said above
         elif broken:
             err.print(f"[bold red]{len(broken)} file(s) that mention openai could not be checked[/] (nothing else "
                       f"reaches OpenAI in {_files(report.files_scanned)})", markup=True)
@@ -311,11 +324,15 @@ def migrate(
     exit_non_zero_on_fix: Annotated[bool, typer.Option(
         "--exit-non-zero-on-fix", help="With --write: exit 1 when files were changed (pre-commit).")] = False,
     interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Review each hunk, then write.")] = False,
+    no_todo_comments: Annotated[bool, typer.Option(
+        "--no-todo-comments", help="Do not put # TODO(migrator) comments above the sites left to do.")] = False,
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
     options = _options(settings, target, style.value if style else None, region.value if region else None, model,
                        select, ignore)
+    if no_todo_comments:
+        options = replace(options, todo_comments=False)
     if not options.target:
         raise _fail(f"migrate needs a target: --target {'|'.join(settings.targets())} "
                     "(or target = ... in [tool.migrator])")

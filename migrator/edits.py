@@ -54,6 +54,7 @@ class PlacedEdit:
     op: str
     args: dict
     top: int = 0  # index of the top-level statement (in ast terms) that holds the anchor
+    tag: tuple[int, str] = (0, "")  # the planned edit's (site id, rule code)
 
 
 # ops that act on an anchor node itself (the rest follow a path from the nearest anchor)
@@ -138,7 +139,7 @@ class Placer:
             anchor = self.ordinal.get(id(node))
             if anchor is None:
                 raise Unplaceable(f"no anchor for {type(node).__name__}")
-            return PlacedEdit(anchor, (), edit.op, edit.args, self.top_of[id(node)])
+            return PlacedEdit(anchor, (), edit.op, edit.args, self.top_of[id(node)], edit.tag)
         path: list[tuple] = []
         child = node
         while True:
@@ -149,7 +150,8 @@ class Placer:
             path.append(step)
             if anchor_node is not None:
                 anchor = self.ordinal[id(anchor_node)]
-                return PlacedEdit(anchor, tuple(reversed(path)), edit.op, edit.args, self.top_of[id(anchor_node)])
+                return PlacedEdit(anchor, tuple(reversed(path)), edit.op, edit.args, self.top_of[id(anchor_node)],
+                                  edit.tag)
             child = parent
 
     def _step(self, parent: ast.AST, child: ast.AST) -> tuple[tuple, ast.AST | None]:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import bisect
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from migrator import markers, safety
+from migrator.edits import PlacedEdit, Placer
 from migrator.model import Finding, Severity
 from migrator.resolve import ProjectIndex
-from migrator.rewrite import RewriteError, apply, place, place_with_layout
+from migrator.rewrite import RewriteError, apply, place_with_layout
 from migrator.rules.base import Options
 from migrator.scan import Analysis, analyze, parse
 
@@ -22,6 +25,10 @@ class Outcome:
     native: dict[str, bool] = field(default_factory=dict)  # see FileResult.native
     secrets: set[str] = field(default_factory=set)  # values of the file never to print in full (other kinds)
     project_imports: list[str] = field(default_factory=list)  # what a notebook imports from the project
+    rolled_back: int = 0  # sites whose edits the safety net took back (safety.py)
+    # (line of new_text, code, reason) of the sites that will not work as they stand: what a second run reports
+    # as manual or rolls back again, so that the markers are a fixed point (markers.py)
+    marks: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
@@ -54,24 +61,149 @@ def migrate(text: str, kind: str = "python", settings: Options | None = None, *,
     if kind != "python":
         return _migrate_kind(text, kind, settings, path, project)
     if settings.style == "native" and not settings.phase:
-        return _migrate_native(text, settings, path=path, module_name=module_name, project=project,
-                               analysis=analysis)
+        outcome = _migrate_native(text, settings, path=path, module_name=module_name, project=project,
+                                  analysis=analysis)
+    else:
+        outcome = _migrate_python(text, settings, path=path, module_name=module_name, project=project,
+                                  analysis=analysis)
+    if settings.todo_comments and not settings.phase and not outcome.error:
+        outcome.new_text = _with_markers(outcome)
+    return outcome
+
+
+def _with_markers(outcome: Outcome) -> str:
+    """The new text with a ``# TODO(migrator)`` marker above each site that will not work as it stands
+    (markers.py); the markers of earlier runs whose reason is gone are removed."""
+    marks = outcome.marks
+    if not marks and not markers.has_markers(outcome.new_text):
+        return outcome.new_text
+    try:
+        tree = parse(outcome.new_text)
+    except SyntaxError:
+        return outcome.new_text
+    return markers.place(outcome.new_text, tree, marks)
+
+
+def _migrate_python(text: str, settings: Options, *, path: str, module_name: str | None,
+                    project: ProjectIndex | None, analysis: Analysis | None) -> Outcome:
     if analysis is None:
         analysis = analyze(text, path=path, options=settings, module_name=module_name, project=project)
     findings = list(analysis.findings)
     if not analysis.edits:
-        return Outcome(text, findings, None, analysis.native)
+        return Outcome(text, findings, None, analysis.native, marks=_marks(findings, analysis.site_of_finding, {}))
     placed, failed, layout = place_with_layout(analysis.tree, analysis.edits)
     for edit, reason in failed:
         findings.append(_unplaced(edit, reason, path, text))
     try:
-        new_text = apply(text, placed, analysis.imports, layout)
+        new_text, rolled = safe_apply(text, analysis.tree, placed, analysis.imports, layout, _followers(analysis))
     except RewriteError as exc:
         return Outcome(text, findings, str(exc), analysis.native)
-    error = verify(new_text, settings, path=path, module_name=module_name, project=project)
+    if rolled:
+        findings = _rolled_back(findings, analysis.site_of_finding, rolled)
+    error, marks = verify(new_text, settings, path=path, module_name=module_name, project=project)
     if error:
         return Outcome(text, findings, error, analysis.native)
-    return Outcome(new_text, findings, None, analysis.native)
+    return Outcome(new_text, findings, None, analysis.native, rolled_back=len(rolled), marks=marks)
+
+
+def _marks(findings: list[Finding], site_of_finding: list[int], rolled: dict[int, str]) -> list[tuple[int, str, str]]:
+    """The TODO markers of an analysis that plans no change: its manual items and the sites the safety net
+    rolls back. (A manual note on a site a run rewrites, such as re-embedding stored vectors, is gone from
+    the next run: not code left to do.)"""
+    sites = list(site_of_finding) + [0] * (len(findings) - len(site_of_finding))
+    if rolled:
+        findings = _rolled_back(findings, sites, rolled)
+    return [(f.span.line, f.code, markers.reason_of(f)) for f, site in zip(findings, sites, strict=True)
+            if markers.wanted(f, site in rolled)]
+
+
+def _followers(analysis: Analysis) -> dict[int, dict[int, str]]:
+    """What must be rolled back with a site: {site id: {site id: reason}}. The calls made through a client
+    go with the client's construction; the model constants a call reads go with the call (a model name is
+    rewritten everywhere it is used, or nowhere)."""
+    constructs = {id(s.node): s for s in analysis.sites if s.kind == "construct"}
+    constants = {id(s.node): s for s in analysis.sites if s.kind == "model_constant"}
+    out: dict[int, dict[int, str]] = {}
+    for s in analysis.sites:
+        for c in s.clients:
+            made = constructs.get(id(c.origin)) if c.origin is not None else None
+            if made is not None and made is not s:
+                out.setdefault(id(made), {})[id(s)] = (
+                    "needs a client whose rewrite was rolled back (the call would send the provider's model to "
+                    "OpenAI)")
+        if constants and isinstance(s.node, ast.Call) and s.kind == "call":
+            model = next((k.value for k in s.node.keywords if k.arg == "model"), None)
+            if model is None:
+                continue
+            try:
+                sources = analysis.resolver.literal_sources(model, s.scope)
+            except Exception:  # noqa: BLE001 - a resolver gap only loses a follower
+                continue
+            for lit in sources:
+                const = constants.get(id(lit)) if lit is not None else None
+                if const is not None:
+                    out.setdefault(id(s), {})[id(const)] = (
+                        "names the model of a call whose rewrite was rolled back")
+    return out
+
+
+def safe_apply(text: str, tree: ast.Module, placed: list[PlacedEdit], imports: set[tuple[str, str | None]],
+               layout: Placer, followers: dict[int, dict[int, str]] | None = None) -> tuple[str, dict[int, str]]:
+    """Apply the edits, less those of every site whose edits break the program (the safety net).
+
+    Returns the new text and, for each rolled-back site id, the reason. A call whose client's rewrite is
+    rolled back is rolled back too (it would send the target's model to OpenAI). A breakage that no single
+    site causes (two sites together) leaves the whole file as it was (``RewriteError``).
+    """
+    new_text = apply(text, placed, imports, layout)
+    if new_text == text:
+        return new_text, {}
+    before = safety.problems(text, tree)
+    bad = safety.introduced(before, safety.problems(new_text))
+    if not bad:
+        return new_text, {}
+    rolled: dict[int, str] = {}
+    sites = list(dict.fromkeys(p.tag[0] for p in placed))
+    keys = {p.key for p in bad}
+    for site in sites:  # which sites break something on their own
+        alone = [p for p in placed if p.tag[0] == site]
+        try:
+            candidate = apply(text, alone, imports, layout)
+        except RewriteError:
+            continue
+        own = [p for p in safety.introduced(before, safety.problems(candidate)) if p.key in keys]
+        if own:
+            rolled[site] = own[0].reason
+    todo = list(rolled)
+    while todo:  # what goes with a rolled-back site (_followers), to a fixed point
+        for follower, reason in (followers or {}).get(todo.pop(), {}).items():
+            if follower not in rolled:
+                rolled[follower] = reason
+                todo.append(follower)
+    kept = [p for p in placed if p.tag[0] not in rolled]
+    new_text = apply(text, kept, imports, layout) if kept else text
+    left = safety.introduced(before, safety.problems(new_text))
+    if left:
+        raise RewriteError(f"internal: the rewrite {left[0].reason} (line {left[0].line}); left as it was")
+    if kept and imports:  # imports only the rolled-back edits needed
+        unused = safety.unused_imports(new_text) - safety.unused_imports(text)
+        needless = {i for i in imports if (f"{i[0]}.{i[1]}" if i[1] else i[0]) in unused}
+        if needless:
+            new_text = apply(text, kept, imports - needless, layout)
+    return new_text, rolled
+
+
+def _rolled_back(findings: list[Finding], site_of_finding: list[int], rolled: dict[int, str]) -> list[Finding]:
+    """The findings of rolled-back sites say so: what was planned is not done (review), and why."""
+    out = list(findings)
+    for i, (f, site) in enumerate(zip(findings, site_of_finding, strict=False)):
+        reason = rolled.get(site)
+        if reason is None or f.severity == Severity.MANUAL:
+            continue
+        out[i] = replace(f, severity=Severity.REVIEW,
+                         message=f"rolled back: the rewrite {reason}, so this site is left as it was; migrate it "
+                                 f"by hand (planned: {f.message})")
+    return out
 
 
 def _migrate_native(text: str, settings: Options, *, path: str, module_name: str | None,
@@ -107,7 +239,9 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
         findings.append(replace(f, span=replace(f.span, line=line, end_line=max(line, end))))
     if second.error:
         return Outcome(text, findings, second.error, second.native)
-    return Outcome(second.new_text, findings, None, second.native)  # verified by the second migrate
+    marks = second.marks if second.new_text != middle else first.marks + second.marks  # lines of the output
+    return Outcome(second.new_text, findings, None, second.native,  # verified by the second migrate
+                   rolled_back=first.rolled_back + second.rolled_back, marks=marks)
 
 
 def line_map(new: str, old: str) -> Callable[[int], int]:
@@ -146,21 +280,32 @@ def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: P
 
 
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,
-           project: ProjectIndex | None) -> str | None:
-    """The output parses and a second run would change nothing; else the reason."""
+           project: ProjectIndex | None) -> tuple[str | None, list[tuple[int, str, str]]]:
+    """The output parses and a second run would change nothing; else the reason. Also the TODO markers of
+    that second run (``Outcome.marks``)."""
     try:
         tree = parse(new_text)
     except SyntaxError as exc:
-        return f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as it was"
+        return (f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as "
+                "it was"), []
+    marks: list[tuple[int, str, str]] = []
     phases = [replace(settings, phase="compat"), replace(settings, phase="native")] \
         if settings.style == "native" and settings.phase != "compat" else [settings]
     for options in phases:
         again = analyze(new_text, path=path, options=options, module_name=module_name, project=project, tree=tree)
-        replaceable, _ = place(tree, again.edits) if again.edits else ([], [])
-        if replaceable:
-            ops = ", ".join(sorted({e.op for e in replaceable}))
-            return f"internal: a second run would change the file again ({ops}); left as it was"
-    return None
+        replaceable, _, layout = place_with_layout(tree, again.edits) if again.edits else ([], [], None)
+        rolled: dict[int, str] = {}
+        if replaceable and layout is not None:
+            try:  # the sites the safety net rolled back are planned again, and rolled back again
+                redone, rolled = safe_apply(new_text, tree, replaceable, again.imports, layout, _followers(again))
+                same = redone == new_text
+            except RewriteError:
+                same = False
+            if not same:
+                ops = ", ".join(sorted({e.op for e in replaceable}))
+                return f"internal: a second run would change the file again ({ops}); left as it was", marks
+        marks += _marks(again.findings, again.site_of_finding, rolled)
+    return None, marks
 
 
 def _unplaced(edit, reason: str, path: str, text: str) -> Finding:

@@ -121,6 +121,7 @@ class FileResult:
     # native style: "export:<module.name>" / "import:<module.name>" -> whether that side of a client shared
     # between modules can move to the provider's SDK (the runner decides for the project)
     native: dict[str, bool] = field(default_factory=dict)
+    rolled_back: int = 0  # sites whose rewrite the safety net took back (migrator/safety.py)
 
     @property
     def changed(self) -> bool:

@@ -124,6 +124,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     outcome = migrate(decoded.text, kind, settings=options, path=job.source.display, module_name=job.module_name,
                       project=project, analysis=analysis)
     result.native = outcome.native
+    result.rolled_back = outcome.rolled_back
     result.findings = _redacted(outcome.findings, result.secrets)
     if outcome.error:
         result.error = FileError(job.source.display, outcome.error)

@@ -7,6 +7,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 
+from migrator import markers
 from migrator.edits import Edit
 from migrator.model import Finding, Severity, Span, worst
 from migrator.resolve import ProjectIndex, Resolver
@@ -17,7 +18,7 @@ from migrator.sites import Destination, Site, SiteFinder, module_destination
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 # ``OpenAI`` catches framework classes imported from modules without the word (``langchain.chat_models``,
 # ``chromadb.utils.embedding_functions``).
-_NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create")
+_NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create", b"TODO(migrator)")
 # scan and migrate also look at files that name OpenAI models (a settings module with MODEL = "gpt-4o").
 _MODEL_NEEDLES = (b'gpt-', b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1")
 
@@ -51,6 +52,7 @@ class Analysis:
     module_dest: Destination | None = None
     native: dict[str, bool] = field(default_factory=dict)  # native style: see FileResult.native
     module_settings: list[Site] = field(default_factory=list)
+    site_of_finding: list[int] = field(default_factory=list)  # the site (``Edit.tag[0]``) of each finding
 
 
 def parse(text: str, filename: str = "<unknown>") -> ast.Module:
@@ -88,7 +90,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         resolver, sites, settings = find_sites(tree, module_name, project)
     analysis = Analysis(tree, resolver, sites, quote=quote_style(text), module_settings=settings)
     if not sites:
-        return analysis
+        return _read_markers(analysis, text, path, options)
     hosts = providers.provider_hosts()
     module_dest = module_destination(settings, resolver, hosts)
     analysis.module_dest = module_dest
@@ -131,10 +133,20 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         ctx = plans[0]
         analysis.native = ctx.native
         analysis.findings = ctx.findings
+        analysis.site_of_finding = ctx.site_of_finding
         analysis.edits = ctx.edits
         analysis.imports = {i for i in ctx.imports if not _bound(resolver, i)} if ctx.edits else set()
     else:
         analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
+    return _read_markers(analysis, text, path, options)
+
+
+def _read_markers(analysis: Analysis, text: str, path: str, options: Options) -> Analysis:
+    """The TODO(migrator) comments of a past run: findings of their own, and the sites below them are
+    not ``auto`` (markers.py)."""
+    if markers.has_markers(text) and options.phase != "native":
+        analysis.findings = markers.scan_findings(path, text, analysis.tree, analysis.findings)
+        analysis.site_of_finding += [0] * (len(analysis.findings) - len(analysis.site_of_finding))
     return analysis
 
 
@@ -158,6 +170,7 @@ def _suppress(ctx: PlanContext) -> None:
     if "migrator:" not in ctx.text:
         return
     keep: list[Finding] = []
+    keep_sites: list[int] = []
     dropped: set[tuple[int, str]] = set()
     dropped_sites: set[int] = set()
     used: set[int] = set()  # comment lines (0-based) that silenced something
@@ -172,7 +185,9 @@ def _suppress(ctx: PlanContext) -> None:
             ctx.silenced.append(finding)
             continue
         keep.append(finding)
+        keep_sites.append(site_id)
     ctx.findings = keep
+    ctx.site_of_finding = keep_sites
     ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
     for index, text in enumerate(ctx.lines):  # a suppression that silences nothing is noise: say so
         m = _SUPPRESS.search(text)

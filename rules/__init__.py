@@ -72,6 +72,7 @@ def all_rules() -> list:
         exceptions.TypesImport(),
         legacy.UntracedCall(),
         suppressions.UnusedSuppression(),
+        suppressions.TodoMarker(),
         files.OpenAIDependency(),
         files.EnvFileVariable(),
         files.ConfigModel(),

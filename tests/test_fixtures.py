@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,8 @@ def test_fixture(case: Path, target: str, style: str, update_fixtures: bool) -> 
     decoded = decode(raw)  # BOM, encoding cookie and line endings are kept, byte for byte
     source = decoded.text
     options = _options(case, target, style)
+    if case.name.startswith("noop_"):  # code nothing rewrites: a TODO marker would be the only change
+        options = replace(options, todo_comments=False)
     outcome = migrate(source, settings=options, path="input.py")
     assert outcome.error is None, outcome.error
     output = outcome.new_text
@@ -107,6 +110,7 @@ def test_fixture(case: Path, target: str, style: str, update_fixtures: bool) -> 
     assert not left, [f"{f.span.line}:{f.code} {f.message}" for f in left]
     output_bytes = encode(output, decoded)
     expected_file = case / f"{target}.{style}.py"
+    _expected_findings(case, target, style, outcome.findings, update_fixtures)
     if case.name.startswith("noop_"):
         # unchanged, except where native style deliberately moves code already on the provider to its SDK
         if style == "native" and update_fixtures and output_bytes != raw:
@@ -117,6 +121,20 @@ def test_fixture(case: Path, target: str, style: str, update_fixtures: bool) -> 
         expected_file.write_bytes(output_bytes)
     assert expected_file.exists(), f"missing {expected_file.relative_to(FIXTURES)}; run pytest --update-fixtures"
     assert output_bytes == expected_file.read_bytes()
+
+
+def _expected_findings(case: Path, target: str, style: str, findings: list, update: bool) -> None:
+    """``<target>.<style>.findings``: the findings, one per line, where a case keeps them (the cases of
+    ``safety/``, and any case with such a file)."""
+    file = case / f"{target}.{style}.findings"
+    if case.parent.name != "safety" and not file.exists():
+        return
+    text = "".join(f"{f.span.line}:{f.span.column} {f.code} {f.severity.value} {f.message}\n"
+                   for f in sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code)))
+    if update:
+        file.write_text(text, encoding="utf-8")
+    assert file.exists(), f"missing {file.relative_to(FIXTURES)}; run pytest --update-fixtures"
+    assert text == file.read_text(encoding="utf-8")
 
 
 def test_fixture_matrix_is_large_enough() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from json.decoder import scanstring  # the C string scanner of the json module: fast on large outputs
 
 from migrator.kinds import KindOutcome, split_lines
@@ -412,7 +412,8 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
     error = None
     modules = [tree]  # the notebook's Python after migration: does it import the provider's SDK?
     if options.target:
-        outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis, project=project)
+        outcome = migrate(virtual.text, "python", replace(options, todo_comments=False), path=path, analysis=analysis,
+                          project=project)  # no TODO markers in cells (yet)
         findings = outcome.findings
         error = outcome.error
         modules = [_parsed(outcome.new_text)]
@@ -467,7 +468,7 @@ def _written_module(cell: Cell, options: Options, path: str, findings: list[Find
     secrets |= analysis.secrets
     own = analysis.findings
     if options.target:
-        outcome = migrate(body, "python", options, path=path, analysis=analysis)
+        outcome = migrate(body, "python", replace(options, todo_comments=False), path=path, analysis=analysis)
         own = outcome.findings
         if outcome.error:
             return outcome.error

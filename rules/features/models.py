@@ -89,6 +89,8 @@ class ModelName(Rule):
                 continue  # nothing to do, done already, or defined in another module (changed there)
             ctx.handled_literals.add(id(use.literal))
             name = use.literal.value
+            if use.target is None and name in ctx.options.models.values():
+                continue  # the user's own choice (--model OLD=NEW, [tool.migrator.models]): not ours to doubt
             if use.target is None:
                 ctx.report(use.literal, self.CODE, feature, Severity.MANUAL,
                            f"unknown model {name!r} for {ctx.spec.display}: add it to [tool.migrator.models] "
