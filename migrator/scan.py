@@ -13,7 +13,7 @@ from migrator.model import Finding, Severity, Span, worst
 from migrator.resolve import ProjectIndex, Resolver
 from migrator.rules import all_rules, providers
 from migrator.rules.base import Options, PlanContext
-from migrator.sites import Destination, Site, SiteFinder, module_destination
+from migrator.sites import Destination, Site, SiteFinder, module_destination, pre_v1_ranges
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 # ``OpenAI`` catches framework classes imported from modules without the word (``langchain.chat_models``,
@@ -71,7 +71,16 @@ def find_sites(tree: ast.Module, module_name: str | None = None,
     resolver = Resolver(tree, module_name, project)
     finder = SiteFinder(resolver, providers.provider_hosts())
     sites = finder.find()
-    return resolver, sites, finder.module_settings
+    settings = finder.module_settings
+    dead = pre_v1_ranges(tree) if sites else []  # branches that run only on openai<1.0 stay as they are
+    if dead:
+        def live(site: Site) -> bool:
+            line = getattr(site.node, "lineno", 0)
+            return not any(a <= line <= b for a, b in dead)
+
+        sites = [s for s in sites if live(s)]
+        settings = [s for s in settings if live(s)]
+    return resolver, sites, settings
 
 
 def analyze(text: str, *, path: str = "<string>", options: Options | None = None, module_name: str | None = None,

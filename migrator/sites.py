@@ -330,11 +330,15 @@ class SiteFinder(ast.NodeVisitor):
                 path = dotted(node.func)
                 if path is not None:
                     parts = tuple(path.split("."))
-                    res = surface.match_resource(parts[1:]) if len(parts) > 2 else None
+                    res, start = None, 1  # llm.chat.completions.create, self.client.chat.completions.create
+                    for start in range(1, min(len(parts) - 2, 3) + 1):
+                        res = surface.match_resource(parts[start:])
+                        if res is not None:
+                            break
                     if res is not None and res.feature in ("chat", "embeddings", "structured") and \
                             not self._foreign_root(node.func):
                         self.sites.append(Site("probable_call", node, self.scope, resource=res,
-                                               extra={"path": parts[1:]}))
+                                               extra={"path": parts[start:]}))
         if isinstance(node.func, ast.Attribute):
             self._skip.add(id(node.func))
         self.generic_visit(node)
@@ -486,7 +490,39 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
         return Destination("openai", "azure")
     if not known or not known_azure:  # **kwargs could carry base_url
         return Destination("unknown")
+    env = env_base_urls(r)
+    if env:  # os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1": the SDK reads it (a look-alike)
+        dests = {classify_host(host_of(url), provider_hosts) for url in env}
+        if len(dests) == 1:
+            dest = dests.pop()
+            return Destination(dest.kind, dest.host, dest.provider, through="OPENAI_BASE_URL")
+        return Destination("unknown", through="OPENAI_BASE_URL")
     return Destination("openai", "api.openai.com")
+
+
+_BASE_URL_VARS = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
+
+
+def env_base_urls(r: Resolver) -> list[str]:
+    """The string literals this module puts in ``OPENAI_BASE_URL`` (``os.environ[...] = url``,
+    ``os.environ.setdefault(..., url)``), which every client built without ``base_url`` then uses."""
+    cached = r.__dict__.get("_env_base_urls")
+    if cached is not None:
+        return cached
+    out: list[str] = []
+    for node in ast.walk(r.tree):
+        target = value = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            sub = node.targets[0]
+            if dotted(sub.value) == "os.environ" and isinstance(sub.slice, ast.Constant):
+                target, value = sub.slice.value, node.value
+        elif isinstance(node, ast.Call) and dotted(node.func) == "os.environ.setdefault" and len(node.args) == 2 \
+                and isinstance(node.args[0], ast.Constant):
+            target, value = node.args[0].value, node.args[1]
+        if target in _BASE_URL_VARS and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            out.append(value.value)
+    r.__dict__["_env_base_urls"] = out
+    return out
 
 
 def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
@@ -547,3 +583,37 @@ def _chat_model(call: ast.Call, finder: SiteFinder, scope: Scope) -> bool:
                      for f in [surface.model_family(lit.value)] if f}
             return kinds == {"chat"}
     return False
+
+
+def pre_v1_ranges(tree: ast.Module) -> list[tuple[int, int]]:
+    """Line ranges of code that runs only on openai<1.0 and is left as it is: the branch of
+    ``if openai.__version__.startswith("0.")`` (or ``< "1"``, or the else of ``>= "1"``) and the handler
+    of ``try: from openai import OpenAI`` / ``except ImportError``."""
+    out: list[tuple[int, int]] = []
+
+    def span(body: list[ast.stmt]) -> None:
+        if body:
+            out.append((body[0].lineno, max(b.end_lineno or b.lineno for b in body)))
+
+    stack: list[ast.AST] = list(tree.body)
+    while stack:  # statements only: no expression holds an if or a try
+        node = stack.pop()
+        for name in ("body", "orelse", "finalbody", "handlers"):
+            stack.extend(getattr(node, name, ()))
+        if isinstance(node, ast.If):
+            test = ast.unparse(node.test).replace("'", '"')
+            if "__version__" not in test:
+                continue
+            if "startswith(\"0" in test or ("<" in test and ">" not in test):
+                span(node.body)
+            elif "startswith(\"1" in test or ">" in test:
+                span(node.orelse)
+        elif isinstance(node, ast.Try) and node.body and all(
+                isinstance(b, ast.ImportFrom) and b.module == "openai" and any(
+                    a.name in surface.CLIENT_CLASSES for a in b.names) for b in node.body):
+            for handler in node.handlers:
+                caught = ast.unparse(handler.type) if handler.type is not None else ""
+                if "ImportError" in caught:
+                    span(handler.body)
+    return out
+

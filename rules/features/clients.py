@@ -151,7 +151,7 @@ class ClientConstruction(Rule):
             return
         if dest.kind == "other":
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
-                       f"{name} client already talks to {dest.host} through base_url; left alone")
+                       f"{name} client already talks to {dest.host} through {dest.through}; left alone")
             return
         if dest.kind == "unknown" and self._configurable(site, call, ctx, name):
             return

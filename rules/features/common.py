@@ -7,6 +7,7 @@ import io
 import tokenize
 from dataclasses import dataclass
 
+from migrator.model import Severity
 from migrator.resolve import DictLit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
@@ -126,3 +127,62 @@ def example_mapping(ctx: PlanContext, kind: str = "chat") -> str:
         if model is not None and model.kind == kind:
             return f"{family} → {target.model}"
     return ""
+
+
+def _name_tests(ctx: PlanContext) -> tuple[dict[str, list[ast.Constant]], list[tuple[str, str, int, str]]]:
+    """The string tests of the module (cached): literals compared for equality (``m == "gpt-4o"``,
+    ``m in ("gpt-4o", ...)``) by value, and partial tests (``"ada" in m``, ``m.startswith("gpt-")``) as
+    (kind, string, line, source)."""
+    cached = ctx.__dict__.get("_name_tests")
+    if cached is not None:
+        return cached
+    equal: dict[str, list[ast.Constant]] = {}
+    partial: list[tuple[str, str, int, str]] = []
+    for node in ast.walk(ctx.resolver.tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            for op, (left, right) in zip(node.ops, zip(sides, sides[1:], strict=False), strict=False):
+                if isinstance(op, ast.Eq | ast.NotEq):
+                    for side in (left, right):
+                        if isinstance(side, ast.Constant) and isinstance(side.value, str):
+                            equal.setdefault(side.value, []).append(side)
+                elif isinstance(op, ast.In | ast.NotIn):
+                    if isinstance(right, ast.Tuple | ast.List | ast.Set):
+                        for e in right.elts:
+                            if isinstance(e, ast.Constant) and isinstance(e.value, str):
+                                equal.setdefault(e.value, []).append(e)
+                    elif isinstance(left, ast.Constant) and isinstance(left.value, str):
+                        partial.append(("in", left.value, node.lineno, ast.unparse(node)[:60]))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in ("startswith", "endswith") and node.args:
+            arg = node.args[0]
+            values = [arg] if isinstance(arg, ast.Constant) else list(getattr(arg, "elts", []))
+            for v in values:
+                if isinstance(v, ast.Constant) and isinstance(v.value, str):
+                    partial.append((node.func.attr, v.value, node.lineno, ast.unparse(node)[:60]))
+    ctx.__dict__["_name_tests"] = (equal, partial)
+    return equal, partial
+
+
+def consistent_model(ctx: PlanContext, lit: ast.Constant, new: str, code: str, feature: str) -> bool:
+    """Before a model literal becomes ``new``: the module's tests of that name must still hold. When the
+    name is compared for equality (``if judge_model == "gpt-4o"``) or tested in part in a way the new name
+    would fail (``"ada" in model``, ``model.startswith("gpt-")``), the literal is kept as it is with a
+    manual item (False): a name is rewritten everywhere it is used, or nowhere."""
+    old = lit.value
+    equal, partial = _name_tests(ctx)
+    for kind, s, line, src in partial:
+        before = s in old if kind == "in" else getattr(old, kind)(s)
+        after = s in new if kind == "in" else getattr(new, kind)(s)
+        if before != after:
+            ctx.report(lit, code, feature, Severity.MANUAL,
+                       f"model {old!r} is not rewritten to {new!r}: `{src}` (line {line}) tests the name, and the "
+                       "new one would take the other branch; change both by hand")
+            return False
+    for other in equal.get(old, ()):
+        if other is not lit:
+            ctx.report(lit, code, feature, Severity.MANUAL,
+                       f"model {old!r} is not rewritten to {new!r}: the code compares a name with {old!r} (line "
+                       f"{other.lineno}), which would no longer match; change both by hand")
+            return False
+    return True

@@ -9,6 +9,7 @@ from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import (
     call_destination,
+    consistent_model,
     example_mapping,
     is_plain_string,
     model_expr,
@@ -100,6 +101,8 @@ class ModelName(Rule):
                 ctx.report(use.literal, self.CODE, feature, Severity.REVIEW,
                            f"model {name!r} is built from several string pieces; change it to {use.target.model!r}")
                 continue
+            if not consistent_model(ctx, use.literal, use.target.model, self.CODE, feature):
+                continue
             ctx.edit(use.literal, "replace_string", self.CODE, value=use.target.model)
             message = f"model {name!r} → {use.target.model!r}"
             env = ctx.resolver.env_defaults.get(id(use.literal))
@@ -154,7 +157,7 @@ class ModelConstant(Rule):
                        f"{site.attr} = {lit.value!r}: {ctx.spec.display} has no equivalent in migrator's table; "
                        f"add one to [tool.migrator.models] or pass --model {lit.value}=<model>")
             return
-        if not is_plain_string(ctx, lit):
+        if not is_plain_string(ctx, lit) or not consistent_model(ctx, lit, target.model, self.CODE, self.FEATURE):
             return
         ctx.edit(lit, "replace_string", self.CODE, value=target.model)
         message = f"{site.attr}: model {lit.value!r} → {target.model!r}"
