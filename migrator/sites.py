@@ -528,6 +528,9 @@ def env_base_urls(r: Resolver) -> list[str]:
 def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: dict[str, str]) -> Destination:
     if isinstance(expr, ast.Constant) and expr.value is None:
         return Destination("openai", "api.openai.com")
+    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or) and isinstance(expr.values[-1], ast.Constant) \
+            and isinstance(expr.values[-1].value, str):  # cfg.base_url or "https://...": where it goes by default
+        return classify_host(host_of(expr.values[-1].value), provider_hosts)
     literals = r.literal_sources(expr, scope)
     if literals and all(lit is not None for lit in literals):
         dests = {classify_host(host_of(lit.value), provider_hosts) for lit in literals}  # type: ignore[union-attr]

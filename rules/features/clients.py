@@ -160,6 +160,8 @@ class ClientConstruction(Rule):
                 ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                            f"{name} client built from **kwargs: migrator cannot see its base_url or api_key; pass "
                            f"base_url={ctx.base_url()!r} and api_key=os.environ[{ctx.spec.key_env!r}]")
+            elif self._provider_default(site, call, ctx, name):
+                return
             else:
                 url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
                 shown = source(ctx, url) if url is not None else "configuration"
@@ -226,6 +228,31 @@ class ClientConstruction(Rule):
             ctx.native[f"removed:{name}"] = True  # a test patching "<module>.AzureOpenAI" would break
         if alias.asname is None:
             ctx.edit(call, "rename_callee", code, name=new_name)
+
+    def _provider_default(self, site: Site, call: ast.Call, ctx: PlanContext, name: str) -> bool:
+        """``base_url=cfg.get("base_url")`` (a parameter, a config value, an env read): when it is None or
+        empty the SDK goes to api.openai.com, so the provider becomes the default: ``... or "<url>"``."""
+        kw = next((k for k in call.keywords if k.arg == "base_url"), None)
+        if kw is None or isinstance(kw.value, ast.Constant | ast.JoinedStr | ast.BoolOp):
+            return False
+        src = ast.get_source_segment(ctx.text, kw.value)
+        if not src or "\n" in src:
+            return False
+        known = [lit for lit in [*ctx.resolver.literal_sources(kw.value, site.scope), *ast.walk(kw.value)]
+                 if isinstance(lit, ast.Constant) and isinstance(lit.value, str)]
+        if any(classify_host(host_of(lit.value), ctx.provider_hosts).kind != "unknown" for lit in known):
+            return False  # a default of its own (getenv("X", "https://...")): said elsewhere, or moved already
+        plain = isinstance(kw.value, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
+        ctx.edit(kw.value, "replace_expr", self.CODE,
+                 src=f"{src if plain else f'({src})'} or {ctx.string(ctx.base_url())}")
+        key = call_kwarg(call, "api_key", ctx.resolver, site.scope)[1]
+        note = plan_key(key, call, site, ctx, self.CODE, add_kwarg=True)
+        ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
+                   f"{name} client takes base_url from {src}; when that is None or empty the SDK goes to "
+                   f"api.openai.com, so {ctx.base_url()} is now the default ({note}); a configured value must be "
+                   f"a {ctx.spec.display} URL too", reaches_openai=True,
+                   subject=f"{name} client takes base_url from configuration")
+        return True
 
     def _configurable(self, site: Site, call: ast.Call, ctx: PlanContext, name: str) -> bool:
         """A base_url read from configuration whose default is api.openai.com: move the default."""
