@@ -256,7 +256,8 @@ class LegacyApi(Rule):
             anchor = _import_statement(ctx, slot.scope)
         if anchor is None:
             ctx.report(ctx.resolver.tree, self.CODE, self.FEATURE, Severity.MANUAL,
-                       f"no import of openai found to build the client after; add `{line}`")
+                       "the openai<1.0 calls here need a client, and migrator found no openai import or setting "
+                       f"in their scope to build it after; add `{line}` below the module's `import openai`")
             return
         ctx.site_id = id(anchor)
         ctx.edit(anchor, "insert_after", self.CODE, stmts=[*prefix, line],
