@@ -105,3 +105,22 @@ def test_marker_reasons_are_one_ascii_line() -> None:
     f = Finding("m.py", Span(3, 1, 3, 9), "OA101", "client", Severity.MANUAL, "a → b — c\n" + "x" * 300)
     reason = markers.reason_of(f)
     assert reason.isascii() and "\n" not in reason and len(reason) <= 170 and reason.endswith("...")
+
+
+def test_cli_writes_markers_check_counts_them_and_the_flag_turns_them_off(tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from migrator.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bot.py").write_text(IMPORT_BELOW, encoding="utf-8")
+    run = CliRunner()
+    off = run.invoke(app, ["migrate", "--target", "glm", "bot.py", "--write", "--no-todo-comments"],
+                     catch_exceptions=False)
+    assert off.exit_code == 0 and "rolled back by the safety net" in off.stderr
+    assert "TODO(migrator)" not in (tmp_path / "bot.py").read_text(encoding="utf-8")
+    on = run.invoke(app, ["migrate", "--target", "glm", "bot.py", "--write"], catch_exceptions=False)
+    assert on.exit_code == 0
+    assert "# TODO(migrator): OA101 rolled back:" in (tmp_path / "bot.py").read_text(encoding="utf-8")
+    check = run.invoke(app, ["check", "bot.py", "--no-cache"], catch_exceptions=False)
+    assert check.exit_code == 1 and "OA980" in check.stdout and "TODO(migrator) marker(s)" in check.stderr
