@@ -287,12 +287,10 @@ def check(
         if todo:
             err.print(f"[bold red]{len(todo)} TODO(migrator) marker(s) in {len({f.path for f in todo})} file(s)[/]: "
                       "fix the site below each, then delete the comment", markup=True)
-        if remaining:
-            pass  # said above
-        elif broken:
+        if not remaining and broken:
             err.print(f"[bold red]{len(broken)} file(s) that mention openai could not be checked[/] (nothing else "
                       f"reaches OpenAI in {_files(report.files_scanned)})", markup=True)
-        else:
+        elif not remaining:
             err.print(f"[green]nothing reaches OpenAI[/] ({_files(report.files_scanned)} checked)", markup=True)
         for r in broken:
             err.print(f"  [yellow]could not check[/] {escape(r.error.path)}: {escape(r.error.message)}",  # type: ignore[union-attr]

@@ -95,12 +95,12 @@ def _migrate_python(text: str, settings: Options, *, path: str, module_name: str
     for edit, reason in failed:
         findings.append(_unplaced(edit, reason, path, text))
     try:
-        new_text, rolled = safe_apply(text, analysis.tree, placed, analysis.imports, layout, _followers(analysis))
+        new_text, rolled, new_tree = safe_apply(text, analysis.tree, placed, analysis.imports, layout, analysis)
     except RewriteError as exc:
         return Outcome(text, findings, str(exc), analysis.native)
     if rolled:
         findings = _rolled_back(findings, analysis.site_of_finding, rolled)
-    error, marks = verify(new_text, settings, path=path, module_name=module_name, project=project)
+    error, marks = verify(new_text, settings, path=path, module_name=module_name, project=project, tree=new_tree)
     if error:
         return Outcome(text, findings, error, analysis.native)
     return Outcome(new_text, findings, None, analysis.native, rolled_back=len(rolled), marks=marks)
@@ -135,11 +135,7 @@ def _followers(analysis: Analysis) -> dict[int, dict[int, str]]:
             model = next((k.value for k in s.node.keywords if k.arg == "model"), None)
             if model is None:
                 continue
-            try:
-                sources = analysis.resolver.literal_sources(model, s.scope)
-            except Exception:  # noqa: BLE001 - a resolver gap only loses a follower
-                continue
-            for lit in sources:
+            for lit in analysis.resolver.literal_sources(model, s.scope):
                 const = constants.get(id(lit)) if lit is not None else None
                 if const is not None:
                     out.setdefault(id(s), {})[id(const)] = (
@@ -148,20 +144,25 @@ def _followers(analysis: Analysis) -> dict[int, dict[int, str]]:
 
 
 def safe_apply(text: str, tree: ast.Module, placed: list[PlacedEdit], imports: set[tuple[str, str | None]],
-               layout: Placer, followers: dict[int, dict[int, str]] | None = None) -> tuple[str, dict[int, str]]:
+               layout: Placer, analysis: Analysis | None = None) -> tuple[str, dict[int, str], ast.Module | None]:
     """Apply the edits, less those of every site whose edits break the program (the safety net).
 
-    Returns the new text and, for each rolled-back site id, the reason. A call whose client's rewrite is
-    rolled back is rolled back too (it would send the target's model to OpenAI). A breakage that no single
-    site causes (two sites together) leaves the whole file as it was (``RewriteError``).
+    Returns the new text, for each rolled-back site id the reason, and the new text's tree when it was
+    parsed here (None: parse it). What depends on a rolled-back site
+    goes with it (``_followers`` of ``analysis``). A breakage that no single site causes (two sites
+    together) leaves the whole file as it was (``RewriteError``).
     """
     new_text = apply(text, placed, imports, layout)
     if new_text == text:
-        return new_text, {}
+        return new_text, {}, tree
+    try:
+        new_tree: ast.Module | None = parse(new_text)
+    except SyntaxError:
+        new_tree = None  # safety.problems says so
     before = safety.problems(text, tree)
-    bad = safety.introduced(before, safety.problems(new_text))
+    bad = safety.introduced(before, safety.problems(new_text, new_tree))
     if not bad:
-        return new_text, {}
+        return new_text, {}, new_tree
     rolled: dict[int, str] = {}
     sites = list(dict.fromkeys(p.tag[0] for p in placed))
     keys = {p.key for p in bad}
@@ -174,9 +175,10 @@ def safe_apply(text: str, tree: ast.Module, placed: list[PlacedEdit], imports: s
         own = [p for p in safety.introduced(before, safety.problems(candidate)) if p.key in keys]
         if own:
             rolled[site] = own[0].reason
+    followers = _followers(analysis) if rolled and analysis is not None else {}
     todo = list(rolled)
-    while todo:  # what goes with a rolled-back site (_followers), to a fixed point
-        for follower, reason in (followers or {}).get(todo.pop(), {}).items():
+    while todo:  # what goes with a rolled-back site, to a fixed point
+        for follower, reason in followers.get(todo.pop(), {}).items():
             if follower not in rolled:
                 rolled[follower] = reason
                 todo.append(follower)
@@ -190,7 +192,7 @@ def safe_apply(text: str, tree: ast.Module, placed: list[PlacedEdit], imports: s
         needless = {i for i in imports if (f"{i[0]}.{i[1]}" if i[1] else i[0]) in unused}
         if needless:
             new_text = apply(text, kept, imports - needless, layout)
-    return new_text, rolled
+    return new_text, rolled, None
 
 
 def _rolled_back(findings: list[Finding], site_of_finding: list[int], rolled: dict[int, str]) -> list[Finding]:
@@ -280,11 +282,11 @@ def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: P
 
 
 def verify(new_text: str, settings: Options, *, path: str, module_name: str | None,
-           project: ProjectIndex | None) -> tuple[str | None, list[tuple[int, str, str]]]:
+           project: ProjectIndex | None, tree: ast.Module | None = None) -> tuple[str | None, list[tuple[int, str, str]]]:
     """The output parses and a second run would change nothing; else the reason. Also the TODO markers of
-    that second run (``Outcome.marks``)."""
+    that second run (``Outcome.marks``). ``tree``: ``new_text`` parsed, when the caller has it."""
     try:
-        tree = parse(new_text)
+        tree = tree or parse(new_text)
     except SyntaxError as exc:
         return (f"internal: the rewritten file does not parse ({exc.msg} at {exc.lineno}:{exc.offset}); left as "
                 "it was"), []
@@ -297,7 +299,7 @@ def verify(new_text: str, settings: Options, *, path: str, module_name: str | No
         rolled: dict[int, str] = {}
         if replaceable and layout is not None:
             try:  # the sites the safety net rolled back are planned again, and rolled back again
-                redone, rolled = safe_apply(new_text, tree, replaceable, again.imports, layout, _followers(again))
+                redone, rolled, _ = safe_apply(new_text, tree, replaceable, again.imports, layout, again)
                 same = redone == new_text
             except RewriteError:
                 same = False

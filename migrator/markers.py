@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from migrator.kinds import split_lines
 from migrator.model import Finding, Severity, Span
 
 TODO_MARKER = "OA980"
 _MARKER = re.compile(r"^[ \t]*# TODO\(migrator\): (OA\d{3})\b ?(.*?)[ \t]*(\r\n|\r|\n)?$")
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _MAX_REASON = 160
 
 
@@ -49,7 +49,7 @@ def read(text: str, tree: ast.Module) -> list[Marker]:
         return []
     inside = _string_lines(tree)
     out = []
-    for number, line in enumerate(_LINE.findall(text), start=1):
+    for number, line in enumerate(split_lines(text), start=1):
         match = _MARKER.match(line)
         if match and number not in inside:
             out.append(Marker(number, match.group(1), match.group(2)))
@@ -119,7 +119,7 @@ def place(new_text: str, new_tree: ast.Module, marks: Iterable[tuple[int, str, s
     ``to_new`` maps an input line to the line of ``new_text`` it became. Existing markers are dropped
     first, so a marker whose reason is gone disappears and the same marks give the same text.
     """
-    lines = _LINE.findall(new_text)
+    lines = split_lines(new_text)
     found = read(new_text, new_tree)
     existing = {m.line for m in found}
     kept = {(_below(lines, m.line), m.code): m.reason for m in found}  # a marker that stays keeps its words
@@ -171,7 +171,7 @@ def scan_findings(path: str, text: str, tree: ast.Module, findings: list[Finding
     if not markers:
         return findings
     statements = Statements(tree)
-    lines = _LINE.findall(text)
+    lines = split_lines(text)
     by_statement: dict[int, set[str]] = {}
     for marker in markers:
         by_statement.setdefault(_below(lines, marker.line), set()).add(marker.code)

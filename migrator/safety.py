@@ -14,6 +14,7 @@ back to their original text and reports them (design.md §3, verify stage).
 from __future__ import annotations
 
 import ast
+import functools
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -75,9 +76,13 @@ def problems(text: str, tree: ast.Module | None = None) -> list[Problem]:
     return out
 
 
-# native SDKs whose stream object is no context manager (checked in the installed SDKs: zai-sdk 0.0.3.4's
-# StreamResponse has no __enter__); the openai SDK's Stream is one
-_NO_CM_STREAMS = ("zai",)
+@functools.cache
+def _no_cm_streams() -> frozenset[str]:
+    """The native SDK packages whose stream is no context manager (provider data: ``stream_in_with``)."""
+    from migrator.rules import providers
+
+    return frozenset(spec.native.module.split(".")[0] for spec in providers.all_specs()
+                     if spec.native is not None and not spec.native.stream_in_with)
 
 
 def _stream_context_managers(tree: ast.Module) -> list[Problem]:
@@ -85,7 +90,7 @@ def _stream_context_managers(tree: ast.Module) -> list[Problem]:
     context manager (AttributeError: __enter__)."""
     sdks = {a.name.split(".")[0] for n in tree.body if isinstance(n, ast.Import) for a in n.names} | \
         {n.module.split(".")[0] for n in tree.body if isinstance(n, ast.ImportFrom) and n.module and not n.level}
-    sdks &= set(_NO_CM_STREAMS)
+    sdks &= _no_cm_streams()
     if not sdks:
         return []
     out = []

@@ -132,8 +132,8 @@ def example_mapping(ctx: PlanContext, kind: str = "chat") -> str:
 def _name_tests(ctx: PlanContext) -> tuple[dict[str, list[ast.Constant]], list[tuple[str, str, int, str]]]:
     """The string tests of the module (cached): literals compared for equality (``m == "gpt-4o"``,
     ``m in ("gpt-4o", ...)``) by value, and partial tests (``"ada" in m``, ``m.startswith("gpt-")``) as
-    (kind, string, line, source)."""
-    cached = ctx.__dict__.get("_name_tests")
+    (kind, string, line, source). Cached on the resolver: one walk per module, whatever the targets."""
+    cached = ctx.resolver.__dict__.get("_name_tests")
     if cached is not None:
         return cached
     equal: dict[str, list[ast.Constant]] = {}
@@ -160,7 +160,7 @@ def _name_tests(ctx: PlanContext) -> tuple[dict[str, list[ast.Constant]], list[t
             for v in values:
                 if isinstance(v, ast.Constant) and isinstance(v.value, str):
                     partial.append((node.func.attr, v.value, node.lineno, ast.unparse(node)[:60]))
-    ctx.__dict__["_name_tests"] = (equal, partial)
+    ctx.resolver.__dict__["_name_tests"] = (equal, partial)
     return equal, partial
 
 

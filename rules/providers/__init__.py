@@ -90,6 +90,9 @@ class NativeSpec:
     # features the compat endpoint lacks but the SDK offers: in native style the compat pass treats them as
     # supported (and maps their models with ``models``) so that this pass can move them to the SDK
     native_only: frozenset[str] = frozenset()
+    # ``with client.chat.completions.create(..., stream=True) as s:`` works (the SDK's stream is a context
+    # manager, as openai's Stream is); the safety net rolls back a move to an SDK where it is not
+    stream_in_with: bool = True
     models: dict[str, ModelTarget] = field(default_factory=dict)
 
     def client_class(self, is_async: bool, region: str) -> str | None:

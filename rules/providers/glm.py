@@ -28,6 +28,7 @@ _NO_QUERY = {"extra_query": "zai methods take no query parameters"}
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
 NATIVE = NativeSpec(
     module="zai",
+    stream_in_with=False,  # zai-sdk 0.0.3.4: zai.core._streaming.StreamResponse has no __enter__ (installed SDK)
     clients={"sync": "zai.ZhipuAiClient", "sync:intl": "zai.ZaiClient"},
     client_kwargs={"api_key": "api_key", "base_url": "", "timeout": "timeout", "max_retries": "max_retries",
                    "default_headers": "custom_headers", "http_client": "http_client"},  # an httpx.Client
