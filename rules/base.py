@@ -98,6 +98,7 @@ class PlanContext:
         self.legacy_dest = module_dest  # where the client that replaces the openai<1.0 API will point  # every site of the file (rules that look across sites read it)
         self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
         self.site_of_finding: list[int] = []
+        self.memo: dict[str, dict] = {}  # plans that several rules read (rules/features/clients.second_client)
         self.native: dict[str, bool] = {}  # native style: what this module says about clients shared with others
 
     # -- reporting ------------------------------------------------------------------------------

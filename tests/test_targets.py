@@ -120,20 +120,31 @@ def test_custom_target_migrates_like_a_builtin(tree: Path) -> None:
     added = [line[1:] for line in r.stdout.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert added == [
         'client = OpenAI(api_key=os.environ["GATEWAY_API_KEY"], base_url="https://llm.internal.example/v1")',
+        "# TODO(migrator): OA101 OpenAI client is used only for images, which Internal gateway does not offer in "
+        "compat style; left on OpenAI (see the findings at its calls)",
+        "openai_client = OpenAI()",  # the image call keeps working on OpenAI
         'MODEL = "qwen3-32b"',
         "                                          temperature=1.0, max_tokens=64)",
         '    return client.embeddings.create(model="bge-m3", input=texts, encoding_format="float", dimensions=1024)',
+        "    # TODO(migrator): OA401 images.generate on an OpenAI client: not migrated - Internal gateway does not "
+        "offer it (configuration)",
+        '    return openai_client.images.generate(model="dall-e-3", prompt=prompt)',
     ]
     doc = json.loads(invoke("scan", ".", "--format", "json").stdout)
     assert doc["target"] == "gateway"
     [image] = [f for f in doc["findings"] if f["code"] == "OA401"]
     assert image["severity"] == "manual" and "Internal gateway does not offer it" in image["message"]
-    # the written result is clean: a second run changes nothing, and nothing reaches OpenAI any more
-    # (the image call is on the client that now points at the gateway: manual above, not a leak)
+    assert "kept on OpenAI through openai_client" in image["message"]
+    # the written result is stable, and what still reaches OpenAI is the image call, kept working on a
+    # second client that check keeps counting (with its markers) until someone moves it
     assert invoke("migrate", ".", "--write", "--force").exit_code == 0
     assert invoke("migrate", ".", "--diff").stdout == ""
     checked = invoke("check", ".", "--format", "json", "--no-cache")
-    assert checked.exit_code == 0 and json.loads(checked.stdout)["findings"] == []
+    left = json.loads(checked.stdout)["findings"]
+    assert checked.exit_code == 1
+    assert {f["code"] for f in left} == {"OA101", "OA401", "OA980"}
+    lines = (tree / "app.py").read_text().splitlines()
+    assert all("openai_client" in lines[f["line"] - 1] or "TODO(migrator)" in lines[f["line"] - 1] for f in left)
 
 
 def test_custom_target_from_the_command_line_and_per_target_models(tree: Path) -> None:

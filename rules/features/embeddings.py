@@ -7,6 +7,7 @@ import ast
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features.clients import keep_on_openai
 from migrator.rules.features.common import call_destination, kwarg, models_of
 from migrator.rules.features.resources import call_label
 from migrator.sites import Site
@@ -42,6 +43,9 @@ class Embeddings(Rule):
         return site.kind == "call" and site.resource is not None and site.resource.code == self.CODE
 
     def check(self, site: Site, ctx: PlanContext) -> None:
+        if "embeddings" in ctx.spec.unsupported and keep_on_openai(
+                site, ctx, self.CODE, call_label(site), ctx.spec.unsupported["embeddings"]):
+            return
         if "embeddings" in ctx.spec.unsupported:
             ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
                        f"{call_label(site)}: not migrated — {ctx.spec.unsupported['embeddings']}")

@@ -12,7 +12,7 @@ from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.clients import unsupported_only
+from migrator.rules.features.clients import keep_on_openai, unsupported_only
 from migrator.rules.features.common import call_destination
 from migrator.sites import Site
 
@@ -43,9 +43,17 @@ class ResourceRule(Rule):
         feature = site.resource.feature  # type: ignore[union-attr]
         label = call_label(site)
         reason = ctx.spec.unsupported_reason(feature, _path(site))
+        if keep_on_openai(site, ctx, self.CODE, label, reason or "the assistants that read its files stay on OpenAI"):
+            return
+        kept = dest.kind == "openai" and all(
+            c.origin is not None and unsupported_only(c.origin, ctx) for c in site.clients if isinstance(c, Client))
+        if not reason and kept and any(isinstance(c, Client) for c in site.clients):
+            ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
+                       f"{label}: not migrated — its client stays on OpenAI with the assistants that read these "
+                       "files", reaches_openai=True, subject=label)
+            return
         if reason:
-            shared = dest.kind == "openai" and not all(
-                c.origin is not None and unsupported_only(c.origin, ctx) for c in site.clients if isinstance(c, Client))
+            shared = dest.kind == "openai" and not kept
             note = f"; its client now points at {ctx.spec.display}, so this call fails until it moves" if shared else ""
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
                        f"{label}: not migrated — {reason}{note}", reaches_openai=dest.reaches_openai, subject=label)
