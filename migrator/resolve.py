@@ -184,6 +184,41 @@ class Scope:
         self.bindings.setdefault(name, []).append(entry)
 
 
+def _option_dest(call: ast.Call) -> str | None:
+    """The name an ``add_argument("--max-model", "-m")`` / ``click.option(...)`` value lands in."""
+    for k in call.keywords:
+        if k.arg in ("dest", "name") and isinstance(k.value, ast.Constant) and isinstance(k.value.value, str):
+            return k.value.value
+    names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if not names:
+        return None
+    plain = [n for n in names if not n.startswith("-") and n.isidentifier()]
+    if plain and len(names) > 1:  # click: @click.option("--model", "model_name")
+        return plain[-1]
+    long = [n for n in names if n.startswith("--")]
+    name = (long or names)[0].lstrip("-").replace("-", "_")
+    return name if name.isidentifier() else None
+
+
+def _option_default(node: ast.expr) -> ast.expr | None:
+    """``typer.Option("gpt-4o", ...)`` / ``Option(default="gpt-4o")`` as a parameter default: its value."""
+    if not (isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] in ("Option", "Argument")):
+        return None
+    kw = next((k.value for k in node.keywords if k.arg == "default"), None)
+    if kw is not None:
+        return kw
+    if node.args and not (isinstance(node.args[0], ast.Constant) and node.args[0].value is Ellipsis):
+        return node.args[0]
+    return None
+
+
+def _is_parse_args(node: ast.expr) -> bool:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+        "parse_args", "parse_known_args")
+
+
 def _dotted(node: ast.expr) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
@@ -215,6 +250,9 @@ class Resolver:
         self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
         self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
         self._memo: dict[tuple[int, int], frozenset] = {}  # (id(node), id(scope)) -> value set
+        self._argparse: dict[str, list[ast.expr]] | None = None
+        self._literal_kind: type | tuple[type, ...] = str  # what _literals collects
+        self.cli_options: dict[int, ast.expr] = {}  # id(ast.arg) -> default= of its @click.option
         _Collector(self).collect(tree, self.module_scope)
         if self.project_imports:
             self._module_attribute_imports(tree)
@@ -460,6 +498,16 @@ class Resolver:
         self._literals(node, scope, found, set())
         return found
 
+    def number_sources(self, node: ast.expr | None, scope: Scope) -> list[ast.Constant | None]:
+        """Like ``literal_sources``, for numbers (``temperature=args.temperature`` and its default)."""
+        found: list[ast.Constant | None] = []
+        self._literal_kind = (int, float)
+        try:
+            self._literals(node, scope, found, set())
+        finally:
+            self._literal_kind = str
+        return found
+
     def env_reads(self, node: ast.expr | None, scope: Scope) -> list[tuple[ast.expr, str | None]]:
         """Environment reads an expression can take its value from (``a or os.getenv("X")``)."""
         reads: list[tuple[ast.expr, str | None]] = []
@@ -476,7 +524,11 @@ class Resolver:
                 if isinstance(v, EnvRead) and v.node is node:
                     reads.append((node, v.var))
         if isinstance(node, ast.Constant):
-            found.append(node if isinstance(node.value, str) else None)
+            wanted = isinstance(node.value, self._literal_kind) and not isinstance(node.value, bool)
+            found.append(node if wanted else None)
+            return
+        if self._literal_kind is not str and isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            found.append(None)  # a negative number: never a value to move into a range
             return
         if isinstance(node, ast.BoolOp):
             for v in node.values:
@@ -499,10 +551,13 @@ class Resolver:
                 elif entry[0] == "expr":
                     self._literals(entry[1], entry[2], found, seen, reads)
                 elif entry[0] == "param":
-                    if entry[2] is None:
+                    default = entry[2] if entry[2] is not None else self.cli_options.get(id(entry[1]))
+                    if default is not None:
+                        default = _option_default(default) or default
+                    if default is None:
                         found.append(None)
                     else:
-                        self._literals(entry[2], entry[3].parent or entry[3], found, seen, reads)
+                        self._literals(default, entry[3].parent or entry[3], found, seen, reads)
                 else:
                     found.append(None)
             return
@@ -510,6 +565,12 @@ class Resolver:
                 and node.func.attr in ("lower", "strip", "rstrip", "lstrip"):
             self._literals(node.func.value, scope, found, seen, reads)  # os.getenv("M", "gpt-4o").lower()
             return
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and self._parsed_args(node.value, scope):
+            defaults = self.argparse_defaults().get(node.attr)
+            if defaults:
+                for expr in defaults:  # args.model, with parser.add_argument("--model", default="gpt-4o")
+                    self._literals(expr, self.module_scope, found, seen, reads)
+                return
         if isinstance(node, ast.Attribute):
             exprs = []
             for v in ordered(self.eval(node.value, scope)):
@@ -532,6 +593,24 @@ class Resolver:
                                 self.env_defaults.setdefault(id(lit), v.var)
                     return
         found.append(None)
+
+    def _parsed_args(self, name: ast.Name, scope: Scope) -> bool:
+        """``args`` bound to ``<parser>.parse_args()`` (or ``parse_known_args()[0]``)."""
+        entries = self._binding_entries(name.id, scope)
+        return bool(entries) and all(e[0] == "expr" and _is_parse_args(e[1]) for e, _ in entries)
+
+    def argparse_defaults(self) -> dict[str, list[ast.expr]]:
+        """``dest -> default=`` of every ``add_argument`` call in the module (computed once)."""
+        if self._argparse is None:
+            self._argparse = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                        and node.func.attr == "add_argument":
+                    dest = _option_dest(node)
+                    default = next((k.value for k in node.keywords if k.arg == "default"), None)
+                    if dest is not None and default is not None:
+                        self._argparse.setdefault(dest, []).append(default)
+        return self._argparse
 
     def _binding_entries(self, name: str, scope: Scope) -> list[tuple[tuple, Scope]]:
         s: Scope | None = scope
@@ -637,6 +716,16 @@ class _Collector(ast.NodeVisitor):
             fscope.bind(arg.arg, ("param", arg, default, fscope))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
             fscope.bind(arg.arg, ("param", arg, default, fscope))
+        options = {}
+        for d in node.decorator_list:  # @click.option("--model", default="gpt-4o")
+            if isinstance(d, ast.Call) and (_dotted(d.func) or "").rsplit(".", 1)[-1] in ("option", "argument"):
+                dest = _option_dest(d)
+                default = next((k.value for k in d.keywords if k.arg == "default"), None)
+                if dest is not None and default is not None:
+                    options[dest] = default
+        for arg in [*positional, *args.kwonlyargs]:
+            if arg.arg in options:
+                self.r.cli_options[id(arg)] = options[arg.arg]
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 fscope.bind(arg.arg, ("value", Foreign("*args")))

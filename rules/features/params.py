@@ -78,7 +78,7 @@ class ChatParameters(Rule):
             if k is not None and kwarg(call, new) is None:
                 ctx.edit(call, "rename_kwarg", self.CODE, old=old, new=new)
                 ctx.report(k, self.CODE, feature, Severity.AUTO, f"{old}= → {new}= ({spec.display} takes {new})")
-        self._temperature(call, ctx, feature)
+        self._temperature(call, ctx, feature, site)
         self._stop(call, ctx, feature)
         for name, note in spec.param_notes.items():
             k = kwarg(call, name)
@@ -103,12 +103,14 @@ class ChatParameters(Rule):
                 ctx.report(fmt, self.CODE, feature, Severity.REVIEW, f"response_format {kind}: {caveat}")
         self._thinking(site, call, ctx, feature)
 
-    def _temperature(self, call: ast.Call, ctx: PlanContext, feature: str) -> None:
+    def _temperature(self, call: ast.Call, ctx: PlanContext, feature: str, site: Site) -> None:
         k = kwarg(call, "temperature")
         if k is None:
             return
         rng = ctx.spec.temperature
         value = _number(k.value)
+        if value is None and self._temperature_default(k.value, ctx, feature, site):
+            return
         if value is None:
             if rng.high < 2.0 or not rng.low_inclusive:
                 ctx.report(k, self.CODE, feature, Severity.REVIEW,
@@ -121,6 +123,24 @@ class ChatParameters(Rule):
         ctx.edit(k.value, "replace_expr", self.CODE, src=repr(new))
         ctx.report(k, self.CODE, feature, Severity.REVIEW,
                    f"temperature {value:g} → {new:g}: {ctx.spec.display} accepts {rng}")
+
+    def _temperature_default(self, value: ast.expr, ctx: PlanContext, feature: str, site: Site) -> bool:
+        """``temperature=args.temperature`` (an argparse / click / typer default, a dataclass or settings
+        field, a constant): when every value it can take is a number written in this module, those
+        numbers are the ones to keep in range."""
+        rng = ctx.spec.temperature
+        sources = ctx.resolver.number_sources(value, site.scope)
+        if not sources or any(lit is None or id(lit) in ctx.resolver.remote_literals for lit in sources):
+            return False
+        for lit in sources:
+            if rng.contains(float(lit.value)):  # type: ignore[union-attr, arg-type]
+                continue
+            new = rng.clamp(float(lit.value))  # type: ignore[union-attr, arg-type]
+            ctx.edit(lit, "replace_expr", self.CODE, src=repr(new))  # type: ignore[arg-type]
+            ctx.report(lit, self.CODE, feature, Severity.REVIEW,  # type: ignore[arg-type]
+                       f"temperature {lit.value:g} (the value of {source(ctx, value)}) → {new:g}: "  # type: ignore[union-attr]
+                       f"{ctx.spec.display} accepts {rng}; a value set at run time must stay inside too")
+        return True
 
     def _stop(self, call: ast.Call, ctx: PlanContext, feature: str) -> None:
         k = kwarg(call, "stop")
