@@ -26,6 +26,7 @@ def all_rules() -> list:
         native,
         params,
         resources,
+        structured,
         suppressions,
     )
 
@@ -48,6 +49,7 @@ def all_rules() -> list:
         frameworks.OpenAIWrapper(),
         resources.ChatCompletions(),
         resources.StructuredOutput(),
+        structured.JsonObjectFallback(),
         resources.LegacyCompletions(),
         embeddings.Embeddings(),
         resources.Images(),

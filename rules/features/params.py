@@ -7,6 +7,7 @@ import ast
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features import structured
 from migrator.rules.features.common import call_destination, kwarg, models_of, source
 from migrator.sites import Site
 
@@ -95,9 +96,9 @@ class ChatParameters(Rule):
                            f"{name}= is OpenAI's deprecated function calling; {spec.display} documents tools= and "
                            "tool_choice= — move to them")
         fmt = kwarg(call, "response_format")
-        if fmt is not None and isinstance(fmt.value, ast.Dict):
-            value = _literal(fmt.value)
-            kind = value.get("type") if isinstance(value, dict) else None
+        if fmt is not None and isinstance(fmt.value, ast.Dict) and structured.plan(site, ctx) is None:
+            kind = next((v.value for k, v in zip(fmt.value.keys, fmt.value.values, strict=True)
+                         if isinstance(k, ast.Constant) and k.value == "type" and isinstance(v, ast.Constant)), None)
             caveat = spec.caveats.get(f"response_format:{kind}")
             if caveat:
                 ctx.report(fmt, self.CODE, feature, Severity.REVIEW, f"response_format {kind}: {caveat}")

@@ -12,6 +12,7 @@ from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features import structured
 from migrator.rules.features.clients import keep_on_openai, unsupported_only
 from migrator.rules.features.common import call_destination
 from migrator.sites import Site
@@ -59,9 +60,20 @@ class ResourceRule(Rule):
                        f"{label}: not migrated — {reason}{note}", reaches_openai=dest.reaches_openai, subject=label)
             return
         caveat = ctx.spec.caveats.get(feature)
+        planned = feature in ("chat", "structured") and structured.plan(site, ctx) is not None
+        if planned:
+            caveat = None  # the call becomes json_object (OA204 says so)
         if dest.kind != "openai" and not caveat:
             return  # nothing to change on the call itself; the model and parameter rules still look at it
         severity = Severity.REVIEW if caveat else Severity.AUTO
+        if feature == "structured" and ctx.spec.json_schema == "no" and not planned:
+            # the request is rejected (400): no json_schema; OA204 could not rewrite it faithfully here
+            ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
+                       f"{label}: sends a json_schema response format, which {ctx.spec.display} rejects ({caveat}); "
+                       "ask for response_format={'type': 'json_object'} with the schema in the prompt and validate "
+                       "the reply (migrator does that where the result is read in the same function)",
+                       reaches_openai=dest.reaches_openai, subject=label)
+            return
         message = f"{label} → {ctx.spec.display}"
         if caveat:
             message += f" ({caveat})"

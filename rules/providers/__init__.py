@@ -114,6 +114,9 @@ class ProviderSpec:
     # chat parameter -> why it needs a look when given (not at its OpenAI default)
     param_notes: dict[str, str] = field(default_factory=dict)
     renamed_params: dict[str, str] = field(default_factory=dict)  # OpenAI name -> provider name
+    # response_format json_schema: "yes", "partial" (some models; reviewed), "no" (structured output becomes
+    # json_object with the schema in the prompt: rules/features/structured.py)
+    json_schema: str = "yes"
     stop_max_items: int | None = None
     stop_max_chars: int | None = None
     thinking_default_prefixes: tuple[str, ...] = ()  # models that think unless told not to

@@ -68,6 +68,7 @@ SPEC = ProviderSpec(
     renamed_params={"max_completion_tokens": "max_tokens"},
     stop_max_items=16,
     thinking_default_prefixes=("deepseek-flash", "deepseek-v4-"),
+    json_schema="no",  # providers.md §2 / §8 (response_format)
     thinking_off={"thinking": {"type": "disabled"}},
     region_notes={"intl": "DeepSeek has one host; the intl region uses it too"},
     contexts={"deepseek-flash": "1M", "deepseek-v4-pro": "1M", "deepseek-v4-flash": "1M"},

@@ -153,6 +153,7 @@ SPEC = ProviderSpec(
     renamed_params={"max_completion_tokens": "max_tokens"},
     stop_max_items=1,
     thinking_default_prefixes=("glm-4.5", "glm-4.6", "glm-4.7", "glm-5"),
+    json_schema="no",  # providers.md §2 / §8 (response_format)
     thinking_off={"thinking": {"type": "disabled"}},
     embedding_max_inputs=64,
     embedding_dimensions={"embedding-3": (256, 512, 1024, 2048), "embedding-2": (1024,)},

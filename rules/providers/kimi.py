@@ -71,6 +71,7 @@ SPEC = ProviderSpec(
     },
     renamed_params={},  # Moonshot documents max_completion_tokens (max_tokens is deprecated there)
     thinking_default_prefixes=("kimi-k2.5", "kimi-k2.6"),
+    json_schema="no",  # providers.md §2 / §8 (response_format)
     thinking_off={"thinking": {"type": "disabled"}},
     contexts={"kimi-k2.6": "256K", "kimi-k2.5": "256K", "moonshot-v1-8k": "8K", "moonshot-v1-32k": "32K",
               "moonshot-v1-128k": "128K"},

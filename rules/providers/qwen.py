@@ -192,6 +192,7 @@ SPEC = ProviderSpec(
         "qwen3.5-", "qwen3.6-", "qwen3.7-", "qwen3.8-",
         "qwen3-235b", "qwen3-32b", "qwen3-30b", "qwen3-14b", "qwen3-8b", "qwen3-4b", "qwen3-1.7b", "qwen3-0.6b",
     ),
+    json_schema="partial",  # providers.md §2 / §8 (response_format)
     thinking_off={"enable_thinking": False},
     embedding_max_inputs=10,
     embedding_dimensions={

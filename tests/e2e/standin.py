@@ -180,6 +180,25 @@ def _answer(model: str, messages: list[dict]) -> list[str]:
     return words
 
 
+def _json_answer(model: str, messages: list[dict]) -> dict:
+    """JSON mode: an object that follows the JSON schema the prompt gives (as a model told so would);
+    without one, ``{"answer": "Hello from <model>"}``."""
+    schema: dict = {}
+    for m in messages:
+        text = _text_of(m.get("content"))
+        start = text.find("{", text.lower().find("json schema"))
+        if "json schema" in text.lower() and start >= 0:
+            try:
+                schema = json.JSONDecoder().raw_decode(text[start:])[0]
+            except ValueError:
+                continue
+    if not schema.get("properties"):
+        return {"answer": "".join(reply_words(model))}
+    filler = {"string": "".join(reply_words(model)), "number": 1.5, "integer": 2, "boolean": True,
+              "array": [], "object": {}}
+    return {name: filler.get(prop.get("type", "string"), None) for name, prop in schema["properties"].items()}
+
+
 # ---------------------------------------------------------------------------------------------
 # Providers
 
@@ -480,6 +499,9 @@ class Glm(Provider):
         stop = body.get("stop")
         if stop is not None and not (isinstance(stop, str) or (isinstance(stop, list) and len(stop) <= 1)):
             raise Reject(400, "1214", "stop: only one stop word is supported")
+        response_format = body.get("response_format")
+        if response_format is not None and response_format.get("type") not in ("text", "json_object"):
+            raise Reject(400, "1214", "response_format.type must be text or json_object")  # no json_schema (§4.2)
         thinking = body.get("thinking")
         if thinking is not None and (not isinstance(thinking, dict)
                                      or thinking.get("type") not in ("enabled", "disabled")):
@@ -839,6 +861,8 @@ class StandIn:
         words = ["call"] if calls else _answer(model, body["messages"])
         if calls:
             message.update(content=None, tool_calls=[{k: v for k, v in c.items() if k != "index"} for c in calls])
+        elif (body.get("response_format") or {}).get("type") == "json_object":
+            message["content"] = json.dumps(_json_answer(model, body["messages"]))
         else:
             message["content"] = "".join(words)
         return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
