@@ -9,7 +9,14 @@ from migrator.model import Severity
 from migrator.resolve import Client, EnvRead, Lit, dotted, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
+from migrator.rules.features.common import (
+    function_of,
+    has_star_kwargs,
+    is_plain_string,
+    kwarg,
+    receiver,
+    source,
+)
 from migrator.sites import (
     Site,
     call_kwarg,
@@ -74,9 +81,10 @@ def _plan_second_client(call: ast.Call, ctx: PlanContext) -> SecondClient | None
         staying += [s for s in on if s not in staying and s.resource.feature == "files"]  # type: ignore[union-attr]
         if len(staying) == len(on):
             return None
-    stmt = next((n for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Assign | ast.AnnAssign)
-                 and n.value is call), None)
     owner = next((s for s in ctx.sites if s.kind == "construct" and s.node is call), None)
+    stmt = None if owner is None else next(
+        (n for n in ast.walk(function_of(owner.scope)) if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is call),
+        None)
     if stmt is None or owner is None or owner.extra.get("classes") or construction_destination(
             call, ctx.resolver, owner.scope, ctx.provider_hosts).kind != "openai":
         return None
@@ -88,9 +96,7 @@ def _plan_second_client(call: ast.Call, ctx: PlanContext) -> SecondClient | None
         return None
     receivers: dict[int, ast.expr] = {}
     for s in staying:
-        node = s.node.func  # type: ignore[attr-defined]
-        for _ in s.extra.get("path", ()):
-            node = node.value if isinstance(node, ast.Attribute) else None
+        node = receiver(s)
         if node is None or dotted(node) != held:
             return None
         receivers[id(s.node)] = node

@@ -8,7 +8,7 @@ import tokenize
 from dataclasses import dataclass
 
 from migrator.model import Severity
-from migrator.resolve import DictLit, ordered
+from migrator.resolve import DictLit, Scope, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
 from migrator.rules.providers import ModelTarget
@@ -29,6 +29,21 @@ def kwarg(call: ast.Call, name: str) -> ast.keyword | None:
 
 def has_star_kwargs(call: ast.Call) -> bool:
     return any(k.arg is None for k in call.keywords)
+
+
+def receiver(site: Site) -> ast.expr | None:
+    """The client expression of a resource call: ``self.client`` of ``self.client.beta.threads.create``."""
+    node: ast.expr | None = site.node.func  # type: ignore[attr-defined]
+    for _ in site.extra.get("path", ()):
+        node = node.value if isinstance(node, ast.Attribute) else None
+    return node
+
+
+def function_of(scope: Scope) -> ast.AST:
+    """The function (or module) node whose body holds the code of ``scope`` (class bodies climb out)."""
+    while scope.kind == "class" and scope.parent is not None:
+        scope = scope.parent
+    return scope.node
 
 
 def call_destination(site: Site, ctx: PlanContext) -> Destination | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from migrator.model import Severity
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import call_destination, kwarg
+from migrator.rules.features.common import call_destination, function_of, kwarg, receiver
 from migrator.sites import Site
 
 _INSTRUCTION = "Reply with one JSON object that follows this JSON schema:\n"
@@ -20,7 +20,6 @@ class JsonObjectPlan:
     schema: str  # source of the expression that holds the JSON schema (a dict)
     model: str | None  # ``Invoice`` of ``parse(response_format=Invoice)``; None for a json_schema dict
     reads: tuple[ast.Attribute, ...]  # ``r.choices[0].message.parsed`` reads to validate
-    result: str | None  # the name the result is bound to
 
 
 def plan(site: Site, ctx: PlanContext) -> JsonObjectPlan | None:
@@ -41,16 +40,18 @@ def _plan(site: Site, ctx: PlanContext) -> JsonObjectPlan | None:
         return None
     path = tuple(site.extra.get("path", ()))
     if path and path[-1] == "parse":
-        if not isinstance(fmt.value, ast.Name | ast.Attribute) or kwarg(call, "stream") is not None:
+        if not isinstance(fmt.value, ast.Name | ast.Attribute) or kwarg(call, "stream") is not None \
+                or receiver(site) is None:
             return None
         model = ctx.segment(fmt.value)
-        stmt = _binding(call, ctx)
+        body = function_of(site.scope)
+        stmt = _binding(call, body)
         if model is None or stmt is None:
             return None
-        reads = _parsed_reads(stmt, ctx)
+        reads = _parsed_reads(stmt, body)
         if reads is None:
             return None
-        return JsonObjectPlan(f"{model}.model_json_schema()", model, reads, stmt.targets[0].id)  # type: ignore[attr-defined]
+        return JsonObjectPlan(f"{model}.model_json_schema()", model, reads)
     if not isinstance(fmt.value, ast.Dict) or path[-1:] != ("create",):
         return None
     entries = {k.value: v for k, v in zip(fmt.value.keys, fmt.value.values, strict=True)
@@ -69,35 +70,23 @@ def _plan(site: Site, ctx: PlanContext) -> JsonObjectPlan | None:
         schema = f"{src}[{ctx.string('schema')}]" if src else None
     if schema is None or "\n" in schema:
         return None
-    return JsonObjectPlan(schema, None, (), None)
+    return JsonObjectPlan(schema, None, ())
 
 
-def _binding(call: ast.Call, ctx: PlanContext) -> ast.Assign | None:
+def _binding(call: ast.Call, body: ast.AST) -> ast.Assign | None:
     """``completion = client.beta.chat.completions.parse(...)``: the statement that names the result."""
-    for node in ast.walk(ctx.resolver.tree):
+    for node in ast.walk(body):
         if isinstance(node, ast.Assign) and node.value is call and len(node.targets) == 1 \
                 and isinstance(node.targets[0], ast.Name):
             return node
     return None
 
 
-def _scope_body(stmt: ast.stmt, tree: ast.Module) -> ast.AST:
-    """The function (or module) that holds ``stmt``."""
-    best: ast.AST = tree
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) and node.lineno <= stmt.lineno \
-                and (node.end_lineno or 0) >= (stmt.end_lineno or 0) and node is not stmt:
-            if best is tree or node.lineno >= best.lineno:  # type: ignore[attr-defined]
-                best = node
-    return best
-
-
-def _parsed_reads(stmt: ast.Assign, ctx: PlanContext) -> tuple[ast.Attribute, ...] | None:
+def _parsed_reads(stmt: ast.Assign, body: ast.AST) -> tuple[ast.Attribute, ...] | None:
     """Every use of the result is ``r.choices[i].message.<field>`` or ``r.<other>`` (usage, id); the
     ``.parsed`` reads among them. None when the result goes anywhere else (returned, passed on, the
     message kept in a variable): then a caller may read ``.parsed`` where this rule cannot see it."""
     name = stmt.targets[0].id  # type: ignore[attr-defined]
-    body = _scope_body(stmt, ctx.resolver.tree)
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(body):
         for child in ast.iter_child_nodes(node):
@@ -230,12 +219,7 @@ class JsonObjectFallback(Rule):
         q = ctx.quote
         ctx.edit(fmt.value, "replace_expr", self.CODE, src=f"{{{q}type{q}: {q}json_object{q}}}")  # type: ignore[union-attr]
         if p.model is not None:
-            func = call.func
-            assert isinstance(func, ast.Attribute)
-            receiver = func
-            for _ in site.extra.get("path", ()):
-                receiver = receiver.value  # type: ignore[assignment]
-            ctx.edit(func, "replace_expr", self.CODE, src=f"{ctx.segment(receiver)}.chat.completions.create")
+            ctx.edit(call.func, "replace_expr", self.CODE, src=f"{ctx.segment(receiver(site))}.chat.completions.create")
             for read in p.reads:
                 inner = ctx.segment(read.value)
                 ctx.edit(read, "replace_expr", self.CODE, src=f"{p.model}.model_validate_json({inner}.content)")
