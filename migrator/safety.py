@@ -73,6 +73,7 @@ def problems(text: str, tree: ast.Module | None = None) -> list[Problem]:
         out.append(Problem((type(msg).__name__, *args), msg.lineno, template.format(*args, "")))
     out += _spread_keywords(tree)
     out += _stream_context_managers(tree)
+    out += _native_calls(tree)
     return out
 
 
@@ -105,6 +106,87 @@ def _stream_context_managers(tree: ast.Module) -> list[Problem]:
                     out.append(Problem(("stream-cm", sdk), node.lineno,
                                        f"uses a {sdk} stream in `with`, which it does not support "
                                        "(its stream is no context manager)"))
+    return out
+
+
+@functools.cache
+def _native_clients() -> dict[str, tuple[object, bool]]:
+    """Each native SDK client class (dotted) -> (its NativeSpec, whether it is an asyncio client)."""
+    from migrator.rules import providers
+
+    out: dict[str, tuple[object, bool]] = {}
+    for spec in providers.all_specs():
+        native = spec.native
+        if native is None:
+            continue
+        for kind, cls in native.clients.items():
+            is_async = kind.startswith("async")
+            if cls not in out or is_async:  # qianfan.Qianfan serves both
+                out[cls] = (native, is_async)
+    return out
+
+
+def _native_calls(tree: ast.Module) -> list[Problem]:
+    """Calls on a provider SDK client (``client = dashscope.Client(...)``, ``self.c = zai.ZhipuAiClient()``)
+    that the SDK rejects: a keyword its method does not take (TypeError), or ``await`` on a method that
+    returns no awaitable (a sync client, or qianfan's ``create`` where ``acreate`` is the coroutine)."""
+    classes = _native_clients()
+    roots = {cls.split(".")[0] for cls in classes}
+    alias: dict[str, str] = {}  # local name -> dotted name, for the native modules only
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] in roots:
+                    alias[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level \
+                and node.module.split(".")[0] in roots:
+            for a in node.names:
+                alias[a.asname or a.name] = f"{node.module}.{a.name}"
+    if not alias:
+        return []
+
+    def full(expr: ast.expr) -> str:
+        name = dotted(expr) or ""
+        head, _, rest = name.partition(".")
+        return f"{alias[head]}.{rest}".rstrip(".") if head in alias else ""
+
+    bound: dict[str, str] = {}  # "client" / "self.client" -> native class
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+            cls = full(node.value.func)
+            if cls in classes:
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    if (key := dotted(target)) is not None:
+                        bound[key] = cls
+    if not bound:
+        return []
+    out: list[Problem] = []
+    awaited = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Await)}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted(node.func) or ""
+        receiver = next((r for r in bound if name.startswith(r + ".")), None)
+        if receiver is None:
+            continue
+        cls, path = bound[receiver], name[len(receiver) + 1:]
+        native, is_async = classes[cls]
+        method = next((m for key, m in native.methods.items()  # type: ignore[attr-defined]
+                       if path in (m.call or key, m.async_call)), None)
+        if method is None:
+            continue
+        if id(node) in awaited and not (is_async and (not method.async_call or path == method.async_call)):
+            out.append(Problem(("await-sync", cls, path), node.lineno,
+                               f"awaits `{path}` on a {cls}, which returns no awaitable "
+                               f"(TypeError: object can't be used in 'await' expression)"))
+        if method.accepts is None:
+            continue
+        allowed = method.accepts | {method.extras} - {""}
+        for k in node.keywords:
+            if k.arg is not None and k.arg not in allowed:
+                out.append(Problem(("native-kw", cls, path, k.arg), node.lineno,
+                                   f"passes `{k.arg}=` to {cls.split('.')[0]}'s `{path}`, which does not take it "
+                                   f"(TypeError: unexpected keyword argument '{k.arg}')"))
     return out
 
 

@@ -49,6 +49,25 @@ def test_compile_errors_are_problems() -> None:
     assert not safety.problems("await g()\n")  # top-level await: a notebook cell, not an error
 
 
+def test_calls_a_native_sdk_rejects_are_problems() -> None:
+    src = ("import dashscope\nfrom zai import ZhipuAiClient\nimport qianfan as qf\n"
+           "client = dashscope.Client(api_key='k')\nq = qf.Qianfan()\n"
+           "class Bot:\n    def __init__(self):\n        self.c = ZhipuAiClient()\n"
+           "    async def go(self, m):\n"
+           "        await self.c.chat.completions.create(model='glm-4.6', messages=m)\n"
+           "        await q.chat.completions.create(model='ernie-4.5', messages=m)\n"
+           "        await q.chat.completions.acreate(model='ernie-4.5', messages=m)\n"
+           "        return client.chat.completions.create(model='qwen-plus', messages=m, bogus=1,\n"
+           "                                              parameters={'seed': 1})\n")
+    found = keys(safety.problems(src))
+    assert ("await-sync", "zai.ZhipuAiClient", "chat.completions.create") in found
+    assert ("await-sync", "qianfan.Qianfan", "chat.completions.create") in found
+    assert ("native-kw", "dashscope.Client", "chat.completions.create", "bogus") in found
+    assert len([k for k in found if k[0] in ("await-sync", "native-kw")]) == 3  # acreate, parameters= are fine
+    fine = src.replace("dashscope.Client(", "dashscope.AsyncClient(").replace(", bogus=1", "")
+    assert ("native-kw", "dashscope.Client", "chat.completions.create", "bogus") not in keys(safety.problems(fine))
+
+
 def test_introduced_counts_only_what_is_new() -> None:
     before = safety.problems("print(undefined)\n")
     after = safety.problems("print(undefined)\nprint(undefined)\nprint(other)\n")
