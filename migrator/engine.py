@@ -103,6 +103,9 @@ def _migrate_python(text: str, settings: Options, *, path: str, module_name: str
     error, marks = verify(new_text, settings, path=path, module_name=module_name, project=project, tree=new_tree)
     if error:
         return Outcome(text, findings, error, analysis.native)
+    if lossy := [f for f in findings if f.code == markers.LOSSY_EDIT]:  # the second run sees nothing left there
+        to_new = line_map(text, new_text)
+        marks = marks + [(to_new(f.span.line), f.code, markers.reason_of(f)) for f in lossy]
     return Outcome(new_text, findings, None, analysis.native, rolled_back=len(rolled), marks=marks)
 
 
@@ -241,7 +244,11 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
         findings.append(replace(f, span=replace(f.span, line=line, end_line=max(line, end))))
     if second.error:
         return Outcome(text, findings, second.error, second.native)
-    marks = second.marks if second.new_text != middle else first.marks + second.marks  # lines of the output
+    marks = first.marks + second.marks  # lines of the output
+    if second.new_text != middle:  # the second migrate's verify saw all but the lossy edits of the first
+        to_output = line_map(middle, second.new_text)
+        marks = second.marks + [(to_output(ln), code, why) for ln, code, why in first.marks
+                                if code == markers.LOSSY_EDIT]
     return Outcome(second.new_text, findings, None, second.native,  # verified by the second migrate
                    rolled_back=first.rolled_back + second.rolled_back, marks=marks)
 

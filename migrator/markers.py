@@ -19,6 +19,10 @@ from migrator.kinds import split_lines
 from migrator.model import Finding, Severity, Span
 
 TODO_MARKER = "OA980"
+# an edit that dropped something the program had (stop sequences past the provider's limit): its marker
+# records what was dropped, so it is kept on later runs, where nothing is left to report, until the user
+# deletes it
+LOSSY_EDIT = "OA703"
 _MARKER = re.compile(r"^[ \t]*# TODO\(migrator\): (OA\d{3})\b ?(.*?)[ \t]*(\r\n|\r|\n)?$")
 _MAX_REASON = 160
 
@@ -109,7 +113,7 @@ def wanted(finding: Finding, rolled_back: bool) -> bool:
         return False
     if not rolled_back and any(task in finding.message for task in _DATA_TASKS):
         return False
-    return rolled_back or finding.severity == Severity.MANUAL
+    return rolled_back or finding.severity == Severity.MANUAL or finding.code == LOSSY_EDIT
 
 
 def place(new_text: str, new_tree: ast.Module, marks: Iterable[tuple[int, str, str]],
@@ -125,6 +129,9 @@ def place(new_text: str, new_tree: ast.Module, marks: Iterable[tuple[int, str, s
     kept = {(_below(lines, m.line), m.code): m.reason for m in found}  # a marker that stays keeps its words
     statements = Statements(new_tree)
     above: dict[int, dict[str, tuple[str, str]]] = {}  # statement -> code -> (reason, words written)
+    for m in found:
+        if m.code == LOSSY_EDIT:  # what was dropped stays said
+            above.setdefault(_below(lines, m.line), {})[m.code] = (m.reason, m.reason)
     for line, code, reason in marks:
         start = statements.start_of(to_new(line))
         if start is not None:
@@ -188,7 +195,10 @@ def scan_findings(path: str, text: str, tree: ast.Module, findings: list[Finding
         col = len(line) - len(line.lstrip(" \t")) + 1
         out.append(Finding(path, Span(marker.line, col, marker.line, len(line.rstrip("\r\n")) + 1), TODO_MARKER,
                            "markers", Severity.REVIEW,
-                           f"TODO(migrator) marker left by migrate: {marker.code} {marker.reason}; fix the site "
-                           "below, then delete the comment (a later `migrate` removes it when the reason is gone)",
+                           f"TODO(migrator) marker left by migrate: {marker.code} {marker.reason}; "
+                           + ("check the site below, then delete the comment (it records an edit that dropped "
+                              "something, and stays until you do)" if marker.code == LOSSY_EDIT else
+                              "fix the site below, then delete the comment (a later `migrate` removes it when "
+                              "the reason is gone)"),
                            False, "TODO(migrator) marker"))
     return out

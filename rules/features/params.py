@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from migrator.markers import LOSSY_EDIT
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
@@ -26,6 +27,9 @@ def _number(node: ast.expr) -> float | None:
         inner = _number(node.operand)
         return -inner if inner is not None else None
     return None
+
+
+STOP_DROPPED = LOSSY_EDIT  # stop sequences dropped: the TODO marker stays after the edit (markers.py)
 
 
 def _literal(node: ast.expr) -> object:
@@ -160,8 +164,22 @@ class ChatParameters(Rule):
             problems.append(f"{len(items)} stop sequences, at most {spec.stop_max_items} accepted")
         if spec.stop_max_chars is not None and any(isinstance(i, str) and len(i) > spec.stop_max_chars for i in items):
             problems.append(f"a stop sequence is longer than {spec.stop_max_chars} characters")
-        if problems:
-            ctx.report(k, self.CODE, feature, Severity.REVIEW, f"stop: {'; '.join(problems)} by {spec.display}")
+        if not problems:
+            return
+        if isinstance(k.value, ast.List | ast.Tuple) and not ctx.suppressed(k.value, STOP_DROPPED):
+            fits = [e for e, item in zip(k.value.elts, items, strict=True) if isinstance(item, str)
+                    and (spec.stop_max_chars is None or len(item) <= spec.stop_max_chars)][:spec.stop_max_items]
+            texts = [ctx.segment(e) for e in fits]
+            if fits and all(t is not None for t in texts):
+                dropped = [item for e, item in zip(k.value.elts, items, strict=True) if e not in fits]
+                open_, close = ("[", "]") if isinstance(k.value, ast.List) else ("(", ",)" if len(fits) == 1 else ")")
+                ctx.edit(k.value, "replace_expr", STOP_DROPPED, src=open_ + ", ".join(texts) + close)  # type: ignore
+                ctx.report(k, STOP_DROPPED, feature, Severity.REVIEW,
+                           f"stop: dropped {', '.join(repr(d) for d in dropped)} ({'; '.join(problems)} by "
+                           f"{spec.display}): the reply no longer ends there; cut it after the call if the "
+                           "program needs that")
+                return
+        ctx.report(k, self.CODE, feature, Severity.REVIEW, f"stop: {'; '.join(problems)} by {spec.display}")
 
     def _thinking(self, site: Site, call: ast.Call, ctx: PlanContext, feature: str) -> None:
         spec = ctx.spec
