@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import re
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migrator.engine import migrate
+from migrator.kinds import envfile
 from migrator.model import FileError, FileResult, SourceFile
 from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules.base import Options
@@ -186,6 +188,20 @@ def _worker(args: tuple[Job, Options, ProjectIndex | None]) -> FileResult:
     return process(*args)
 
 
+def _with_dotenv(files: list[SourceFile], options: Options) -> Options:
+    """``options`` with the ``.env`` files of the run that send the SDK to a server of their own."""
+    found = []
+    for f in files:
+        if f.kind == "env":
+            try:
+                url = envfile.local_base_url(decode(f.path.read_bytes()).text)
+            except (OSError, DecodeError):
+                continue
+            if url:
+                found.append((posixpath.dirname(f.display), url))
+    return replace(options, dotenv_base_urls=tuple(found)) if found else options
+
+
 def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Path], jobs: int | None = None,
         progress: Callable[[int], None] | None = None, cache: Cache | None = None) -> list[FileResult]:
     """Process every file; files that use a client built in another module get a second look.
@@ -193,6 +209,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
     The parent reads each file once: files that cannot hold a site are done there, files whose
     result is in the cache (same bytes, version and settings) too; the rest go to the workers.
     """
+    options = _with_dotenv(files, options)
     work = [Job(f, module_name(f, roots) if f.kind in _PYTHON else None, mode) for f in files]
     results: list[FileResult | None] = [None] * len(work)
     pending: list[int] = []

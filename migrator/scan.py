@@ -66,9 +66,10 @@ def quote_style(text: str) -> str:
     return "'" if text.count("'") > text.count('"') else '"'
 
 
-def find_sites(tree: ast.Module, module_name: str | None = None,
-               project: ProjectIndex | None = None) -> tuple[Resolver, list[Site], list[Site]]:
+def find_sites(tree: ast.Module, module_name: str | None = None, project: ProjectIndex | None = None,
+               dotenv_urls: tuple[str, ...] = ()) -> tuple[Resolver, list[Site], list[Site]]:
     resolver = Resolver(tree, module_name, project)
+    resolver.dotenv_urls = dotenv_urls  # type: ignore[attr-defined]
     finder = SiteFinder(resolver, providers.provider_hosts())
     sites = finder.find()
     settings = finder.module_settings
@@ -96,7 +97,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     else:
         if tree is None:
             tree = parse(text)
-        resolver, sites, settings = find_sites(tree, module_name, project)
+        resolver, sites, settings = find_sites(tree, module_name, project, options.dotenv_urls(path))
     analysis = Analysis(tree, resolver, sites, quote=quote_style(text), module_settings=settings)
     if not sites:
         return _read_markers(analysis, text, path, options)

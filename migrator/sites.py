@@ -491,13 +491,27 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
     if not known or not known_azure:  # **kwargs could carry base_url
         return Destination("unknown")
     env = env_base_urls(r)
+    through = "OPENAI_BASE_URL"
+    if not env and getattr(r, "dotenv_urls", ()):
+        env, through = list(r.dotenv_urls), "OPENAI_BASE_URL in .env"  # type: ignore[attr-defined]
     if env:  # os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1": the SDK reads it (a look-alike)
         dests = {classify_host(host_of(url), provider_hosts) for url in env}
         if len(dests) == 1:
             dest = dests.pop()
-            return Destination(dest.kind, dest.host, dest.provider, through="OPENAI_BASE_URL")
-        return Destination("unknown", through="OPENAI_BASE_URL")
+            return Destination(dest.kind, dest.host, dest.provider, through=through)
+        return Destination("unknown", through=through)
+    key = call_kwarg(call, "api_key", r, scope)[1]
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.strip().lower() in PLACEHOLDER_KEYS:
+        # OpenAI(api_key="EMPTY"): the key local servers take (vLLM, FastChat, Ollama); api.openai.com
+        # refuses it, so the program works only with OPENAI_BASE_URL set where it runs
+        return Destination("other", "the server OPENAI_BASE_URL names where it runs",
+                           through=f"api_key={key.value!r}, a placeholder only local servers accept")
     return Destination("openai", "api.openai.com")
+
+
+# api_key values that no OpenAI account has and local OpenAI-compatible servers take
+PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "no-key", "nokey", "not-needed", "not-used",
+                              "sk-no-key-required", "ollama", "lm-studio", "lmstudio", "vllm", "local"})
 
 
 _BASE_URL_VARS = ("OPENAI_BASE_URL", "OPENAI_API_BASE")

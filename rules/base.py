@@ -39,6 +39,15 @@ class Options:
     # migrate: a ``# TODO(migrator): OAxxx reason`` comment above each site that will not work as it
     # stands (migrator/markers.py); --no-todo-comments turns them off
     todo_comments: bool = True
+    # (directory, URL) of each ``.env`` file of the run that sends the SDK to a server of its own
+    # (``OPENAI_BASE_URL=http://localhost:8000/v1``): the clients of the modules under it that take their
+    # base URL from the environment are look-alikes
+    dotenv_base_urls: tuple[tuple[str, str], ...] = ()
+
+    def dotenv_urls(self, path: str) -> tuple[str, ...]:
+        """The ``dotenv_base_urls`` that apply to the module at ``path`` (a display path)."""
+        return tuple(url for folder, url in self.dotenv_base_urls
+                     if folder in ("", ".") or path.startswith(folder.rstrip("/") + "/"))
 
     def target_spec(self) -> ProviderSpec:
         """The spec of ``target``: from configuration, else the built-in module of that name."""

@@ -421,3 +421,20 @@ def test_migrate_reports_patch_targets_of_removed_imports(tmp_path: Path,
                                                      "PATCH = mock.patch('app.llm.AzureOpenAI')\n")
     invoke("migrate", ".", "--target", "qwen", "--report", "azure.md")
     assert "tests/test_llm.py:3" in (tmp_path / "azure.md").read_text()
+
+
+def test_a_dotenv_that_names_a_local_server_makes_its_clients_look_alikes(tree: Path) -> None:
+    """``.env`` with OPENAI_BASE_URL=http://localhost:8000/v1: the modules under it that build clients
+    without base_url talk to that server (python-dotenv loads it); neither the file nor the code moves."""
+    sub = tree / "serve"
+    sub.mkdir()
+    (sub / ".env").write_text("OPENAI_BASE_URL=http://localhost:8000/v1\nOPENAI_API_KEY=EMPTY\n")
+    (sub / "bot.py").write_text(APP)
+    r = invoke("migrate", ".", "--target", "qwen", "--write")
+    assert r.exit_code == 0, r.output
+    assert (sub / "bot.py").read_text() == APP and (sub / ".env").read_text().startswith("OPENAI_BASE_URL=http://")
+    assert "DASHSCOPE_API_KEY" in (tree / "app.py").read_text()  # not under that .env: migrated
+    doc = json.loads(invoke("scan", ".", "--format", "json", "--target", "qwen").stdout)
+    bot = [f for f in doc["findings"] if f["path"] == "serve/bot.py" and f["code"] == "OA101"]
+    assert bot and "localhost through OPENAI_BASE_URL in .env" in bot[0]["message"] and not bot[0]["reaches_openai"]
+    assert invoke("check", ".").exit_code == 0

@@ -64,11 +64,17 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
     secrets = {lines[i][s:e] for i, name, s, e in found if e - s >= 8 and name.upper() not in BASE_URL_VARS
                and not is_model_name(lines[i][s:e])}
     hosts = providers.provider_hosts()
+    local = urlsplit(url).hostname if (url := local_base_url(text)) else None
     for i, name, start, end in found:
         value = lines[i][start:end]
         upper = name.upper()
         name_start = lines[i].index(name)
-        if upper in KEY_VARS:
+        if upper in KEY_VARS and local:
+            report.report(i, name_start, name_start + len(name), CODE, "client", Severity.REVIEW,
+                          f"{name} goes with the base URL this file sets ({local}): the clients that read them talk "
+                          "to that server, not to OpenAI; left as it is", reaches_openai=False,
+                          subject=f"{name} goes with a server of its own")
+        elif upper in KEY_VARS:
             _key(report, i, name, name_start, value, names)
         elif upper in BASE_URL_VARS:
             _base_url(report, i, name, start, end, value, hosts)
@@ -80,6 +86,23 @@ def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -
             map_model(report, i, start, end, value, MODEL_CODE, rewrite=bool(_MODEL_NAME.search(name)),
                       where=f"in {name}")
     return report.outcome(secrets)
+
+
+def local_base_url(text: str) -> str | None:
+    """The base URL a ``.env`` text sends the OpenAI SDK to (``OPENAI_BASE_URL=http://localhost:8000/v1``)
+    when its host is neither OpenAI nor a provider: a local or self-hosted server the file configures."""
+    lines = split_lines(text)
+    hosts = providers.provider_hosts()
+    found = None
+    for i, name, start, end in variables(lines):
+        value = lines[i][start:end]
+        if name.upper() in BASE_URL_VARS and "://" in value:
+            host = urlsplit(value).hostname or ""
+            if host in surface.OPENAI_HOSTS or host.endswith(".openai.azure.com"):
+                return None  # the file names OpenAI too: its key is OpenAI's
+            if host and host not in hosts:
+                found = found or value
+    return found
 
 
 def _key(report: LineReport, i: int, name: str, name_start: int, value: str, names: set[str]) -> None:

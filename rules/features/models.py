@@ -150,6 +150,10 @@ class ModelConstant(Rule):
             return
         if not ctx.resolver.openai_names and not self._used_by_openai_code(site, ctx):
             return  # a model setting of another SDK (litellm picks its provider from the name)
+        calls = [s for s in ctx.sites if s.kind == "call" and s.clients]
+        if calls and all(ctx.destination(s.clients).kind == "other" for s in calls) \
+                and not self._used_by_openai_code(site, ctx):
+            return  # every call of the module goes to a server of its own: the names are that server's
         ctx.handled_literals.add(id(lit))
         family, target = target_for(ctx, lit.value)
         if target is None:
