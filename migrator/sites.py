@@ -8,6 +8,7 @@ a target provider.
 from __future__ import annotations
 
 import ast
+import builtins
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -48,19 +49,21 @@ class Site:
 class Destination:
     """Where a client sends its requests, as far as the code shows."""
 
-    kind: str  # openai | provider | other | unknown | injected
+    # configured: base_url from a parameter, configuration or the environment that may be None or empty,
+    # with no default but OpenAI's: it reaches api.openai.com unless configured otherwise
+    kind: str  # openai | configured | provider | other | unknown | injected
     host: str | None = None
     provider: str | None = None  # target name when ``kind == "provider"``
     through: str = "base_url"  # the argument that sends it there (``provider``: a cloud platform of the SDK)
 
     @property
     def reaches_openai(self) -> bool:
-        return self.kind == "openai"
+        return self.kind in ("openai", "configured")
 
     @property
     def migratable(self) -> bool:
         """Calls on such a client are the migration's business."""
-        return self.kind in ("openai", "injected", "provider")
+        return self.kind in ("openai", "configured", "injected", "provider")
 
 
 def host_of(url: str) -> str | None:
@@ -484,7 +487,13 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
         return Destination("unknown", through="class choice")
     known, url = call_kwarg(call, "base_url", r, scope)
     if url is not None:
-        return expr_destination(url, r, scope, provider_hosts)
+        dest = expr_destination(url, r, scope, provider_hosts)
+        if dest.kind == "unknown":
+            known = [lit for lit in r.literal_sources(url, scope) if lit is not None]
+            if all(classify_host(host_of(lit.value), provider_hosts).kind == "openai" for lit in known) and (
+                    known or may_be_unset(url, r, scope)):  # a configured value, else OpenAI
+                return Destination("configured", "api.openai.com", through=ast.unparse(url)[:60])
+        return dest
     known_azure, azure = call_kwarg(call, "azure_endpoint", r, scope)
     if azure is not None:
         return Destination("openai", "azure")
@@ -515,6 +524,31 @@ PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "no-key", "nokey", "not-n
 
 
 _BASE_URL_VARS = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
+
+
+def may_be_unset(expr: ast.expr, r: Resolver, scope: Scope, depth: int = 0) -> bool:
+    """Whether a ``base_url`` expression may be None (or empty) at run time: a parameter, an attribute, a
+    configuration or environment read, a name bound to one; not an f-string or a concatenation (a URL
+    the code builds), and not a literal."""
+    if depth > 4:
+        return False
+    if isinstance(expr, ast.Constant):
+        return expr.value is None or expr.value == ""
+    if isinstance(expr, ast.BoolOp):
+        return may_be_unset(expr.values[-1], r, scope, depth + 1) if isinstance(expr.op, ast.Or) else True
+    if isinstance(expr, ast.IfExp):
+        return any(may_be_unset(e, r, scope, depth + 1) for e in (expr.body, expr.orelse))
+    if isinstance(expr, ast.Name):
+        entries = r._binding_entries(expr.id, scope)
+        if not entries:
+            return not hasattr(builtins, expr.id)
+        for entry, _ in entries:
+            if entry[0] == "param":
+                return True
+            if entry[0] == "expr" and may_be_unset(entry[1], r, entry[2], depth + 1):
+                return True
+        return False
+    return isinstance(expr, ast.Attribute | ast.Subscript | ast.Call)
 
 
 def env_base_urls(r: Resolver) -> list[str]:

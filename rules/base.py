@@ -201,7 +201,7 @@ class PlanContext:
 
         dests = [self.legacy_dest if getattr(c, "legacy", False) else
                  client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in ordered(clients)]
-        for kind in ("openai", "provider", "injected", "unknown", "other"):
+        for kind in ("openai", "configured", "provider", "injected", "unknown", "other"):
             for d in dests:
                 if d.kind == kind:
                     return d

@@ -412,8 +412,7 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
     error = None
     modules = [tree]  # the notebook's Python after migration: does it import the provider's SDK?
     if options.target:
-        outcome = migrate(virtual.text, "python", replace(options, todo_comments=False), path=path, analysis=analysis,
-                          project=project)  # no TODO markers in cells (yet)
+        outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis, project=project)
         findings = outcome.findings
         error = outcome.error
         modules = [_parsed(outcome.new_text)]

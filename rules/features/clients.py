@@ -86,7 +86,7 @@ def _plan_second_client(call: ast.Call, ctx: PlanContext) -> SecondClient | None
         (n for n in ast.walk(function_of(owner.scope)) if isinstance(n, ast.Assign | ast.AnnAssign) and n.value is call),
         None)
     if stmt is None or owner is None or owner.extra.get("classes") or construction_destination(
-            call, ctx.resolver, owner.scope, ctx.provider_hosts).kind != "openai":
+            call, ctx.resolver, owner.scope, ctx.provider_hosts).kind not in ("openai", "configured"):
         return None
     target = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
     if isinstance(stmt, ast.Assign) and len(stmt.targets) != 1:
@@ -257,9 +257,9 @@ class ClientConstruction(Rule):
             ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{name} client already talks to {dest.host} through {dest.through}; left alone")
             return
-        if dest.kind == "unknown" and self._configurable(site, call, ctx, name):
+        if dest.kind in ("unknown", "configured") and self._configurable(site, call, ctx, name):
             return
-        if dest.kind == "unknown":
+        if dest.kind in ("unknown", "configured"):
             if has_star_kwargs(call) and call_kwarg(call, "base_url", ctx.resolver, site.scope)[1] is None:
                 ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                            f"{name} client built from **kwargs: migrator cannot see its base_url or api_key; pass "

@@ -103,7 +103,7 @@ class Embeddings(Rule):
                        f"{spec.embedding_max_inputs}: split the batch")
         elif spec.embedding_max_inputs:
             notes.append(f"at most {spec.embedding_max_inputs} inputs per call")
-        if not mapped and dest.kind != "openai" and not [n for n in notes if "added" in n or "removed" in n]:
+        if not mapped and not dest.reaches_openai and not [n for n in notes if "added" in n or "removed" in n]:
             return
         sizes_text = f"{old_dims or '?'}-d → {new_dims or '?'}-d" + (
             " (same size, different vector space)" if old_dims and old_dims == new_dims else "")

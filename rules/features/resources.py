@@ -46,7 +46,7 @@ class ResourceRule(Rule):
         reason = ctx.spec.unsupported_reason(feature, _path(site))
         if keep_on_openai(site, ctx, self.CODE, label, reason or "the assistants that read its files stay on OpenAI"):
             return
-        kept = dest.kind == "openai" and all(
+        kept = dest.reaches_openai and all(
             c.origin is not None and unsupported_only(c.origin, ctx) for c in site.clients if isinstance(c, Client))
         if not reason and kept and any(isinstance(c, Client) for c in site.clients):
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
@@ -54,7 +54,7 @@ class ResourceRule(Rule):
                        "files", reaches_openai=True, subject=label)
             return
         if reason:
-            shared = dest.kind == "openai" and not kept
+            shared = dest.reaches_openai and not kept
             note = f"; its client now points at {ctx.spec.display}, so this call fails until it moves" if shared else ""
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
                        f"{label}: not migrated — {reason}{note}", reaches_openai=dest.reaches_openai, subject=label)
@@ -63,9 +63,9 @@ class ResourceRule(Rule):
         planned = feature in ("chat", "structured") and structured.plan(site, ctx) is not None
         if planned:
             caveat = None  # the call becomes json_object (OA204 says so)
-        if dest.kind != "openai" and not caveat:
+        if not dest.reaches_openai and not caveat:
             return  # nothing to change on the call itself; the model and parameter rules still look at it
-        severity = Severity.REVIEW if caveat else Severity.AUTO
+        severity = Severity.REVIEW if caveat or dest.kind == "configured" else Severity.AUTO
         if feature == "structured" and ctx.spec.json_schema == "no" and not planned:
             # the request is rejected (400): no json_schema; OA204 could not rewrite it faithfully here
             ctx.report(site.node, self.CODE, feature, Severity.MANUAL,
@@ -75,6 +75,9 @@ class ResourceRule(Rule):
                        reaches_openai=dest.reaches_openai, subject=label)
             return
         message = f"{label} → {ctx.spec.display}"
+        if dest.kind == "configured":
+            message += (f" by default (its client's base_url comes from {dest.through}: api.openai.com when that is "
+                        "unset; a configured server must serve the new model names too)")
         if caveat:
             message += f" ({caveat})"
         ctx.report(site.node, self.CODE, feature, severity, message, reaches_openai=dest.reaches_openai,
