@@ -237,8 +237,10 @@ class Resolver:
     """Builds scopes for one module, then evaluates expressions to sets of values."""
 
     def __init__(self, tree: ast.Module, module_name: str | None = None,
-                 project: ProjectIndex | None = None) -> None:
+                 project: ProjectIndex | None = None, dead: list[tuple[int, int]] | None = None) -> None:
         self.tree = tree
+        # line ranges that never run (openai<1.0 branches): their assignments bind nothing
+        self.dead = dead or []
         self.module_name = module_name
         self.project = project
         self.module_scope = Scope("module", tree, None)
@@ -781,6 +783,8 @@ class _Collector(ast.NodeVisitor):
                     s.cls.attrs.setdefault(target.value.attr + "[]", []).append((value, s))
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        if self.r.dead and any(a <= node.lineno <= b for a, b in self.r.dead):
+            return  # self._create = openai.ChatCompletion.create under `if openai.__version__ < "1"`
         for t in node.targets:
             self._bind_target(t, node.value)
         self.generic_visit(node)

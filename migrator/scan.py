@@ -68,12 +68,12 @@ def quote_style(text: str) -> str:
 
 def find_sites(tree: ast.Module, module_name: str | None = None, project: ProjectIndex | None = None,
                dotenv_urls: tuple[str, ...] = ()) -> tuple[Resolver, list[Site], list[Site]]:
-    resolver = Resolver(tree, module_name, project)
+    dead = pre_v1_ranges(tree)  # branches that run only on openai<1.0 stay as they are, and bind nothing
+    resolver = Resolver(tree, module_name, project, dead)
     resolver.dotenv_urls = dotenv_urls  # type: ignore[attr-defined]
     finder = SiteFinder(resolver, providers.provider_hosts())
     sites = finder.find()
     settings = finder.module_settings
-    dead = pre_v1_ranges(tree) if sites else []  # branches that run only on openai<1.0 stay as they are
     if dead:
         def live(site: Site) -> bool:
             line = getattr(site.node, "lineno", 0)
