@@ -420,7 +420,34 @@ class Resolver:
         for entry in cls.scope.bindings.get(attr, ()):
             if entry[0] == "value" and isinstance(entry[1], Func):
                 out.add(entry[1])
+        if not out:  # inherited: the bases of this module, in order (a mixin's get_client, a base's client)
+            for base in self.bases(cls):
+                out |= self.class_attr(base, attr)
+                if out:
+                    break
         return frozenset(out)
+
+    def inherited_attr(self, cls: ClassInfo, attr: str) -> list[tuple[ast.expr, Scope]]:
+        """The assignments of ``attr`` in a class, else in the first of its bases (in this module) that has one."""
+        own = cls.attrs.get(attr, [])
+        if own or cls.scope.bindings.get(attr):
+            return own
+        for base in self.bases(cls):
+            found = self.inherited_attr(base, attr)
+            if found:
+                return found
+        return []
+
+    def bases(self, cls: ClassInfo) -> list[ClassInfo]:
+        """The classes of this module a class derives from, as written."""
+        key = (id(cls.node), -1)
+        if key in self._guard or cls.scope.parent is None:
+            return []
+        self._guard.add(key)
+        try:
+            return [v.cls for b in cls.node.bases for v in self.eval(b, cls.scope.parent) if isinstance(v, ClassRef)]
+        finally:
+            self._guard.discard(key)
 
     def call_result(self, v: Value, call: ast.Call, scope: Scope) -> frozenset:
         if isinstance(v, Qual):
@@ -577,7 +604,7 @@ class Resolver:
             exprs = []
             for v in ordered(self.eval(node.value, scope)):
                 if isinstance(v, Inst | ClassRef):
-                    exprs += v.cls.attrs.get(node.attr, [])
+                    exprs += self.inherited_attr(v.cls, node.attr)
             if exprs:
                 for expr, escope in exprs:  # self.model, set in __init__ or in the class body
                     self._literals(expr, escope, found, seen, reads)

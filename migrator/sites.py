@@ -338,8 +338,10 @@ class SiteFinder(ast.NodeVisitor):
                         res = surface.match_resource(parts[start:])
                         if res is not None:
                             break
-                    if res is not None and res.feature in ("chat", "embeddings", "structured") and \
-                            not self._foreign_root(node.func):
+                    # beyond chat and embeddings (names other SDKs share: files.create, images.generate),
+                    # only what no other SDK calls: the beta namespace, in a module that imports openai
+                    if res is not None and (res.feature in ("chat", "embeddings", "structured") or (
+                            parts[start] == "beta" and self.r.openai_names)) and not self._foreign_root(node.func):
                         self.sites.append(Site("probable_call", node, self.scope, resource=res,
                                                extra={"path": parts[start:]}))
         if isinstance(node.func, ast.Attribute):

@@ -676,6 +676,13 @@ class UntracedCall(Rule):
     def check(self, site: Site, ctx: PlanContext) -> None:
         path = ".".join(site.extra.get("path", ()))
         kind = "embedding" if site.resource and site.resource.feature == "embeddings" else "chat"
+        feature = site.resource.feature if site.resource else self.FEATURE
+        reason = ctx.spec.unsupported_reason(feature, tuple(site.extra.get("path", ())))
+        if reason:
+            ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
+                       f"{path} on an object migrator could not trace to an OpenAI client; if it is one, this call "
+                       f"needs OpenAI ({reason}): keep that client on OpenAI, or move the feature by hand")
+            return
         ctx.report(site.node, self.CODE, site.resource.feature if site.resource else self.FEATURE, Severity.REVIEW,
                    f"{path} on an object migrator could not trace to an OpenAI client; if it is one, annotate it "
                    f"(client: OpenAI) or map its model by hand ({example_mapping(ctx, kind)})")

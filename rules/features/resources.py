@@ -27,7 +27,9 @@ def call_label(site: Site) -> str:
     if MODULE_CLIENT in site.clients:
         owner = "the module-level client"
     else:
-        owner = "an AsyncOpenAI client" if site.is_async else "an OpenAI client"
+        kinds = {getattr(c, "is_async", site.is_async) for c in site.clients} or {site.is_async}
+        owner = "an OpenAI or AsyncOpenAI client" if len(kinds) > 1 else \
+            "an AsyncOpenAI client" if site.is_async else "an OpenAI client"
     return f"{'.'.join(path)} on {owner}"
 
 
