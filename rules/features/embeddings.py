@@ -10,7 +10,7 @@ from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.clients import keep_on_openai
 from migrator.rules.features.common import call_destination, kwarg, models_of
 from migrator.rules.features.resources import call_label
-from migrator.sites import Site
+from migrator.sites import Site, call_kwarg
 
 
 class Embeddings(Rule):
@@ -58,7 +58,11 @@ class Embeddings(Rule):
         spec = ctx.spec
         notes: list[str] = []
         fmt = kwarg(call, "encoding_format")
-        if fmt is None:
+        spread = next((ast.unparse(k.value) for k in call.keywords if k.arg is None), None)
+        if fmt is None and spread is not None:  # the mapping may hold it: adding it could repeat a keyword
+            if call_kwarg(call, "encoding_format", ctx.resolver, site.scope)[1] is None:
+                notes.append(f'put encoding_format="float" in **{spread[:40]}')
+        elif fmt is None:
             ctx.edit(call, "add_kwarg", self.CODE, name="encoding_format", src=ctx.string("float"))
             notes.append('encoding_format="float" added')
         elif not (isinstance(fmt.value, ast.Constant) and fmt.value.value == "float"):
@@ -82,6 +86,9 @@ class Embeddings(Rule):
                 if dims is not None:
                     ctx.edit(call, "remove_kwarg", self.CODE, name="dimensions")
                     notes.append(f"dimensions= removed ({spec.display} takes none)")
+            elif dims is None and target.dimensions and spread is not None:
+                if call_kwarg(call, "dimensions", ctx.resolver, site.scope)[1] is None:
+                    notes.append(f"put dimensions={target.dimensions} in **{spread[:40]} unless it is there")
             elif dims is None and target.dimensions:
                 ctx.edit(call, "add_kwarg", self.CODE, name="dimensions", src=str(target.dimensions))
                 notes.append(f"dimensions={target.dimensions} added")
