@@ -65,6 +65,12 @@ class ResourceRule(Rule):
         planned = feature in ("chat", "structured") and structured.plan(site, ctx) is not None
         if planned:
             caveat = None  # the call becomes json_object (OA204 says so)
+        if dest.kind == "injected" and not caveat:
+            ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
+                       f"{'.'.join(_path(site))} on a client passed in (typed as an OpenAI client): it reaches {ctx.spec.display} "
+                       "once the client it is given does; migrator moves that client where it is built, when that "
+                       "is in the files it migrates", subject=label)
+            return
         if not dest.reaches_openai and not caveat:
             return  # nothing to change on the call itself; the model and parameter rules still look at it
         severity = Severity.REVIEW if caveat or dest.kind == "configured" else Severity.AUTO
