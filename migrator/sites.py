@@ -14,12 +14,14 @@ from urllib.parse import urlsplit
 
 from migrator.resolve import (
     MODULE_CLIENT,
+    ClassRef,
     Client,
     ClientExport,
     DictLit,
     Foreign,
     FrameworkObj,
     Func,
+    Inst,
     Qual,
     Res,
     Resolver,
@@ -550,6 +552,18 @@ def may_be_unset(expr: ast.expr, r: Resolver, scope: Scope, depth: int = 0) -> b
             if entry[0] == "expr" and may_be_unset(entry[1], r, entry[2], depth + 1):
                 return True
         return False
+    if isinstance(expr, ast.Call) and (dotted(expr.func) or "") in ("os.getenv", "os.environ.get", "getenv"):
+        var = expr.args[0] if expr.args else None
+        if len(expr.args) > 1:  # os.getenv("X", default): unset only when the default is
+            return may_be_unset(expr.args[1], r, scope, depth + 1)
+        # a variable of another service (DMCITO_BASE_URL): when it is unset the program is misconfigured,
+        # not using OpenAI
+        return not (isinstance(var, ast.Constant) and isinstance(var.value, str) and "OPENAI" not in var.value.upper())
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        assigned = [e for v in r.eval(expr.value, scope) if isinstance(v, Inst | ClassRef)
+                    for e in r.inherited_attr(v.cls, expr.attr)]
+        if assigned:  # self.base_url = os.getenv("X", f"http://{host}/v1")
+            return any(may_be_unset(e, r, s, depth + 1) for e, s in assigned)
     return isinstance(expr, ast.Attribute | ast.Subscript | ast.Call)
 
 

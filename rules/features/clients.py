@@ -264,14 +264,15 @@ class ClientConstruction(Rule):
                 ctx.report(call, self.CODE, self.FEATURE, Severity.MANUAL,
                            f"{name} client built from **kwargs: migrator cannot see its base_url or api_key; pass "
                            f"base_url={ctx.base_url()!r} and api_key=os.environ[{ctx.spec.key_env!r}]")
-            elif self._provider_default(site, call, ctx, name):
+            elif dest.kind == "configured" and self._provider_default(site, call, ctx, name):
                 return
             else:
                 url = call_kwarg(call, "base_url", ctx.resolver, site.scope)[1]
                 shown = source(ctx, url) if url is not None else "configuration"
                 ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
-                           f"{name} client takes base_url from {shown}; make sure it is {ctx.base_url()} "
-                           f"and the key is the {ctx.spec.display} key")
+                           f"{name} client takes base_url from {shown}, which is not OpenAI's by default; left "
+                           f"alone: if it is meant to reach {ctx.spec.display}, set it to {ctx.base_url()} with the "
+                           f"{ctx.spec.display} key")
             return
         only = unsupported_only(call, ctx)
         if only and "assistants" in only and "files" in only and not ctx.spec.unsupported_reason("files", ()):

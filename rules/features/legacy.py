@@ -242,7 +242,9 @@ class LegacyApi(Rule):
         azure = any(s.attr == "api_type" for s in folded)
         for s in folded:
             value = s.node.value  # type: ignore[attr-defined]
-            if s.attr == "api_key":
+            if s.attr == "api_key" and ctx.legacy_dest.kind in ("other", "provider") and ctx.segment(value):
+                key_src = ctx.segment(value)  # the key of the server openai.api_base names: it stays
+            elif s.attr == "api_key":
                 key_src = _key_source(value, s, ctx)
             elif s.attr in ("api_base", "base_url") and azure:
                 ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
@@ -322,8 +324,8 @@ def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
         if dest.kind == "openai":
             return ctx.string(ctx.base_url())
         ctx.report(value, LegacySettings.CODE, LegacySettings.FEATURE, Severity.REVIEW,
-                   f"openai.api_base pointed at {dest.host}; kept as the client's base_url — make sure it serves "
-                   f"{ctx.spec.display}")
+                   f"openai.api_base points at {dest.host}, not at OpenAI: kept as the client's base_url, with the "
+                   "key set beside it (the calls become openai>=1.0 calls on that client)")
         return ctx.segment(value) or ctx.string(ctx.base_url())
     text = ctx.segment(value) or ""
     inner = [n for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]

@@ -130,6 +130,14 @@ class Flow:
                 self.functions.add(id(function))
                 for call in self._calls_of(function):
                     self.queue.append((call, chat))
+        elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.args \
+                and parent.args[0] is node and parent.func.id in ("sorted", "list", "reversed"):
+            # sorted(data, key=lambda x: x["index"]): the same items, and the key function reads each
+            for k in parent.keywords:
+                if k.arg == "key" and isinstance(k.value, ast.Lambda) and len(k.value.args.args) == 1:
+                    for load in self._loads(k.value, k.value.args.args[0].arg):
+                        self.queue.append((load, chat))
+            self.queue.append((parent, chat))
         elif isinstance(parent, ast.Call) and parent.args == [node] and not parent.keywords \
                 and isinstance(parent.func, ast.Attribute) and parent.func.attr == "append" \
                 and isinstance(parent.func.value, ast.Name):
