@@ -10,6 +10,7 @@ from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import (
     call_destination,
     consistent_model,
+    function_of,
     example_mapping,
     is_plain_string,
     model_expr,
@@ -80,6 +81,14 @@ class ModelName(Rule):
                         thinking = (f"; {ctx.spec.thinking_default_prefixes[0]}… models think by default: pass "
                                     f"extra_body={{{key!r}: {ctx.spec.thinking_off[key]!r}}} unless the model is "
                                     "meant to reason")
+                    guard = _openai_name_guard(call, use.expr, site, ctx)
+                    if guard is not None:
+                        ctx.report(use.expr or call, self.CODE, feature, Severity.MANUAL,
+                                   f"this call runs only when `{guard}`, a test for an OpenAI model name: with a "
+                                   f"{ctx.spec.display} model ({example_mapping(ctx, kind)}) the program takes "
+                                   "another branch; change the test, then pass a provider model",
+                                   subject=f"model comes from {source(ctx, use.expr)} and is tested for an OpenAI name")
+                        continue
                     ctx.report(use.expr or call, self.CODE, feature, Severity.REVIEW,
                                f"model comes from {source(ctx, use.expr)}; make sure it names a {ctx.spec.display} "
                                f"model ({example_mapping(ctx, kind)}){thinking}",
@@ -179,3 +188,43 @@ class ModelConstant(Rule):
         if project is None or module is None or site.scope is not ctx.resolver.module_scope:
             return False
         return f"{module}.{site.attr}" in project.used_constants
+
+
+_OPENAI_PREFIXES = ("gpt", "o1", "o3", "o4", "chatgpt", "text-", "davinci", "curie", "babbage", "ada", "openai")
+
+
+def _openai_name_guard(call: ast.Call, expr: ast.expr | None, site: Site, ctx: PlanContext) -> str | None:
+    """The test of an ``if`` around ``call`` that checks the call's model variable for an OpenAI name
+    (``if "gpt" in model:``, ``model.startswith("gpt-")``, ``model == "gpt-4"``), as written."""
+    if not isinstance(expr, ast.Name):
+        return None
+    name = expr.id
+
+    def names_openai(test: ast.expr) -> bool:
+        for node in ast.walk(test):
+            mentions = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+            if isinstance(node, ast.Compare) and mentions:
+                sides = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("startswith", "endswith") and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id == name:
+                sides = list(node.args)
+            else:
+                continue
+            for side in sides:
+                values = side.elts if isinstance(side, ast.Tuple | ast.List) else [side]
+                if any(isinstance(v, ast.Constant) and isinstance(v.value, str) and
+                       v.value.lower().startswith(_OPENAI_PREFIXES) for v in values):
+                    return True
+        return False
+
+    stack: list[ast.AST] = [function_of(site.scope)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and node.body and \
+                node.body[0].lineno <= call.lineno <= (node.body[-1].end_lineno or 0) and names_openai(node.test):
+            return ast.unparse(node.test)[:60]
+        if node is not call:
+            stack.extend(n for n in ast.iter_child_nodes(node) if isinstance(n, ast.stmt | ast.excepthandler)
+                         or isinstance(n, ast.Module))
+    return None
