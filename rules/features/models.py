@@ -10,8 +10,8 @@ from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import (
     call_destination,
     consistent_model,
-    function_of,
     example_mapping,
+    function_of,
     is_plain_string,
     model_expr,
     models_of,
