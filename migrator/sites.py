@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -530,11 +531,26 @@ PLACEHOLDER_KEYS = frozenset({"empty", "none", "null", "no-key", "nokey", "not-n
 _BASE_URL_VARS = ("OPENAI_BASE_URL", "OPENAI_API_BASE")
 
 
+_SERVICE_SETTING = re.compile(r"^(?P<service>[a-z0-9]+(?:_[a-z0-9]+)*?)_(?:base_url|api_base|base|url|endpoint|host)$")
+_GENERIC_PREFIXES = {"openai", "oai", "llm", "api", "base", "root", "default", "model", "chat", "client", "server",
+                     "custom", "my", "remote", "proxy", "gateway", "service", "provider"}
+
+
+def _names_another_service(expr: ast.expr) -> bool:
+    """``self.config.lmstudio_base_url``, ``cfg["vllm_base_url"]``, ``hf_endpoint``: a setting named for
+    another service than OpenAI (its value, when unset, is that service's misconfiguration, not OpenAI)."""
+    key = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else \
+        expr.slice.value if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and \
+        isinstance(expr.slice.value, str) else None
+    m = _SERVICE_SETTING.match(key.lower()) if key else None
+    return bool(m) and not set(m.group("service").split("_")) & _GENERIC_PREFIXES
+
+
 def may_be_unset(expr: ast.expr, r: Resolver, scope: Scope, depth: int = 0) -> bool:
     """Whether a ``base_url`` expression may be None (or empty) at run time: a parameter, an attribute, a
     configuration or environment read, a name bound to one; not an f-string or a concatenation (a URL
     the code builds), and not a literal."""
-    if depth > 4:
+    if depth > 4 or _names_another_service(expr):
         return False
     if isinstance(expr, ast.Constant):
         return expr.value is None or expr.value == ""
