@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
 import time
 import warnings
@@ -105,12 +106,39 @@ def _host(value: ast.expr | None, assigned: dict[str, ast.expr]) -> str | None:
     return None
 
 
+SERVICE_URL = re.compile(r"^([a-z0-9]+)_(?:base_url|api_base|url|endpoint)$", re.I)
+
+
+def _other_setting(value: ast.expr | None, attrs: dict[str, ast.expr], assigned: dict[str, ast.expr]) -> str | None:
+    """A base URL the code shows is another server's without a literal: built with an f-string, an
+    environment default that is one, or a setting named for another service (``lmstudio_base_url``)."""
+    for _ in range(3):
+        if isinstance(value, ast.Attribute) and value.attr in attrs:
+            value = attrs[value.attr]
+        elif isinstance(value, ast.Name) and value.id in assigned:
+            value = assigned[value.id]
+        else:
+            break
+    if isinstance(value, ast.JoinedStr):
+        return "base_url built by the code"
+    if isinstance(value, ast.Call) and (dotted(value.func) or "").endswith("getenv") and len(value.args) == 2 \
+            and isinstance(value.args[1], ast.JoinedStr):
+        return "base_url default built by the code"
+    name = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else None
+    m = SERVICE_URL.match(name or "")
+    if m and m.group(1).lower() not in ("openai", "api", "base", "llm"):
+        return f"base_url from {name}"
+    return None
+
+
 def elsewhere(tree: ast.Module) -> dict[str, str]:
     """Receivers (``client``, ``self.client``, ``openai``) that this file shows are not OpenAI's API: built by
     another SDK or a mock, or an OpenAI client with a base URL elsewhere or a placeholder key. Independent of
     migrator: a plain reading of the assignments."""
     assigned = {t.id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets
                 if isinstance(t, ast.Name)}
+    attrs = {t.attr: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets
+             if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"}
     out: dict[str, str] = {}
     for n in ast.walk(tree):
         if not isinstance(n, ast.Assign) or len(n.targets) != 1:
@@ -130,8 +158,11 @@ def elsewhere(tree: ast.Module) -> dict[str, str]:
             kw = {k.arg: k.value for k in n.value.keywords if k.arg}
             host = _host(kw.get("base_url"), assigned)
             key = kw.get("api_key")
+            other = _other_setting(kw.get("base_url"), attrs, assigned) if "base_url" in kw else None
             if host and not host.endswith(OPENAI_HOSTS):
                 out[target] = f"base_url {host}"
+            elif other:
+                out[target] = other
             elif "base_url" not in kw and isinstance(key, ast.Constant) and str(key.value).lower() in PLACEHOLDER_KEYS:
                 out[target] = f"api_key={key.value!r}"
         elif callee and callee.split(".")[0] != "openai" and "client" not in callee.lower().split(".")[-1:]:

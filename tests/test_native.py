@@ -245,3 +245,16 @@ class Swarm:
     assert "dashscope.Client" not in out
     why = [f.message for f in findings if f.code == "OA160" and "stays on the openai SDK" in f.message]
     assert len(why) == 1 and "`client` is also a parameter of __init__(): its callers may pass another client" in why[0]
+
+
+def test_a_response_value_assigned_back_into_its_own_name_terminates() -> None:
+    """``output = output[0]`` after ``output = [... for call in response...]``: the value flows back into
+    its own name with a longer path each time; the response flow stops instead of growing without end."""
+    src = ('from openai import OpenAI\n\nclient = OpenAI()\n\n\ndef pick(prompt, tools):\n'
+           '    response = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", '
+           '"content": prompt}], tools=tools)\n'
+           '    output = [{c.function.name: c.function.arguments} for c in response.choices[0].message.tool_calls]\n'
+           '    output = output[0]\n    output = output[0]\n    return list(output.keys())[0]\n')
+    for target in ("qwen", "ernie", "glm"):
+        new_text, findings = migrate_source(src, settings=Options(target=target, style="native"), path="pick.py")
+        assert new_text != src and not any(f.code == "OA990" for f in findings)

@@ -949,9 +949,13 @@ class _ResponseFlow(Flow):
         if not (self.native.response_renames or self.native.dump_methods or self.native.message_param
                 or self.native.response_missing):
             return
+        visits: dict[int, int] = {}
         while self.queue:
             expr, state = self.queue.pop()
             if (id(expr), state) in self.seen:  # type: ignore[operator]
+                continue
+            visits[id(expr)] = visits.get(id(expr), 0) + 1
+            if visits[id(expr)] > 8:  # a value that flows back into itself (x = sorted(x)[...]): its path grows
                 continue
             self.seen.add((id(expr), state))  # type: ignore[arg-type]
             self._follow(expr, state)
@@ -994,7 +998,9 @@ class _ResponseFlow(Flow):
         renames = native.response_renames.get(kind, {})
         node: ast.AST = root
         changed: list[str] = []
-        while True:
+        climbed: set[int] = set()
+        while id(node) not in climbed:
+            climbed.add(id(node))
             parent = self.parents.get(id(node))
             if isinstance(parent, ast.Subscript) and parent.value is node:
                 path = (*path, "[]")
