@@ -764,6 +764,45 @@ def test_structured_output_runs_on_targets_without_json_schema(target: str, tmp_
     assert_clean_traffic(server, target)
 
 
+COMPLETIONS_PY = '''\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def complete(prefix: str) -> str:
+    r = client.completions.create(model="gpt-3.5-turbo-instruct", prompt=prefix, max_tokens=32, temperature=0)
+    return r.choices[0].text.strip()
+
+
+def candidates(prefix: str):
+    r = client.completions.create(model="gpt-3.5-turbo-instruct", prompt=prefix, max_tokens=8)
+    return [c.text for c in r.choices], r.usage.total_tokens > 0
+
+
+print("complete:", complete("Once upon a time"))
+print("candidates:", candidates("Roses are red"))
+'''
+
+
+@pytest.mark.parametrize("target", ["qwen", "ernie", "glm"])
+def test_text_completions_run_as_chat_calls(target: str, tmp_path: Path, start_standin) -> None:
+    """client.completions.create on a target without /completions: a chat call with the prompt as the
+    user message, .choices[i].text read as .message.content, the instruct model mapped to a chat model."""
+    t = TARGETS[target]
+    server = start_standin(target)
+    proc, migrated, _ = migrate_and_run(tmp_path, {"complete.py": COMPLETIONS_PY}, "complete", target, server)
+
+    assert proc.returncode == 0, proc.stderr + migrated["complete.py"]
+    assert proc.stdout.splitlines() == [f"complete: Hello from {t.chat_model}",
+                                        f"candidates: (['Hello from {t.chat_model}'], True)"]
+    chats = bodies(server, "/chat/completions")
+    assert [c["messages"] for c in chats] == [[{"role": "user", "content": "Once upon a time"}],
+                                              [{"role": "user", "content": "Roses are red"}]]
+    assert all("prompt" not in c for c in chats)
+    assert_clean_traffic(server, target)
+
+
 @pytest.mark.parametrize("target", BUILTIN_EMBEDDING_TARGETS)
 def test_legacy_program_runs_against_provider(target: str, tmp_path: Path, start_standin) -> None:
     """openai<1.0 programs migrated straight to the provider: module settings become a client with the

@@ -201,3 +201,39 @@ def consistent_model(ctx: PlanContext, lit: ast.Constant, new: str, code: str, f
                        f"{other.lineno}), which would no longer match; change both by hand")
             return False
     return True
+
+
+def per_module(resolver: object, name: str, make):
+    """Per-module facts that do not depend on the provider: computed once, not once per target."""
+    value = getattr(resolver, name, None)
+    if value is None:
+        value = make()
+        setattr(resolver, name, value)
+    return value
+
+
+class ModuleIndex:
+    """Parents, enclosing functions, subscripts and calls of a module (shared by every target)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.parents: dict[int, ast.AST] = {}
+        self.owner: dict[int, ast.AST] = {}  # node -> innermost function/module holding it
+        self.subscripts: list[ast.Subscript] = []
+        self.calls: list[ast.Call] = []
+        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
+        while stack:
+            n, o = stack.pop()
+            self.owner[id(n)] = o
+            if isinstance(n, ast.Subscript):
+                self.subscripts.append(n)
+            elif isinstance(n, ast.Call):
+                self.calls.append(n)
+            inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
+            for child in ast.iter_child_nodes(n):
+                self.parents[id(child)] = n
+                stack.append((child, inner))
+
+
+def module_index(resolver: object) -> ModuleIndex:
+    """The :class:`ModuleIndex` of the resolver's module, built once."""
+    return per_module(resolver, "_flow_index", lambda: ModuleIndex(resolver.tree))  # type: ignore[attr-defined]

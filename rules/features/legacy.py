@@ -15,8 +15,9 @@ from migrator.model import Severity
 from migrator.resolve import Qual, Scope, dotted
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features import text_completions
 from migrator.rules.features.clients import redact
-from migrator.rules.features.common import example_mapping, kwarg, source
+from migrator.rules.features.common import example_mapping, kwarg, per_module, source
 from migrator.sites import Site, classify_host, host_of
 
 FOLDED = ("api_key", "api_base", "base_url", "organization", "api_type", "api_version")
@@ -95,15 +96,6 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
                        and s.extra.get("top")]
     ctx._legacy_plan = plan  # type: ignore[attr-defined]
     return plan
-
-
-def per_module(resolver: object, name: str, make):
-    """Per-module facts that do not depend on the provider: computed once, not once per target."""
-    value = getattr(resolver, name, None)
-    if value is None:
-        value = make()
-        setattr(resolver, name, value)
-    return value
 
 
 def _module_alias(scope: Scope) -> str | None:
@@ -187,6 +179,9 @@ class LegacyApi(Rule):
         if options:
             notes.append(f"per-call settings → with_options({', '.join(options)})")
         path = site.extra["path"]
+        to_chat = bool(site.extra.get("to_chat"))
+        if path == ("completions", "create") and text_completions.legacy_to_chat(call, ctx):
+            path, to_chat = ("chat", "completions", "create"), True  # the target has no /completions
         func = f"{slot.name}{'.with_options(' + ', '.join(options) + ')' if options else ''}.{'.'.join(path)}"
         ctx.edit(call.func, "replace_expr", self.CODE, src=func)
         if method.positional and call.args:
@@ -194,7 +189,7 @@ class LegacyApi(Rule):
         severity = Severity.REVIEW if (method.note or options) else Severity.AUTO
         if method.note:
             notes.append(method.note)
-        if site.extra.get("to_chat"):
+        if to_chat:
             prompt = kwarg(call, "prompt")
             if prompt is not None:
                 q = ctx.quote

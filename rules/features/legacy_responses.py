@@ -7,7 +7,9 @@ import ast
 from migrator.model import Severity
 from migrator.resolve import Func, dotted
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.legacy import per_module, plan_for
+from migrator.rules.features import text_completions
+from migrator.rules.features.common import module_index
+from migrator.rules.features.legacy import plan_for
 from migrator.sites import Site
 
 RESPONSE_KEYS = frozenset({"choices", "usage", "data"})
@@ -58,37 +60,18 @@ class LegacyResponses(Rule):
         Flow(ctx, calls, self.CODE).run()
 
 
-class _Index:
-    """Parents, enclosing functions, subscripts and calls of a module (shared by every target)."""
-
-    def __init__(self, tree: ast.Module) -> None:
-        self.parents: dict[int, ast.AST] = {}
-        self.owner: dict[int, ast.AST] = {}  # node -> innermost function/module holding it
-        self.subscripts: list[ast.Subscript] = []
-        self.calls: list[ast.Call] = []
-        stack: list[tuple[ast.AST, ast.AST]] = [(tree, tree)]
-        while stack:
-            n, o = stack.pop()
-            self.owner[id(n)] = o
-            if isinstance(n, ast.Subscript):
-                self.subscripts.append(n)
-            elif isinstance(n, ast.Call):
-                self.calls.append(n)
-            inner = n if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) else o
-            for child in ast.iter_child_nodes(n):
-                self.parents[id(child)] = n
-                stack.append((child, inner))
-
-
 class Flow:
     def __init__(self, ctx: PlanContext, calls: list[Site], code: str) -> None:
         self.ctx = ctx
         self.code = code
         self.tree = ctx.resolver.tree
-        index = per_module(ctx.resolver, "_flow_index", lambda: _Index(self.tree))
+        index = module_index(ctx.resolver)
         self.parents, self.owner = index.parents, index.owner
         self.subscripts, self.calls = index.subscripts, index.calls
-        self.queue: list[tuple[ast.expr, bool]] = [(s.node, bool(s.extra.get("to_chat"))) for s in calls]
+        self.queue: list[tuple[ast.expr, bool]] = [
+            (s.node, bool(s.extra.get("to_chat")) or (s.extra.get("path") == ("completions", "create")
+                                                     and text_completions.legacy_to_chat(s.node, ctx)))  # type: ignore
+            for s in calls]
         self.seen: set[int] = set()
         self.tainted: set[tuple[int, str, bool]] = set()
         self.reported: set[int] = set()

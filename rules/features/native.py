@@ -17,8 +17,8 @@ from migrator.model import Severity
 from migrator.resolve import Client, Qual, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.legacy import per_module
-from migrator.rules.features.legacy_responses import Flow, _Index
+from migrator.rules.features.common import ModuleIndex, module_index, per_module
+from migrator.rules.features.legacy_responses import Flow
 from migrator.rules.providers import NativeMethod, NativeSpec
 from migrator.sites import Site, call_kwarg, construction_destination
 
@@ -188,7 +188,7 @@ class _Planner:
         self.ctx = ctx
         self.native = native
         self.sites = sites
-        self.index: _Index = per_module(ctx.resolver, "_flow_index", lambda: _Index(ctx.resolver.tree))
+        self.index: ModuleIndex = module_index(ctx.resolver)
         self.replaced_roots: set[int] = set()  # Name nodes of openai imports that the edits remove
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
         self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)

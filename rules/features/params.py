@@ -8,7 +8,7 @@ from migrator.markers import LOSSY_EDIT
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features import structured
+from migrator.rules.features import structured, text_completions
 from migrator.rules.features.common import call_destination, kwarg, models_of, source
 from migrator.sites import Site
 
@@ -71,7 +71,8 @@ class ChatParameters(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         feature = site.resource.feature  # type: ignore[union-attr]
-        if feature not in ("chat", "structured") or feature in ctx.spec.unsupported:
+        converted = feature == "completions" and text_completions.becomes_chat(site, ctx)  # now a chat call
+        if not converted and (feature not in ("chat", "structured") or feature in ctx.spec.unsupported):
             return
         if call_destination(site, ctx) is None:
             return

@@ -12,7 +12,7 @@ from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features import structured
+from migrator.rules.features import structured, text_completions
 from migrator.rules.features.clients import keep_on_openai, unsupported_only
 from migrator.rules.features.common import call_destination
 from migrator.sites import Site
@@ -55,6 +55,27 @@ class ResourceRule(Rule):
                        f"{label}: not migrated — its client stays on OpenAI with the assistants that read these "
                        "files", reaches_openai=True, subject=label)
             return
+        if reason and feature == "completions" and site.extra.get("legacy") and \
+                text_completions.legacy_to_chat(site.node, ctx):  # type: ignore[arg-type]
+            mapped = text_completions.map_completion_model(site.node, ctx, self.CODE)  # type: ignore[arg-type]
+            if mapped:
+                mapped = "; ".join([mapped, *text_completions.thinking_off(site.node, ctx, self.CODE)])  # type: ignore
+            ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
+                       f"{label} → chat.completions.create on {ctx.spec.display} ({reason}): prompt → a user "
+                       f"message; the choices' text → .message.content{'; ' + mapped if mapped else ''}; the reply is "
+                       "a chat answer to the prompt, not its continuation", reaches_openai=dest.reaches_openai,
+                       subject=label)
+            return
+        if reason and feature == "completions":
+            why = text_completions.why_not(site, ctx)
+            if why is None:  # a text completion the target cannot serve: a chat call
+                changed = text_completions.convert(site, ctx, self.CODE)
+                ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
+                           f"{label} → chat.completions.create on {ctx.spec.display} ({reason}): "
+                           f"{'; '.join(changed)}; the reply is a chat answer to the prompt, not its continuation",
+                           reaches_openai=dest.reaches_openai, subject=label)
+                return
+            reason = f"{reason} (not rewritten: {why})"
         if reason:
             shared = dest.reaches_openai and not kept
             note = f"; its client now points at {ctx.spec.display}, so this call fails until it moves" if shared else ""
