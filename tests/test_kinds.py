@@ -342,3 +342,15 @@ def test_pre_commit_hooks_pass_the_files_migrator_reads(name: str) -> None:
     for hook in hooks:
         passed = bool(re.search(hook["files"], name)) and not re.search(hook["exclude"], name)
         assert passed == (kind_of(Path(name)) is not None), (hook["id"], name)
+
+
+def test_recorded_http_cassettes_are_left_alone() -> None:
+    """A vcrpy cassette is what OpenAI answered once, replayed by the tests: its model names and URLs are
+    data, not configuration."""
+    cassette = ("interactions:\n- request:\n    body: '{\"model\":\"gpt-4o-mini\"}'\n    method: POST\n"
+                "    uri: https://api.openai.com/v1/chat/completions\n  response:\n    body:\n"
+                "      string: '{\"model\":\"gpt-4o-mini-2024-07-18\"}'\nversion: 1\n")
+    out = migrate(cassette, "config", Options(target="glm"), path="tests/cassettes/test_chat.yaml")
+    assert out.new_text == cassette and not out.findings
+    settings = "llm:\n  model: gpt-4o-mini\n"
+    assert migrate(settings, "config", Options(target="glm"), path="settings.yaml").new_text != settings

@@ -37,11 +37,14 @@ _AZURE_KEY = re.compile(r"""(?:^|(?<=[\s{,\-"']))(?P<key>azure_[\w.\-]*)["']?[ \
 # migrator's own reports (scan --format json baselines, SARIF logs) quote what they found
 _REPORT = re.compile(r'"tool"\s*:\s*\{\s*"name"\s*:\s*"migrator"|"\$schema"\s*:\s*"[^"]*sarif')
 
+# recorded HTTP traffic (vcrpy / pytest-recording cassettes): what OpenAI answered once, replayed by tests
+_RECORDED = re.compile(r"^interactions:\s*$[\s\S]*?^\s*-?\s*request:\s*$", re.M)
+
 
 def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
     lines = split_lines(text)
     report = LineReport(path, lines, options, spec)
-    if _REPORT.search(text[:2000]):
+    if _REPORT.search(text[:2000]) or _RECORDED.search(text[:4000]):
         return report.outcome()
     json_file = path.lower().endswith(".json")
     toml_file = path.lower().endswith(".toml")
