@@ -22,7 +22,7 @@ from rich.table import Table
 from migrator import __version__
 from migrator.discover import discover
 from migrator.markers import TODO_MARKER
-from migrator.model import FileError, FileResult, Finding
+from migrator.model import RETIRED_MODEL, FileError, FileResult, Finding
 from migrator.report import Report, render
 from migrator.rules.base import Options
 from migrator.rules.providers import builtin_targets
@@ -278,12 +278,16 @@ def check(
     broken = [r for r in report.results if r.error is not None and r.mentions_openai]
     if fmt is Format.text or output is not None:
         todo = [f for f in remaining if f.code == TODO_MARKER]
-        reaching = [f for f in remaining if f.code != TODO_MARKER]
+        retired = [f for f in remaining if f.code == RETIRED_MODEL]
+        reaching = [f for f in remaining if f.code not in (TODO_MARKER, RETIRED_MODEL)]
         if reaching:
             files = len({f.path for f in reaching})
             err.print(f"[bold red]{len(reaching)} site(s) in {files} file(s) still reach OpenAI[/]", markup=True)
             err.print(f"run `migrator migrate --target {_targets_hint(settings)} .` to migrate them, or suppress a site with "
                       "`# migrator: ignore`")
+        if retired:
+            err.print(f"[bold red]{len(retired)} call(s) in {len({f.path for f in retired})} file(s) name a retired "
+                      "provider model[/]: each item says what to use instead", markup=True)
         if todo:
             err.print(f"[bold red]{len(todo)} TODO(migrator) marker(s) in {len({f.path for f in todo})} file(s)[/]: "
                       "fix the site below each, then delete the comment", markup=True)
@@ -415,7 +419,8 @@ def _load_baseline(path: Path) -> Counter:
     """(path, code) counts from a JSON report: the sites a team has accepted for now."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return Counter((f["path"], f["code"]) for f in doc["findings"] if f.get("reaches_openai", True))
+        return Counter((f["path"], f["code"]) for f in doc["findings"]
+                       if f.get("reaches_openai", True) or f["code"] == RETIRED_MODEL)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise _fail(f"--baseline {path}: not a migrator JSON report ({exc})") from None
 

@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# a provider model that is retired or going, named by already-migrated code: check counts it
+RETIRED_MODEL = "OA604"
+
 
 class Severity(str, enum.Enum):
     """How much of a site migrator handles (design.md §2)."""

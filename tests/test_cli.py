@@ -438,3 +438,19 @@ def test_a_dotenv_that_names_a_local_server_makes_its_clients_look_alikes(tree: 
     bot = [f for f in doc["findings"] if f["path"] == "serve/bot.py" and f["code"] == "OA101"]
     assert bot and "localhost through OPENAI_BASE_URL in .env" in bot[0]["message"] and not bot[0]["reaches_openai"]
     assert invoke("check", ".").exit_code == 0
+
+
+def test_scan_and_check_report_retired_provider_models(tree: Path) -> None:
+    """Already-migrated code that names a model its provider retired is a finding of scan and check."""
+    (tree / "app.py").write_text(
+        'import os\nfrom openai import OpenAI\n\nclient = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], '
+        'base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")\nMODEL = "qwen-turbo"\n\n\n'
+        'def ask(q):\n    return client.chat.completions.create(model=MODEL, messages=[{"role": "user", '
+        '"content": q}])\n')
+    doc = json.loads(invoke("scan", ".", "--format", "json").stdout)
+    [retired] = [f for f in doc["findings"] if f["code"] == "OA604"]
+    assert retired["line"] == 5 and "qwen3.6" in retired["message"] and "Alibaba notice 731" in retired["message"]
+    checked = invoke("check", ".")
+    assert checked.exit_code == 1 and "retired provider model" in checked.output
+    (tree / "app.py").write_text((tree / "app.py").read_text().replace("qwen-turbo", "qwen-flash"))
+    assert invoke("check", ".").exit_code == 0

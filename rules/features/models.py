@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from migrator.model import Severity
-from migrator.rules import surface
+from migrator.model import RETIRED_MODEL, Severity
+from migrator.rules import providers, surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import (
     call_destination,
@@ -55,6 +55,7 @@ class ModelName(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         feature = site.resource.feature  # type: ignore[union-attr]
+        self._retired(site, ctx, feature)
         if feature not in MAPPED_FEATURES or ctx.spec.unsupported_reason(feature, site.extra.get("path", ())):
             return
         if call_destination(site, ctx) is None:
@@ -122,6 +123,22 @@ class ModelName(Rule):
             if env:
                 message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
             ctx.report(use.literal, self.CODE, feature, severity, message)
+
+
+    def _retired(self, site: Site, ctx: PlanContext, feature: str) -> None:
+        """A call on a client that already points at a provider, naming a model that provider retired (whatever
+        the target: ``check`` runs without one)."""
+        dest = ctx.destination(site.clients)
+        if dest.kind != "provider" or dest.provider not in providers.builtin_targets():
+            return
+        retired = providers.load(dest.provider).retired  # type: ignore[arg-type]
+        expr = model_expr(site.node, ctx, site)  # type: ignore[arg-type]
+        for lit in ctx.resolver.literal_sources(expr, site.scope) if expr is not None else ():
+            if lit is not None and lit.value in retired and id(lit) not in ctx.handled_literals:
+                ctx.handled_literals.add(id(lit))
+                ctx.report(lit, RETIRED_MODEL, "models", Severity.REVIEW,
+                           f"model {lit.value!r} on {dest.host}: {retired[lit.value]}",
+                           subject=f"retired provider model {lit.value!r}")
 
 
 class ModelConstant(Rule):

@@ -118,6 +118,9 @@ class ProviderSpec:
     # json_object with the schema in the prompt: rules/features/structured.py)
     json_schema: str = "yes"
     stop_max_items: int | None = None
+    # provider models retired or going (already-migrated code that names one is a finding of scan and
+    # check): model -> what to use instead, with the date and source
+    retired: dict[str, str] = field(default_factory=dict)
     stop_max_chars: int | None = None
     thinking_default_prefixes: tuple[str, ...] = ()  # models that think unless told not to
     thinking_off: dict | None = None  # extra_body entry that switches thinking off

@@ -152,6 +152,7 @@ SPEC = ProviderSpec(
     },
     renamed_params={"max_completion_tokens": "max_tokens"},
     stop_max_items=1,
+    retired={"glm-4.5-flash": "marked as going by Zhipu (providers.md §0.1, checked 2026-12-06); use glm-4.7-flash"},
     thinking_default_prefixes=("glm-4.5", "glm-4.6", "glm-4.7", "glm-5"),
     json_schema="no",  # providers.md §2 / §8 (response_format)
     thinking_off={"thinking": {"type": "disabled"}},

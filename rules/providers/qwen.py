@@ -201,6 +201,11 @@ SPEC = ProviderSpec(
         "text-embedding-v2": (1536,),
         "text-embedding-v1": (1536,),
     },
+    retired={  # providers.md §0.1, checked 2026-12-06: Alibaba notice 731 [doc]
+        name: "retired 2026-10-10 (Alibaba notice 731); use a Qwen3.6 / Qwen3.7 model (qwen3.6-flash, "
+              "qwen3.6-plus, qwen3.7-max; the qwen3.5+ line reads images too)"
+        for name in ("qwen-turbo", "qwen-vl-max", "qwen-vl-plus", "qwq-plus", "qvq-max")
+    },
     contexts={"qwen3-max": "256K", "qwen-flash": "1M", "qwen-turbo": "1M", "qwen-plus": "131K (1M on later snapshots)",
               "qwen3.5-plus": "1M", "qwen3.5-flash": "1M", "qwen-long": "10M"},
     framework_notes={  # providers.md §5.2, §5.3
