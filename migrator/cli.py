@@ -520,9 +520,10 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
     from migrator.scan import rules
 
     for r in rules():
-        if r.CODE == code.upper():
+        if code.upper() in (r.CODE, *getattr(r, "ALSO", ())):
             doc = inspect.cleandoc(r.__doc__ or r.SUMMARY)
-            print(f"{r.CODE} {r.NAME} ({r.FEATURE})\n")
+            also = f" (also reports {', '.join(r.ALSO)})" if getattr(r, "ALSO", ()) else ""  # type: ignore[attr-defined]
+            print(f"{r.CODE} {r.NAME} ({r.FEATURE}){also}\n")
             print(doc)
             if getattr(r, "KIND", None):
                 _explain_file_example(doc, r.KIND, r.EXAMPLE_FILE)

@@ -32,7 +32,9 @@ class ModelName(Rule):
     ``"model"`` key of a ``**params`` dict. Each literal is rewritten once through the provider's
     table (dated snapshots map by family: ``gpt-4o-2024-08-06`` is ``gpt-4o``). The table can be
     overridden with ``[tool.migrator.models]`` or ``--model OLD=NEW``. An unknown model is reported
-    as manual work, never guessed; a model read from configuration is reported for review.
+    as manual work, never guessed; a model read from configuration is reported for review. On a
+    client that already points at a provider, a model that provider retired (its ``retired`` data:
+    ``qwen-turbo``, ``qwen-vl-max``, ...) is reported as OA604 with the replacement, whatever the target.
 
     Example::
 
@@ -48,6 +50,7 @@ class ModelName(Rule):
     """
 
     CODE = "OA601"
+    ALSO = (RETIRED_MODEL,)  # a model its provider retired, named by already-migrated code
     NAME = "model-name"
     FEATURE = "models"
     SITES = ("call",)

@@ -64,6 +64,7 @@ class ChatParameters(Rule):
     """
 
     CODE = "OA701"
+    ALSO = (STOP_DROPPED,)  # stop sequences dropped past the provider's limit
     NAME = "chat-parameters"
     FEATURE = "chat"
     SITES = ("call",)
