@@ -44,7 +44,11 @@ def is_legacy(spec: str) -> bool:
 
 
 def provider_requirement(spec: ProviderSpec) -> str:
-    return f"{spec.native_package}>={spec.native_version}" if spec.native_version else spec.native_package
+    """The provider SDK as requirements get it: the range the native rewrite was checked against."""
+    if not spec.native_version:
+        return spec.native_package
+    upper = f",<{spec.native_below}" if spec.native_below else ""
+    return f"{spec.native_package}>={spec.native_version}{upper}"
 
 
 def _names_provider(text: str, spec: ProviderSpec) -> bool:

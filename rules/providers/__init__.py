@@ -132,6 +132,8 @@ class ProviderSpec:
     key_pattern: str = ""  # regular expression of the provider's API keys (redacted in every output)
     native_package: str = ""  # the provider's own SDK on PyPI (``--style native`` adds it to requirements)
     native_version: str = ""  # the lowest version whose API the native rewrite targets
+    # the first version the rewrite is known not to fit (requirements get ``>=native_version,<native_below``)
+    native_below: str = ""
     native: NativeSpec | None = None  # the SDK rewrite of ``--style native`` (None: compat only)
     # LangChain / LlamaIndex under --style native: why the provider's own integration class is used or not
     # ("langchain.chat", "langchain.embeddings", "llama_index.chat", "llama_index.embeddings"; providers.md §5)

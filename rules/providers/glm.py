@@ -86,6 +86,10 @@ SPEC = ProviderSpec(
     key_pattern=r"[0-9a-f]{32}\.[A-Za-z0-9]{16}",  # <id>.<secret> (providers.md §4.1)
     native_package="zai-sdk",  # providers.md §6.1 native SDK
     native_version="0.0.3.4",
+    # zai-sdk 0.2.3 (what >=0.0.3.4 resolves to, December 2026) dropped temperature from
+    # audio.transcriptions.create (TypeError): providers.md §0.1 [code, reproduced]; the rules were checked
+    # against 0.0.3.4 only
+    native_below="0.0.4",
     native=NATIVE,
     models={
         "gpt-4o": ModelTarget("glm-4.6"),
