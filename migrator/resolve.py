@@ -241,6 +241,8 @@ class Resolver:
         self.tree = tree
         # line ranges that never run (openai<1.0 branches): their assignments bind nothing
         self.dead = dead or []
+        # base URLs a .env file above the module sends the SDK to (Options.dotenv_base_urls)
+        self.dotenv_urls: tuple[str, ...] = ()
         self.module_name = module_name
         self.project = project
         self.module_scope = Scope("module", tree, None)

@@ -151,8 +151,14 @@ def _native_calls(tree: ast.Module) -> list[Problem]:
         return f"{alias[head]}.{rest}".rstrip(".") if head in alias else ""
 
     bound: dict[str, str] = {}  # "client" / "self.client" -> native class
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
+    calls: list[ast.Call] = []
+    awaited: set[int] = set()
+    for node in ast.walk(tree):  # one walk: the clients, the calls and what is awaited
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif isinstance(node, ast.Await):
+            awaited.add(id(node.value))
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
             cls = full(node.value.func)
             if cls in classes:
                 for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
@@ -161,10 +167,7 @@ def _native_calls(tree: ast.Module) -> list[Problem]:
     if not bound:
         return []
     out: list[Problem] = []
-    awaited = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Await)}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in calls:
         name = dotted(node.func) or ""
         receiver = next((r for r in bound if name.startswith(r + ".")), None)
         if receiver is None:

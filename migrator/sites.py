@@ -506,8 +506,8 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
         return Destination("unknown")
     env = env_base_urls(r)
     through = "OPENAI_BASE_URL"
-    if not env and getattr(r, "dotenv_urls", ()):
-        env, through = list(r.dotenv_urls), "OPENAI_BASE_URL in .env"  # type: ignore[attr-defined]
+    if not env and r.dotenv_urls:
+        env, through = list(r.dotenv_urls), "OPENAI_BASE_URL in .env"
     if env:  # os.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1": the SDK reads it (a look-alike)
         dests = {classify_host(host_of(url), provider_hosts) for url in env}
         if len(dests) == 1:

@@ -237,3 +237,11 @@ class ModuleIndex:
 def module_index(resolver: object) -> ModuleIndex:
     """The :class:`ModuleIndex` of the resolver's module, built once."""
     return per_module(resolver, "_flow_index", lambda: ModuleIndex(resolver.tree))  # type: ignore[attr-defined]
+
+
+def thinking_off_entries(ctx: PlanContext) -> tuple[str, dict[str, str]]:
+    """The ``extra_body`` entry that switches the provider's default thinking off, as source in the
+    file's quote style: (key, {key: value source})."""
+    key, q = next(iter(ctx.spec.thinking_off)), ctx.quote
+    value = repr(ctx.spec.thinking_off[key])
+    return key, {key: value.replace("'", q) if q == '"' else value}

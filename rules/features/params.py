@@ -9,7 +9,7 @@ from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import structured, text_completions
-from migrator.rules.features.common import call_destination, kwarg, models_of, source
+from migrator.rules.features.common import call_destination, kwarg, models_of, source, thinking_off_entries
 from migrator.sites import Site
 
 # Values that mean "the OpenAI default": passing them changes nothing, so they need no look.
@@ -208,8 +208,7 @@ class ChatParameters(Rule):
             keys = [k.value for k in extra.value.keys if isinstance(k, ast.Constant)]  # type: ignore[attr-defined]
             if key in keys:
                 return
-        entries = {key: repr(spec.thinking_off[key]).replace("'", ctx.quote) if ctx.quote == '"' else
-                   repr(spec.thinking_off[key])}
+        entries = thinking_off_entries(ctx)[1]
         ctx.edit(call, "merge_extra_body", self.CODE, entries=entries, quote=ctx.quote)
         ctx.report(call, self.CODE, feature, Severity.AUTO,
                    f"thinking switched off ({key}={spec.thinking_off[key]!r}): {targets[0]} thinks by default, "

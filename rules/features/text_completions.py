@@ -23,7 +23,7 @@ import ast
 
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
-from migrator.rules.features.common import kwarg, module_index, target_for
+from migrator.rules.features.common import kwarg, module_index, target_for, thinking_off_entries
 from migrator.sites import Site
 
 # arguments of /completions that chat has no equivalent for
@@ -36,14 +36,24 @@ _FALLBACK_FAMILY = "gpt-3.5-turbo"  # what OpenAI names the successor of its com
 def legacy_to_chat(call: ast.Call, ctx: PlanContext) -> bool:
     """An openai<1.0 ``Completion.create`` that becomes a chat call on this target (its dict reads are
     rewritten by the legacy response flow, as for a chat model behind ``Completion.create``)."""
-    if not ctx.spec.unsupported_reason("completions", ("completions",)) or call.args \
-            or any(k.arg is None or k.arg in NO_CHAT_EQUIVALENT for k in call.keywords):
-        return False
-    stream = kwarg(call, "stream")
-    prompt = kwarg(call, "prompt")
     scope = ctx.resolver.call_scopes.get(id(call), ctx.resolver.module_scope)
-    return (stream is None or (isinstance(stream.value, ast.Constant) and stream.value.value is False)) \
-        and prompt is not None and single_string(prompt.value, ctx, scope)
+    return bool(ctx.spec.unsupported_reason("completions", ("completions",))) and _request_refusal(call, ctx, scope) is None
+
+
+def _request_refusal(call: ast.Call, ctx: PlanContext, scope) -> str | None:
+    """What in the request itself has no chat form (None: the arguments translate)."""
+    if any(k.arg is None for k in call.keywords) or call.args:
+        return "its arguments are spread or positional"
+    used = [name for name in NO_CHAT_EQUIVALENT if kwarg(call, name) is not None]
+    if used:
+        return f"{', '.join(used)} ha{'s' if len(used) == 1 else 've'} no chat equivalent"
+    stream = kwarg(call, "stream")
+    if stream is not None and not (isinstance(stream.value, ast.Constant) and stream.value.value is False):
+        return "it streams (chunks carry .delta.content, not .text)"
+    prompt = kwarg(call, "prompt")
+    if prompt is None or not single_string(prompt.value, ctx, scope):
+        return "its prompt is not one string as far as migrator can see"
+    return None
 
 
 def map_completion_model(call: ast.Call, ctx: PlanContext, code: str) -> str | None:
@@ -70,9 +80,8 @@ def thinking_off(call: ast.Call, ctx: PlanContext, code: str) -> list[str]:
     if target is None or not spec.thinking_off or not spec.thinks_by_default(target.model) \
             or kwarg(call, "extra_body") is not None:
         return []
-    key, q = next(iter(spec.thinking_off)), ctx.quote
-    value = repr(spec.thinking_off[key])
-    ctx.edit(call, "merge_extra_body", code, entries={key: value.replace("'", q) if q == '"' else value}, quote=q)
+    key, entries = thinking_off_entries(ctx)
+    ctx.edit(call, "merge_extra_body", code, entries=entries, quote=ctx.quote)
     return [f"thinking switched off ({key}={spec.thinking_off[key]!r})"]
 
 
@@ -111,22 +120,22 @@ def becomes_chat(site: Site, ctx: PlanContext) -> bool:
 
 
 def why_not(site: Site, ctx: PlanContext) -> str | None:
-    """Why the call cannot become a chat call faithfully (None: it can; :func:`convert` does it)."""
+    """Why the call cannot become a chat call faithfully (None: it can; :func:`convert` does it). Several
+    rules ask (the call's own, parameters, the second-client plan): answered once per call."""
+    memo = ctx.memo.setdefault("text_completion", {})
+    if id(site.node) not in memo:
+        memo[id(site.node)] = _why_not(site, ctx)
+    return memo[id(site.node)]
+
+
+def _why_not(site: Site, ctx: PlanContext) -> str | None:
     call = site.node
     assert isinstance(call, ast.Call)
     if site.extra.get("legacy"):
         return "an openai<1.0 call (the legacy rule rewrites it)"
-    if any(k.arg is None for k in call.keywords) or call.args:
-        return "its arguments are spread or positional"
-    used = [name for name in NO_CHAT_EQUIVALENT if kwarg(call, name) is not None]
-    if used:
-        return f"{', '.join(used)} ha{'s' if len(used) == 1 else 've'} no chat equivalent"
-    stream = kwarg(call, "stream")
-    if stream is not None and not (isinstance(stream.value, ast.Constant) and stream.value.value is False):
-        return "it streams (chunks carry .delta.content, not .text)"
-    prompt = kwarg(call, "prompt")
-    if prompt is None or not single_string(prompt.value, ctx, site.scope):
-        return "its prompt is not one string as far as migrator can see"
+    refusal = _request_refusal(call, ctx, site.scope)
+    if refusal:
+        return refusal
     if not isinstance(call.func, ast.Attribute) or not isinstance(call.func.value, ast.Attribute) \
             or call.func.value.attr != "completions" or ctx.segment(call.func.value.value) is None:
         return "migrator cannot rename the method"
@@ -148,9 +157,10 @@ def convert(site: Site, ctx: PlanContext, code: str) -> list[str]:
              src=f"[{{{q}role{q}: {q}user{q}, {q}content{q}: {ctx.segment(prompt.value)}}}]")
     ctx.edit(call, "rename_kwarg", code, old="prompt", new="messages")
     changed = ["prompt → a user message"]
-    for text in _reads(call, ctx) or []:
+    reads = _reads(call, ctx) or []
+    for text in reads:
         ctx.edit(text, "rename_attr", code, name="content", extra="message")
-    if _reads(call, ctx):
+    if reads:
         changed.append(".choices[i].text → .choices[i].message.content")
     mapped = map_completion_model(call, ctx, code)
     if mapped:
