@@ -51,6 +51,16 @@ class Region(str, Enum):
     intl = "intl"
 
 
+class ResponsesMode(str, Enum):
+    auto = "auto"
+    chat = "chat"
+
+
+ResponsesOpt = Annotated[ResponsesMode | None, typer.Option(
+    "--responses", help="Responses API calls: auto (default) keeps them where the target serves the Responses "
+    "API, else makes them chat.completions calls; chat: always chat.completions calls.")]
+
+
 class Format(str, Enum):
     text = "text"
     json = "json"
@@ -105,7 +115,8 @@ def _codes(value: str | None, fallback: list[str]) -> tuple[str, ...]:
 
 
 def _options(settings: Settings, target: str | None, style: str | None, region: str | None,
-             model_flags: list[str] | None, select: str | None, ignore: str | None) -> Options:
+             model_flags: list[str] | None, select: str | None, ignore: str | None,
+             responses: ResponsesMode | None = None) -> Options:
     tgt = target or settings.target
     if tgt is not None and tgt not in settings.targets():
         raise _fail(f"--target {tgt!r}: not a target; choose one of {', '.join(settings.targets())} "
@@ -118,6 +129,7 @@ def _options(settings: Settings, target: str | None, style: str | None, region: 
     except ConfigError as exc:
         raise _fail(str(exc)) from None
     return Options(target=tgt, style=style or settings.style, region=region or settings.region, models=models,
+                   responses=responses.value if responses else settings.responses,
                    select=_codes(select, settings.select), ignore=_codes(ignore, settings.ignore),
                    custom_spec=settings.custom.get(tgt) if tgt else None)
 
@@ -212,6 +224,7 @@ def scan(
     output: OutputOpt = None,
     target: TargetOpt = None,
     region: Annotated[Region | None, typer.Option("--region")] = None,
+    responses: ResponsesOpt = None,
     exclude: ExcludeOpt = None,
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
@@ -220,7 +233,7 @@ def scan(
 ) -> None:
     """List every OpenAI SDK site and how hard it is to migrate."""
     settings = _settings(paths or [])
-    options = _options(settings, target, None, region.value if region else None, None, select, ignore)
+    options = _options(settings, target, None, region.value if region else None, None, select, ignore, responses)
     report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache,
                   fixes=fmt is Format.sarif and options.target is not None)
     _emit(render(fmt.value, report), output)
@@ -312,6 +325,7 @@ def migrate(
     style: Annotated[Style | None, typer.Option(
         "--style", help="compat: keep the openai SDK (default); native: the provider's own SDK.")] = None,
     region: Annotated[Region | None, typer.Option("--region", help="cn (default) or intl.")] = None,
+    responses: ResponsesOpt = None,
     write: Annotated[bool, typer.Option("--write", help="Apply the changes (default: dry run).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print a plain patch on stdout that git apply accepts.")] = False,
     model: Annotated[list[str] | None, typer.Option("--model", help="Map a model: OLD=NEW (repeatable).")] = None,
@@ -332,7 +346,7 @@ def migrate(
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
     options = _options(settings, target, style.value if style else None, region.value if region else None, model,
-                       select, ignore)
+                       select, ignore, responses)
     if no_todo_comments:
         options = replace(options, todo_comments=False)
     if not options.target:

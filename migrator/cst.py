@@ -282,6 +282,8 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
         return node.with_changes(annotation=node.annotation.with_changes(annotation=sub(node.annotation.annotation)))
     if kind == "type" and isinstance(node, cst.ExceptHandler | cst.ExceptStarHandler) and node.type is not None:
         return node.with_changes(type=sub(node.type))
+    if kind == "test" and isinstance(node, cst.If):
+        return node.with_changes(test=sub(node.test))
     if kind == "await" and isinstance(node, cst.Await):
         return node.with_changes(expression=sub(node.expression))
     if kind == "attrvalue" and isinstance(node, cst.Attribute):

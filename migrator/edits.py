@@ -27,6 +27,7 @@ ANCHOR_TYPES: dict[type, str] = {
     ast.Attribute: "attribute",
     ast.Subscript: "subscript",
     ast.ExceptHandler: "handler",
+    ast.If: "if",  # its test (``if event.type == ...:``), for the Responses stream translation
 }
 
 
@@ -169,6 +170,8 @@ class Placer:
             if isinstance(call, ast.Call) and parent.arg is not None:
                 return ("kw", parent.arg), call
             raise Unplaceable("keyword outside a call")
+        if isinstance(parent, ast.If) and child is parent.test:
+            return ("test",), parent
         if isinstance(parent, ast.ExceptHandler) and child is parent.type:
             return ("type",), parent
         if isinstance(parent, ast.FunctionDef | ast.AsyncFunctionDef) and child is parent.returns:

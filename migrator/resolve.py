@@ -253,6 +253,7 @@ class Resolver:
         self.env_defaults: dict[int, str] = {}  # id(literal) -> env variable it is the default of
         self.call_scopes: dict[int, Scope] = {}  # id(call) -> the scope it sits in (filled by the site walk)
         self.openai_names: set[str] = set()  # names bound by an import from openai, anywhere in the module
+        self.agents_sdk = False  # the module imports the OpenAI Agents SDK (``from agents import Agent, Runner``)
         self._memo: dict[tuple[int, int], frozenset] = {}  # (id(node), id(scope)) -> value set
         self._argparse: dict[str, list[ast.expr]] | None = None
         self._literal_kind: type | tuple[type, ...] = str  # what _literals collects
@@ -722,6 +723,8 @@ class _Collector(ast.NodeVisitor):
             self.scope.bind(alias.asname or alias.name, ("value", value))
             if module.split(".", 1)[0] == "openai":
                 self.r.openai_names.add(alias.asname or alias.name)
+            if module == "agents" and alias.name in surface.AGENTS_NAMES and isinstance(value, Qual):
+                self.r.agents_sdk = True
             if module.split(".", 1)[0] not in _STDLIB_HINT and module.split(".", 1)[0] != "openai":
                 self.r.project_imports.append(qual)
 

@@ -28,6 +28,7 @@ _KINDS = {
     cst.Subscript: "subscript",
     cst.ExceptHandler: "handler",
     cst.ExceptStarHandler: "handler",
+    cst.If: "if",
 }
 
 

@@ -18,7 +18,8 @@ from migrator.sites import Destination, Site, SiteFinder, module_destination, pr
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 # ``OpenAI`` catches framework classes imported from modules without the word (``langchain.chat_models``,
 # ``chromadb.utils.embedding_functions``).
-_NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create", b"TODO(migrator)")
+_NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create", b"TODO(migrator)",
+            b"from agents import")  # the OpenAI Agents SDK
 # scan and migrate also look at files that name OpenAI models (a settings module with MODEL = "gpt-4o").
 _MODEL_NEEDLES = (b'gpt-', b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1")
 

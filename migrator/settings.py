@@ -18,6 +18,7 @@ from migrator.rules.providers import ModelTarget, ProviderSpec, Range
 
 STYLES = ("compat", "native")
 REGIONS = ("cn", "intl")
+RESPONSES = ("auto", "chat")  # Responses API calls: kept where the target serves them, or chat calls
 
 
 class ConfigError(Exception):
@@ -29,6 +30,7 @@ class Settings:
     target: str | None = None
     style: str = "compat"
     region: str = "cn"
+    responses: str = "auto"
     models: dict[str, str] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     extend_exclude: list[str] = field(default_factory=list)
@@ -45,7 +47,7 @@ class Settings:
         return (*providers.builtin_targets(), *self.custom)
 
 
-_KEYS = {"target", "style", "region", "models", "exclude", "extend-exclude", "select", "ignore", "providers"}
+_KEYS = {"target", "style", "region", "responses", "models", "exclude", "extend-exclude", "select", "ignore", "providers"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -87,6 +89,8 @@ def load(path: Path | None) -> Settings:
         settings.style = _choice(table["style"], STYLES, f"{where} style")
     if "region" in table:
         settings.region = _choice(table["region"], REGIONS, f"{where} region")
+    if "responses" in table:
+        settings.responses = _choice(table["responses"], RESPONSES, f"{where} responses")
     if "models" in table:
         settings.models = _models(table["models"], settings.targets(), where)
     for key in ("exclude", "extend-exclude", "select", "ignore"):

@@ -192,6 +192,9 @@ class SiteFinder(ast.NodeVisitor):
             self.sites.append(Site("types_import", node, self.scope, attr=module))
         elif module == "openai.error":
             self.sites.append(Site("legacy_error_import", node, self.scope, attr=module))
+        elif module == "agents" and any(a.name in surface.AGENTS_NAMES for a in node.names):
+            self.sites.append(Site("agents_import", node, self.scope, attr=module,
+                                   extra={"names": [a.name for a in node.names]}))
         elif module in surface.REMOVED_MODULES:
             self.sites.append(Site("removed_module", node, self.scope, attr=module))
         elif module == "openai":
@@ -278,6 +281,10 @@ class SiteFinder(ast.NodeVisitor):
         handled = False
         classes = [v.name[len("openai."):] for v in values if isinstance(v, Qual) and v.name.startswith("openai.")
                    and v.name[len("openai."):] in surface.CLIENT_CLASSES]
+        agents = [v.name[len("agents."):] for v in values if isinstance(v, Qual) and v.name.startswith("agents.")]
+        if agents and self.r.agents_sdk and (agents[0] in surface.AGENTS_HOSTED_TOOLS or agents[0] in
+                                             surface.AGENTS_SETTINGS or agents[0] in surface.AGENTS_MODEL_CLASSES):
+            self.sites.append(Site("agents_call", node, self.scope, attr=agents[0]))
         for v in values:
             if isinstance(v, Qual) and v.name in surface.FRAMEWORK_CLASSES:
                 self.sites.append(Site("framework", node, self.scope, attr=v.name,

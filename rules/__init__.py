@@ -11,6 +11,7 @@ from __future__ import annotations
 
 def all_rules() -> list:
     from migrator.rules.features import (
+        agents_sdk,
         clients,
         embeddings,
         endpoints,
@@ -56,6 +57,7 @@ def all_rules() -> list:
         resources.Audio(),
         resources.Moderations(),
         resources.Responses(),
+        agents_sdk.AgentsSDK(),
         resources.Assistants(),
         resources.FineTuning(),
         resources.FilesBatches(),

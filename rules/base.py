@@ -27,6 +27,8 @@ class Options:
     target: str | None = None
     style: str = "compat"
     region: str = "cn"
+    # the Responses API: "auto" keeps calls where the target serves it, "chat" makes them chat.completions calls
+    responses: str = "auto"
     models: dict[str, str] = field(default_factory=dict)  # OpenAI model -> target model, from config / --model
     select: tuple[str, ...] = ()  # rule codes or prefixes to keep (empty: all)
     ignore: tuple[str, ...] = ()  # rule codes or prefixes to drop

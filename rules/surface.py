@@ -199,8 +199,47 @@ OPENAI_MODEL_PATTERN = re.compile(
 )
 
 
+# OpenAI names by family (providers.md §0.1, checked 2026-12-06): a name OpenAI has not published yet maps
+# like its family, without a code change. gpt-N / gpt-N.M (N >= 5) with -mini / -nano / -codex / -pro / -chat…,
+# gpt-4.x, the o-series (oN, oN-mini, oN-pro), gpt-image-N.
+_GPT_FAMILY = re.compile(r"^gpt-(\d+)(?:\.(\d+))?((?:-[a-z]+)*)$")
+_O_FAMILY = re.compile(r"^o(\d+)((?:-[a-z]+)*)$")
+_GPT_IMAGE = re.compile(r"^gpt-image-\d+(?:\.\d+)?(?:-[a-z]+)*$")
+_SMALL = {"mini": "-mini", "nano": "-nano"}
+# variants that are not a text model of the family (gpt-4o-audio…, gpt-5-realtime…): any other variant
+# (codex, pro, chat, thinking, luna, …) maps like the family
+_NOT_TEXT = {"realtime", "audio", "transcribe", "tts", "image", "embedding", "oss", "moderation"}
+
+
+def _by_family(name: str) -> str | None:
+    """The catalogue entry a newer OpenAI name belongs to (``gpt-5.6-mini`` → ``gpt-5-mini``)."""
+    if _GPT_IMAGE.match(name):
+        return "gpt-image-1"
+    m = _GPT_FAMILY.match(name)
+    if m:
+        major, variants = int(m[1]), [v for v in m[3].split("-") if v]
+        if set(variants) & _NOT_TEXT:
+            return None
+        size = next((_SMALL[v] for v in variants if v in _SMALL), "")
+        if major >= 5:
+            return f"gpt-5{size}"
+        if major == 4 and m[2] is not None and not {"codex", "pro"} & set(variants):
+            return f"gpt-4.1{size}" if f"gpt-4.1{size}" in OPENAI_MODELS else None
+        return None
+    m = _O_FAMILY.match(name)
+    if m:
+        n, variants = int(m[1]), [v for v in m[2].split("-") if v]
+        if set(variants) & _NOT_TEXT:
+            return None
+        if "mini" in variants:
+            return f"o{n}-mini" if f"o{n}-mini" in OPENAI_MODELS else "o4-mini"
+        return f"o{n}" if f"o{n}" in OPENAI_MODELS else "o3"
+    return None
+
+
 def model_family(name: str) -> str | None:
-    """The catalogue entry a model name belongs to (dated snapshots map to their family)."""
+    """The catalogue entry a model name belongs to (dated snapshots map to their family, newer names by
+    family: ``gpt-5.1``, ``gpt-6-codex``, ``o3-pro``)."""
     seen = name
     for _ in range(6):
         if seen in OPENAI_MODELS:
@@ -214,7 +253,7 @@ def model_family(name: str) -> str | None:
                 seen = stripped
                 break
         else:
-            return None
+            return _by_family(seen)
     return None
 
 
@@ -446,6 +485,24 @@ def _framework_table() -> dict[str, FrameworkClass]:
 
 
 FRAMEWORK_CLASSES = _framework_table()
+
+# The OpenAI Agents SDK (``pip install openai-agents``, imported as ``agents``; 0.24 checked 2026-12-06).
+# Names a module imports from ``agents`` that say it is that SDK (another package named agents exports none).
+AGENTS_NAMES = frozenset({
+    "Agent", "Runner", "function_tool", "RunConfig", "ModelSettings", "handoff", "trace", "OpenAIChatCompletionsModel",
+    "OpenAIResponsesModel", "set_default_openai_client", "set_default_openai_key", "set_default_openai_api",
+    "set_tracing_disabled", "WebSearchTool", "FileSearchTool", "input_guardrail", "output_guardrail",
+    "GuardrailFunctionOutput", "RunContextWrapper", "ItemHelpers", "SQLiteSession",
+})
+# tools that run on OpenAI's servers (Responses API only): no provider runs them through chat completions
+AGENTS_HOSTED_TOOLS = frozenset({"WebSearchTool", "FileSearchTool", "ComputerTool", "CodeInterpreterTool",
+                                 "ImageGenerationTool", "HostedMCPTool", "LocalShellTool"})
+# calls that configure the SDK: present in the module, migrator does not add them again
+AGENTS_SETTINGS = frozenset({"set_default_openai_client", "set_default_openai_key", "set_default_openai_api",
+                             "set_tracing_disabled", "set_tracing_export_api_key"})
+# classes that take a model name (``Agent(model=...)``, ``OpenAIChatCompletionsModel(model=...)``)
+AGENTS_MODEL_CLASSES = frozenset({"Agent", "OpenAIChatCompletionsModel", "OpenAIResponsesModel"})
+AGENTS_DEFAULT_MODEL = "gpt-5.6-luna"  # what an Agent without model= asks for (agents 0.24 models/default_models.py)
 # methods of framework objects whose OpenAI defaults the providers do not all follow
 FRAMEWORK_METHODS = ("with_structured_output",)
 # init_chat_model infers the OpenAI provider from these model name prefixes (langchain chat_models/base.py)

@@ -72,7 +72,7 @@ TARGETS = {
                    "kimi-k2.5", "kimi-k2.6", "", None, 0, None, 0, None, {"type": "disabled"}),
     "doubao": Target("ARK_API_KEY", "ark-standin-0001",
                      "https://ark.cn-beijing.volces.com/api/v3",
-                     "doubao-seed-1-6-flash-250828", "doubao-seed-1-6-251015", "", None, 0, None, 0, None,
+                     "doubao-seed-2-1-turbo-260628", "doubao-seed-2-1-pro-260628", "", None, 0, None, 0, None,
                      {"type": "disabled"}),
     # a custom target from configuration (GATEWAY_TOML): an OpenAI-compatible gateway
     "gateway": Target("GATEWAY_API_KEY", "gw-standin-key-0001",
@@ -451,7 +451,7 @@ CHAT_APP = {"app/__init__.py": "", "app/clients.py": CLIENTS_PY, "app/chat.py": 
 
 LEGACY_APP = {"legacy/__init__.py": "", "legacy/bot.py": LEGACY_SYNC_PY, "legacy/streamer.py": LEGACY_ASYNC_PY}
 # gpt-4 (not in Target): what the async program's model maps to
-LEGACY_GPT4 = {"qwen": "qwen3-max", "ernie": "ernie-4.0-turbo-128k", "glm": "glm-4-plus"}
+LEGACY_GPT4 = {"qwen": "qwen3.8-max", "ernie": "ernie-4.0-turbo-128k", "glm": "glm-4-plus"}
 
 
 APP = {"app/__init__.py": "", "app/clients.py": CLIENTS_PY, "app/chat.py": CHAT_PY, "app/art.py": ART_PY}
@@ -500,18 +500,22 @@ def localize(text: str, target: str, origin: str) -> str:
     parts = urlsplit(documented)
     provider_origin = f"{parts.scheme}://{parts.netloc}"
     text = text.replace(provider_origin + parts.path, origin + parts.path)
+    api = providers.load(target).responses if target in providers.builtin_targets() else None
+    for url in (api.base_urls.values() if api is not None else ()):  # GLM's Responses API: /api/v1
+        own = urlsplit(url)
+        text = text.replace(url, origin + own.path)
     assert parts.netloc not in text, "the provider host appears other than as the documented base URL"
     return text
 
 
-def spawn(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.Popen:
+def spawn(root: Path, module: str, server: StandIn, python: str = sys.executable, **env_vars: str) -> subprocess.Popen:
     drop = ("OPENAI_", "DASHSCOPE_", "QIANFAN_", "ZHIPUAI_", "ZAI_", "DEEPSEEK_", "MOONSHOT_", "ARK_", "GATEWAY_")
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith(drop) and "PROXY" not in k.upper()}
     dead = "http://127.0.0.1:9"  # anything not on 127.0.0.1 fails fast instead of leaving the machine
     env.update(HTTP_PROXY=dead, HTTPS_PROXY=dead, ALL_PROXY=dead, NO_PROXY="127.0.0.1,localhost",
                OPENAI_BASE_URL=server.origin + LEAK_PATH, PYTHONDONTWRITEBYTECODE="1")
     env.update(env_vars)
-    return subprocess.Popen([sys.executable, "-m", module], cwd=root, env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([python, "-m", module], cwd=root, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
@@ -524,8 +528,9 @@ def finish(proc: subprocess.Popen) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def run(root: Path, module: str, server: StandIn, **env_vars: str) -> subprocess.CompletedProcess:
-    return finish(spawn(root, module, server, **env_vars))
+def run(root: Path, module: str, server: StandIn, python: str = sys.executable,
+        **env_vars: str) -> subprocess.CompletedProcess:
+    return finish(spawn(root, module, server, python, **env_vars))
 
 
 def migrate_and_run(tmp_path: Path, files: dict[str, str], module: str, target: str, server: StandIn,

@@ -86,7 +86,15 @@ def _options(case: Path, target: str, style: str) -> Options:
             if "=" in line:
                 old, new = line.split("=", 1)
                 models[old.strip()] = new.strip()
-    return Options(target=target, style=style, models=models)
+    options = Options(target=target, style=style, models=models)
+    settings = case / "options.txt"  # optional key=value lines, as flags would set them (responses=chat)
+    if settings.exists():
+        for line in settings.read_text().splitlines():
+            if "=" in line:
+                key, value = (x.strip() for x in line.split("=", 1))
+                assert key in ("responses", "region"), f"{settings}: unknown option {key!r}"
+                options = replace(options, **{key: value})
+    return options
 
 
 @pytest.mark.parametrize(("case", "target", "style"), [c for c in _cases() if not (c.values[0] / "kind.txt").exists()])

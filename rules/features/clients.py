@@ -9,7 +9,7 @@ from migrator.model import Severity
 from migrator.resolve import Client, EnvRead, Lit, dotted, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features import text_completions
+from migrator.rules.features import responses, text_completions
 from migrator.rules.features.common import (
     function_of,
     has_star_kwargs,
@@ -56,6 +56,8 @@ class SecondClient:
 def _unsupported(s: Site, ctx: PlanContext) -> bool:
     if s.resource.feature == "completions" and text_completions.becomes_chat(s, ctx):  # type: ignore[union-attr]
         return False  # it becomes a chat call
+    if s.resource.feature == "responses":  # type: ignore[union-attr]
+        return not responses.handled(s, ctx)
     return bool(ctx.spec.unsupported_reason(s.resource.feature, s.extra.get("path", ())))  # type: ignore[union-attr]
 
 

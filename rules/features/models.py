@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from migrator.model import RETIRED_MODEL, Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import PlanContext, Rule
+from migrator.rules.features import responses
 from migrator.rules.features.common import (
     call_destination,
     consistent_model,
@@ -59,7 +61,11 @@ class ModelName(Rule):
     def check(self, site: Site, ctx: PlanContext) -> None:
         feature = site.resource.feature  # type: ignore[union-attr]
         self._retired(site, ctx, feature)
-        if feature not in MAPPED_FEATURES or ctx.spec.unsupported_reason(feature, site.extra.get("path", ())):
+        kept = feature == "responses" and responses.plan(site, ctx).how == "keep"
+        if feature == "responses":
+            if not responses.handled(site, ctx):
+                return
+        elif feature not in MAPPED_FEATURES or ctx.spec.unsupported_reason(feature, site.extra.get("path", ())):
             return
         if call_destination(site, ctx) is None:
             return
@@ -103,6 +109,8 @@ class ModelName(Rule):
                 continue  # nothing to do, done already, or defined in another module (changed there)
             ctx.handled_literals.add(id(use.literal))
             name = use.literal.value
+            if use.target is not None and kept:
+                use = dataclasses.replace(use, target=responses.model_target(use.target, ctx))
             if use.target is None and name in ctx.options.models.values():
                 continue  # the user's own choice (--model OLD=NEW, [tool.migrator.models]): not ours to doubt
             if use.target is None:
@@ -185,6 +193,8 @@ class ModelConstant(Rule):
             return  # every call of the module goes to a server of its own: the names are that server's
         ctx.handled_literals.add(id(lit))
         family, target = target_for(ctx, lit.value)
+        if target is not None:
+            target = responses.constant_target(lit, target, ctx)
         if target is None:
             ctx.report(lit, self.CODE, self.FEATURE, Severity.MANUAL,
                        f"{site.attr} = {lit.value!r}: {ctx.spec.display} has no equivalent in migrator's table; "

@@ -8,7 +8,7 @@ from migrator.markers import LOSSY_EDIT
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features import structured, text_completions
+from migrator.rules.features import responses, structured, text_completions
 from migrator.rules.features.common import call_destination, kwarg, models_of, source, thinking_off_entries
 from migrator.sites import Site
 
@@ -72,7 +72,8 @@ class ChatParameters(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         feature = site.resource.feature  # type: ignore[union-attr]
-        converted = feature == "completions" and text_completions.becomes_chat(site, ctx)  # now a chat call
+        converted = (feature == "completions" and text_completions.becomes_chat(site, ctx)  # now a chat call
+                     or feature == "responses" and responses.plan(site, ctx).how == "chat")
         if not converted and (feature not in ("chat", "structured") or feature in ctx.spec.unsupported):
             return
         if call_destination(site, ctx) is None:
@@ -196,6 +197,13 @@ class ChatParameters(Rule):
                 if spec.thinks_by_default(use.target.model) and not (model and model.reasoning):
                     targets.append(use.target.model)
         if not targets:
+            return
+        fixed = [t for t in targets if t.startswith(spec.thinking_fixed)] if spec.thinking_fixed else []
+        if fixed:
+            ctx.report(call, self.CODE, feature, Severity.REVIEW,
+                       f"{fixed[0]} thinks whatever the request says (its thinking cannot be switched off), the "
+                       "OpenAI model did not: answers take longer and arrive with reasoning_content; bound it with "
+                       "reasoning_effort", subject="thinking switch")
             return
         extra = kwarg(call, "extra_body")
         key = next(iter(spec.thinking_off))

@@ -12,7 +12,7 @@ from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features import structured, text_completions
+from migrator.rules.features import responses, structured, text_completions
 from migrator.rules.features.clients import keep_on_openai, unsupported_only
 from migrator.rules.features.common import call_destination
 from migrator.sites import Site
@@ -46,6 +46,11 @@ class ResourceRule(Rule):
         feature = site.resource.feature  # type: ignore[union-attr]
         label = call_label(site)
         reason = ctx.spec.unsupported_reason(feature, _path(site))
+        if feature == "responses":
+            reason = responses.plan(site, ctx).reason
+            if not reason:
+                self._responses(site, ctx, label, dest.reaches_openai)
+                return
         if keep_on_openai(site, ctx, self.CODE, label, reason or "the assistants that read its files stay on OpenAI"):
             return
         kept = dest.reaches_openai and all(
@@ -111,6 +116,25 @@ class ResourceRule(Rule):
             message += f" ({caveat})"
         ctx.report(site.node, self.CODE, feature, severity, message, reaches_openai=dest.reaches_openai,
                    subject=label)
+
+
+    def _responses(self, site: Site, ctx: PlanContext, label: str, reaches_openai: bool) -> None:
+        """A Responses call the target serves (kept), or one that becomes a chat call."""
+        p, spec = responses.plan(site, ctx), ctx.spec
+        if p.how == "keep":
+            assert spec.responses is not None
+            changes = [spec.responses.note, *responses.keep(site, ctx, self.CODE)]
+            ctx.report(site.node, self.CODE, "responses", Severity.REVIEW,
+                       f"{label} → {spec.display}'s Responses API ({'; '.join(c for c in changes if c)}; checked "
+                       f"{spec.responses.checked})", reaches_openai=reaches_openai, subject=label)
+            return
+        changes = responses.convert(site, ctx, self.CODE)
+        why = ("--responses chat" if spec.responses is not None else
+               spec.unsupported_reason("responses", _path(site)) or f"{spec.display} does not serve it here")
+        method = "parse" if _path(site)[-1] == "parse" else "create"
+        ctx.report(site.node, self.CODE, "responses", Severity.REVIEW,
+                   f"{label} → chat.completions.{method} on {spec.display} ({why}): {'; '.join(changes)}",
+                   reaches_openai=reaches_openai, subject=label)
 
 
 class ChatCompletions(ResourceRule):
@@ -243,15 +267,28 @@ class Moderations(ResourceRule):
 
 
 class Responses(ResourceRule):
-    """The Responses API (``responses.create``, ``conversations``).
+    """The Responses API (``responses.create`` / ``parse`` / ``stream``, ``conversations``).
 
-    What it does: reports it; only DashScope offers it, at a different base URL and for some models.
+    What it does: where the target serves the Responses API (its provider data: Qwen, DeepSeek, Kimi, Doubao
+    on their base URL, GLM at ``https://open.bigmodel.cn/api/v1``) the call stays and its model is mapped to
+    one that serves it; on GLM the call goes through ``client.with_options(base_url=...)``. Where it does not
+    (ERNIE), or with ``--responses chat``, a stateless call becomes ``chat.completions.create``: ``input`` →
+    ``messages``, ``instructions`` → a system message, ``max_output_tokens`` → ``max_tokens``, ``text=`` →
+    ``response_format``, and the reads of the result (``output_text``, ``usage.input_tokens``, stream
+    events) follow. Server-side state (``previous_response_id``, ``background``, ``conversations``) is
+    manual, with the reason.
 
     Example::
 
-        r = client.responses.create(model="gpt-4o", input="Hello")
+        r = client.responses.create(model="gpt-5", input=question)
+        print(r.output_text)
 
-    Fix safety: manual.
+    becomes (``--target ernie``)::
+
+        r = client.chat.completions.create(model="ernie-5.1", messages=[{"role": "user", "content": question}])
+        print(r.choices[0].message.content)
+
+    Fix safety: review.
     """
 
     CODE = "OA501"

@@ -46,6 +46,14 @@ class ModelTarget:
     model: str
     dimensions: int | None = None  # embeddings: the size to ask for (passed as ``dimensions=``)
     note: str | None = None  # a caveat that makes the mapping worth a review
+    checked: str = ""  # the date the target model was checked against the provider's lineup (``dated``)
+
+
+def dated(table: dict[str, ModelTarget], checked: str) -> dict[str, ModelTarget]:
+    """A provider's model table with the date it was checked on each entry that has none of its own."""
+    import dataclasses
+
+    return {k: v if v.checked else dataclasses.replace(v, checked=checked) for k, v in table.items()}
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,30 @@ class NativeSpec:
 
 
 @dataclass(frozen=True)
+class ResponsesAPI:
+    """Where and how a provider serves OpenAI's Responses API (``client.responses.create``)."""
+
+    checked: str  # the date the facts below were checked (providers.md §0.1)
+    # region -> base URL of the Responses API where it is not the chat base URL (GLM: /api/v1, chat on
+    # /api/paas/v4); a region missing from a non-empty table is not served there
+    base_urls: dict[str, str] = field(default_factory=dict)
+    models: tuple[str, ...] = ()  # model names (or prefixes) that serve it; empty: every chat model
+    model: str = ""  # what a call maps to when the chat mapping names a model outside ``models``
+    lacks: dict[str, str] = field(default_factory=dict)  # request argument -> why the provider cannot take it
+    stateless: str = ""  # why stored responses cannot be read back (retrieve, previous_response_id); "": they can
+    note: str = ""  # what the report tells the user to check
+
+    def base_url(self, region: str) -> str | None:
+        """The base URL of the API in ``region``: "" for the chat base URL, None when not served there."""
+        if not self.base_urls:
+            return ""
+        return self.base_urls.get(region)
+
+    def serves(self, model: str) -> bool:
+        return not self.models or model.startswith(self.models)
+
+
+@dataclass(frozen=True)
 class ProviderSpec:
     name: str  # target name on the command line
     display: str  # e.g. "Qwen (DashScope)"
@@ -124,6 +156,8 @@ class ProviderSpec:
     stop_max_chars: int | None = None
     thinking_default_prefixes: tuple[str, ...] = ()  # models that think unless told not to
     thinking_off: dict | None = None  # extra_body entry that switches thinking off
+    # models whose thinking cannot be switched off (GLM-5.3: bound it with reasoning_effort instead)
+    thinking_fixed: tuple[str, ...] = ()
     embedding_max_inputs: int | None = None
     embedding_dimensions: dict[str, tuple[int, ...]] = field(default_factory=dict)  # model -> sizes offered
     embedding_accepts_dimensions: bool = True
@@ -134,6 +168,8 @@ class ProviderSpec:
     native_version: str = ""  # the lowest version whose API the native rewrite targets
     # the first version the rewrite is known not to fit (requirements get ``>=native_version,<native_below``)
     native_below: str = ""
+    # the Responses API (None: not served, or not confirmed: calls become chat.completions calls)
+    responses: ResponsesAPI | None = None
     native: NativeSpec | None = None  # the SDK rewrite of ``--style native`` (None: compat only)
     # LangChain / LlamaIndex under --style native: why the provider's own integration class is used or not
     # ("langchain.chat", "langchain.embeddings", "llama_index.chat", "llama_index.embeddings"; providers.md §5)

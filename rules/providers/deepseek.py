@@ -4,7 +4,7 @@ Facts from docs/providers/deepseek.md (endpoint and key §1, chat §2, other end
 the suggested mapping §4, thinking §5), each with its source URL and confidence there.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _O_SERIES = "o-series: deepseek-v4-pro thinks by default; set reasoning_effort=\"high\"/\"max\" to tune it"
 _NO_EMBEDDINGS = ("DeepSeek has no embeddings endpoint; keep an embeddings provider (vectors must be re-embedded "
@@ -17,7 +17,7 @@ SPEC = ProviderSpec(
     base_urls={"cn": "https://api.deepseek.com"},  # one host (§1.1); /v1 is accepted too
     key_env="DEEPSEEK_API_KEY",
     key_pattern=r"sk-[a-f0-9]{32}",  # sk- and 32 hex digits (§1.3, inferred)
-    models={
+    models=dated({
         "gpt-4o": ModelTarget("deepseek-v4-pro"),
         "gpt-4": ModelTarget("deepseek-v4-pro"),
         "gpt-4-turbo": ModelTarget("deepseek-v4-pro"),
@@ -36,7 +36,10 @@ SPEC = ProviderSpec(
         "o3-mini": ModelTarget("deepseek-flash", note=_O_SERIES.replace("deepseek-v4-pro", "deepseek-flash")),
         "o4-mini": ModelTarget("deepseek-flash", note=_O_SERIES.replace("deepseek-v4-pro", "deepseek-flash")),
         "gpt-4-vision": ModelTarget("deepseek-flash", note="image input: deepseek-flash only (not deepseek-v4-pro)"),
-    },
+    }, "2026-12-06"),  # unchanged in December 2026 (providers.md §0.1)
+    # providers.md §0.1 [doc]: same base URL, the deepseek v4 models
+    responses=ResponsesAPI(checked="2026-12-06", models=("deepseek-v4",), model="deepseek-v4-pro",
+                           note="DeepSeek serves the Responses API for its v4 models"),
     native_model_prefixes=("deepseek-",),
     temperature=Range(0.0, 2.0),
     unsupported={
@@ -44,8 +47,6 @@ SPEC = ProviderSpec(
         "images": "DeepSeek has no image generation endpoint",
         "audio": "DeepSeek has no speech endpoints",
         "moderations": "DeepSeek has no moderation endpoint",
-        "responses": "DeepSeek's newer pages list a Responses API, but it could not be confirmed here; "
-        "move the call to chat.completions",
         "assistants": "DeepSeek has no Assistants / threads / vector stores API",
         "fine_tuning": "DeepSeek offers no fine-tuning API",
         "files": "DeepSeek has no Files API",

@@ -2,10 +2,10 @@
 
 Facts from docs/providers/doubao.md (endpoint and key §1, chat §2, other endpoints §3, models and
 the suggested mapping §4, thinking §5), each with its source URL and confidence there. Ark model IDs
-carry a version suffix (doubao-seed-1-6-251015); an account may also call its own endpoint IDs (ep-…).
+carry a version suffix (doubao-seed-2-1-pro-260628); an account may also call its own endpoint IDs (ep-…).
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _IDS = "Ark model IDs are versioned; check the ID (or use your endpoint ID ep-…) in the Ark console"
 
@@ -16,27 +16,31 @@ SPEC = ProviderSpec(
     base_urls={"cn": "https://ark.cn-beijing.volces.com/api/v3"},
     key_env="ARK_API_KEY",
     key_pattern="",  # the key format is not documented; a guess (UUID) would hide every UUID in diffs
-    models={
-        "gpt-4o": ModelTarget("doubao-seed-1-6-251015", note=_IDS),
-        "gpt-4": ModelTarget("doubao-seed-1-6-251015", note=_IDS),
-        "gpt-4-turbo": ModelTarget("doubao-seed-1-6-251015", note=_IDS),
-        "gpt-4.5": ModelTarget("doubao-seed-1-6-251015", note=_IDS),
-        "gpt-4.1": ModelTarget("doubao-seed-1-6-251015", note="gpt-4.1 has a 1M-token context; doubao-seed-1.6 has "
-                               "256K. " + _IDS),
-        "gpt-5": ModelTarget("doubao-seed-1-6-251015", note=_IDS),
-        "gpt-4o-mini": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "gpt-3.5-turbo": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "gpt-4.1-mini": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "gpt-4.1-nano": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "gpt-5-mini": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "gpt-5-nano": ModelTarget("doubao-seed-1-6-flash-250828", note=_IDS),
-        "o1": ModelTarget("doubao-seed-1-6-251015", note="o-series: doubao-seed-1.6 thinks by default. " + _IDS),
-        "o3": ModelTarget("doubao-seed-1-6-251015", note="o-series: doubao-seed-1.6 thinks by default. " + _IDS),
-        "o1-mini": ModelTarget("doubao-seed-1-6-flash-250828", note="o-series: thinks by default. " + _IDS),
-        "o3-mini": ModelTarget("doubao-seed-1-6-flash-250828", note="o-series: thinks by default. " + _IDS),
-        "o4-mini": ModelTarget("doubao-seed-1-6-flash-250828", note="o-series: thinks by default. " + _IDS),
+    models=dated({  # December 2026 lineup (providers.md §0.1: seed-2-1; seed-1-8 going)
+        "gpt-4o": ModelTarget("doubao-seed-2-1-pro-260628", note=_IDS),
+        "gpt-4": ModelTarget("doubao-seed-2-1-pro-260628", note=_IDS),
+        "gpt-4-turbo": ModelTarget("doubao-seed-2-1-pro-260628", note=_IDS),
+        "gpt-4.5": ModelTarget("doubao-seed-2-1-pro-260628", note=_IDS),
+        "gpt-4.1": ModelTarget("doubao-seed-2-1-pro-260628", note="gpt-4.1 has a 1M-token context; check "
+                               "doubao-seed-2.1's for your account. " + _IDS),
+        "gpt-5": ModelTarget("doubao-seed-2-1-pro-260628", note=_IDS),
+        "gpt-4o-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "gpt-3.5-turbo": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "gpt-4.1-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "gpt-4.1-nano": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "gpt-5-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "gpt-5-nano": ModelTarget("doubao-seed-2-1-turbo-260628", note=_IDS),
+        "o1": ModelTarget("doubao-seed-2-1-pro-260628", note="o-series: doubao-seed-2.1 thinks by default. " + _IDS),
+        "o3": ModelTarget("doubao-seed-2-1-pro-260628", note="o-series: doubao-seed-2.1 thinks by default. " + _IDS),
+        "o1-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note="o-series: thinks by default. " + _IDS),
+        "o3-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note="o-series: thinks by default. " + _IDS),
+        "o4-mini": ModelTarget("doubao-seed-2-1-turbo-260628", note="o-series: thinks by default. " + _IDS),
         "gpt-4-vision": ModelTarget("doubao-seed-1-6-vision-250815", note=_IDS),
-    },
+    }, "2026-12-06"),
+    # providers.md §0.1 [doc]: same base URL (/api/v3/responses); which models serve it is per model
+    responses=ResponsesAPI(checked="2026-12-06",
+                           note="Ark serves the Responses API on a per-model basis: check that your model or "
+                                "endpoint ID offers it"),
     native_model_prefixes=("doubao-", "ep-"),
     temperature=Range(0.0, 2.0),
     unsupported={
@@ -46,7 +50,6 @@ SPEC = ProviderSpec(
         "OpenAI-shaped here — rewrite by hand",
         "audio": "Ark has no OpenAI-compatible speech endpoints (Doubao speech is a separate product)",
         "moderations": "Ark has no moderation endpoint",
-        "responses": "Ark's Responses API was not confirmed here; use chat.completions",
         "assistants": "Ark has no Assistants / threads / vector stores API",
         "fine_tuning": "fine-tuning is done in the Ark console, not through an OpenAI-compatible API",
         "files": "Ark has no OpenAI-shaped Files API (confirmed here)",
@@ -64,7 +67,7 @@ SPEC = ProviderSpec(
     },
     renamed_params={"max_completion_tokens": "max_tokens"},
     stop_max_items=4,
-    thinking_default_prefixes=("doubao-seed-1-6", "doubao-seed-1-8"),
+    thinking_default_prefixes=("doubao-seed-1-6", "doubao-seed-1-8", "doubao-seed-2"),
     thinking_off={"thinking": {"type": "disabled"}},
     region_notes={"intl": "Volcengine Ark serves cn-beijing; BytePlus ModelArk (international) is a separate "
                           "product with its own keys and model IDs"},

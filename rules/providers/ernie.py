@@ -4,7 +4,7 @@ Facts from providers.md §3 (endpoint and key §3.1, chat parameters §3.2, othe
 models and the suggested mapping §3.5, warnings §3.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range, dated
 
 _X1 = "reasoning model: ernie-x1-turbo-32k rejects stop, seed and response_format"
 _EMB = "Chinese text; use bge-large-en for English corpora"
@@ -75,11 +75,11 @@ SPEC = ProviderSpec(
     native_package="qianfan",  # providers.md §6.1 native SDK
     native_version="0.4.12.3",
     native=NATIVE,
-    models={
+    models=dated({
         "gpt-4o": ModelTarget("ernie-4.5-turbo-128k"),
         "gpt-4.1": ModelTarget("ernie-4.5-turbo-128k", note="gpt-4.1 has a 1M-token context; ernie-4.5-turbo-128k has 128K"),
         "gpt-4.5": ModelTarget("ernie-4.5-turbo-128k"),
-        "gpt-5": ModelTarget("ernie-4.5-turbo-128k"),
+        "gpt-5": ModelTarget("ernie-5.1"),  # December 2026 lineup (providers.md §0.1)
         "gpt-4o-mini": ModelTarget("ernie-4.5-turbo-32k"),
         "gpt-4.1-mini": ModelTarget("ernie-4.5-turbo-32k"),
         "gpt-4.1-nano": ModelTarget("ernie-4.5-turbo-32k"),
@@ -100,7 +100,7 @@ SPEC = ProviderSpec(
         "dall-e-2": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
         "dall-e-3": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
         "gpt-image-1": ModelTarget("irag-1.0", note="irag-1.0 takes prompts of at most 220 characters; n is 1-4"),
-    },
+    }, "2026-12-06"),
     native_model_prefixes=(
         "ernie-", "deepseek-", "qwen", "glm-", "bge-large", "embedding-v1", "tao-8k", "irag-", "flux.1", "gme-",
     ),
@@ -111,7 +111,8 @@ SPEC = ProviderSpec(
         "audio": "Qianfan V2 has no speech endpoints (Baidu speech is a separate product)",
         "moderations": "Qianfan has no moderation endpoint; safety is reported in-band (choices[].flag, "
         'finish_reason="content_filter")',
-        "responses": "Qianfan does not offer the Responses API; use chat.completions",
+        "responses": "Qianfan's Responses API is not confirmed (qianfan.baidubce.com/v2/responses appears only in "
+        "gateway code, on no Baidu page; providers.md §0.1)",
         "assistants": "Qianfan has no Assistants / threads / vector stores API",
         "fine_tuning": "fine-tuning is done in the Qianfan console, not through an OpenAI-compatible API",
         "files": "Qianfan has no OpenAI-shaped Files API",

@@ -4,9 +4,18 @@ Facts from providers.md §4 (endpoints §4.1, chat parameters §4.2, other endpo
 the suggested mapping §4.5, warnings §4.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
+from migrator.rules.providers import (
+    ModelTarget,
+    NativeMethod,
+    NativeSpec,
+    ProviderSpec,
+    Range,
+    ResponsesAPI,
+    dated,
+)
 
 _REASONING = "GLM thinks by default; reasoning text arrives in message.reasoning_content"
+_GLM53 = "glm-5.3 always thinks (its thinking cannot be switched off): bound it with reasoning_effort"
 
 # zai-sdk 0.0.3.4 (providers.md §4.4 and §9, checked against the installed SDK).
 _ZAI_CHAT = frozenset({
@@ -91,7 +100,17 @@ SPEC = ProviderSpec(
     # against 0.0.3.4 only
     native_below="0.0.4",
     native=NATIVE,
-    models={
+    # providers.md §0.1 [doc]: https://open.bigmodel.cn/api/v1/responses (not the chat base /api/paas/v4),
+    # glm-5.3, responses stored 7 days; no Z.ai (intl) page seen: there the call becomes a chat call
+    responses=ResponsesAPI(
+        checked="2026-12-06",
+        base_urls={"cn": "https://open.bigmodel.cn/api/v1"},
+        models=("glm-5.3",),
+        model="glm-5.3",
+        note="Zhipu serves the Responses API at https://open.bigmodel.cn/api/v1 for glm-5.3 and keeps responses "
+             "7 days",
+    ),
+    models=dated({
         "gpt-4o": ModelTarget("glm-4.6"),
         "gpt-4.1": ModelTarget("glm-4.6", note="gpt-4.1 has a 1M-token context; glm-4.6 has 200K"),
         "gpt-4.5": ModelTarget("glm-4.6"),
@@ -101,7 +120,7 @@ SPEC = ProviderSpec(
         "gpt-3.5-turbo": ModelTarget("glm-4.5-air"),
         "gpt-4": ModelTarget("glm-4-plus"),
         "gpt-4-turbo": ModelTarget("glm-4-air-250414"),
-        "gpt-5": ModelTarget("glm-5"),
+        "gpt-5": ModelTarget("glm-5.3", note=_GLM53),  # December 2026 (providers.md §0.1): glm-5 retired on some platforms
         "gpt-5-mini": ModelTarget("glm-4.5-air"),
         "gpt-5-nano": ModelTarget("glm-4.5-air"),
         "o1": ModelTarget("glm-4.6", note=_REASONING),
@@ -120,14 +139,13 @@ SPEC = ProviderSpec(
         "gpt-4o-transcribe": ModelTarget("glm-asr-2512", note="glm-asr-2512 takes at most 30 s of audio per request"),
         "tts-1": ModelTarget("glm-tts", note="voices differ (tongtong, chuichui, ...); output is wav or pcm, not mp3"),
         "tts-1-hd": ModelTarget("glm-tts", note="voices differ (tongtong, chuichui, ...); output is wav or pcm, not mp3"),
-    },
+    }, "2026-12-06"),
     native_model_prefixes=("glm-", "cogview", "embedding-2", "embedding-3", "charglm", "codegeex", "moderation"),
     temperature=Range(0.0, 1.0),
     unsupported={
         "images.edit": "Zhipu has no image edit endpoint (only /images/generations)",
         "images.create_variation": "Zhipu has no image variation endpoint (only /images/generations)",
         "audio.translations": "Zhipu documents only /audio/transcriptions and /audio/speech",
-        "responses": "Zhipu does not offer the Responses API; use chat.completions",
         "assistants": "Zhipu has no Assistants / threads / vector stores API",
         "fine_tuning": "fine-tuning is done in the BigModel console, not through an OpenAI-compatible API",
         "moderations": "Zhipu's /moderations (model \"moderation\") returns a different schema; rewrite the result handling",
@@ -160,9 +178,10 @@ SPEC = ProviderSpec(
     thinking_default_prefixes=("glm-4.5", "glm-4.6", "glm-4.7", "glm-5"),
     json_schema="no",  # providers.md §2 / §8 (response_format)
     thinking_off={"thinking": {"type": "disabled"}},
+    thinking_fixed=("glm-5.3",),  # providers.md §0.1 (doc-3p)
     embedding_max_inputs=64,
     embedding_dimensions={"embedding-3": (256, 512, 1024, 2048), "embedding-2": (1024,)},
-    contexts={"glm-5": "200K", "glm-5.1": "200K", "glm-4.7": "200K", "glm-4.6": "200K", "glm-4.5": "128K",
+    contexts={"glm-5.3": "1M", "glm-5": "200K", "glm-5.1": "200K", "glm-4.7": "200K", "glm-4.6": "200K", "glm-4.5": "128K",
               "glm-4.5-air": "128K", "glm-4.5-flash": "128K", "glm-4-plus": "128K", "glm-4-air-250414": "128K",
               "glm-4-long": "1M"},
     framework_notes={  # providers.md §5.2, §5.3

@@ -4,7 +4,7 @@ Facts from docs/providers/kimi.md (endpoints and key §1, chat §2, other endpoi
 suggested mapping §4, thinking §5), each with its source URL and confidence there.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _O_SERIES = "o-series: kimi-k2.6 thinks by default (reasoning_content); keep thinking on"
 _NO_EMBEDDINGS = ("Moonshot has no embeddings endpoint; keep an embeddings provider (vectors must be re-embedded "
@@ -20,13 +20,13 @@ SPEC = ProviderSpec(
     },
     key_env="MOONSHOT_API_KEY",
     key_pattern=r"sk-[A-Za-z0-9]{32,}",  # sk-… (§1.3, inferred)
-    models={
+    models=dated({
         "gpt-4o": ModelTarget("kimi-k2.6"),
         "gpt-4": ModelTarget("kimi-k2.6"),
         "gpt-4-turbo": ModelTarget("kimi-k2.6"),
         "gpt-4.5": ModelTarget("kimi-k2.6"),
         "gpt-4.1": ModelTarget("kimi-k2.6", note="gpt-4.1 has a 1M-token context; kimi-k2.6 has 256K"),
-        "gpt-5": ModelTarget("kimi-k2.6"),
+        "gpt-5": ModelTarget("kimi-k3"),  # the December 2026 flagship (providers.md §0.1)
         "gpt-4o-mini": ModelTarget("kimi-k2.5"),
         "gpt-3.5-turbo": ModelTarget("kimi-k2.5"),
         "gpt-4.1-mini": ModelTarget("kimi-k2.5"),
@@ -39,7 +39,15 @@ SPEC = ProviderSpec(
         "o3-mini": ModelTarget("kimi-k2.6", note=_O_SERIES),
         "o4-mini": ModelTarget("kimi-k2.6", note=_O_SERIES),
         "gpt-4-vision": ModelTarget("kimi-k2.6", note="kimi-k2.6 takes image_url parts (base64 or ms://<file_id>)"),
-    },
+    }, "2026-12-06"),
+    # providers.md §0.1 [doc-3p]: same base URL (/v1/responses), kimi-k3 only, store always false
+    responses=ResponsesAPI(
+        checked="2026-12-06",
+        models=("kimi-k3",),
+        model="kimi-k3",
+        stateless="Moonshot keeps no responses on its servers (store is always false)",
+        note="Moonshot serves the Responses API for kimi-k3 only, without server-side state",
+    ),
     native_model_prefixes=("kimi-", "moonshot-v1"),
     temperature=Range(0.0, 1.0),  # moonshot-v1 series; kimi-k2.x fix it (param_notes)
     unsupported={
@@ -47,7 +55,6 @@ SPEC = ProviderSpec(
         "images": "Moonshot has no image generation endpoint",
         "audio": "Moonshot has no speech endpoints",
         "moderations": "Moonshot has no moderation endpoint",
-        "responses": "Moonshot does not offer the Responses API; use chat.completions",
         "assistants": "Moonshot has no Assistants / threads / vector stores API",
         "fine_tuning": "Moonshot offers no fine-tuning API",
         "files": "Moonshot's Files API is for file-extract (document Q&A), not OpenAI's purposes; rewrite by hand",

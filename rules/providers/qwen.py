@@ -4,10 +4,19 @@ Facts from providers.md §2 (endpoints §2.1, chat limits §2.2, other endpoints
 suggested mapping §2.5, warnings §2.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range
+from migrator.rules.providers import (
+    ModelTarget,
+    NativeMethod,
+    NativeSpec,
+    ProviderSpec,
+    Range,
+    ResponsesAPI,
+    dated,
+)
 
-_O_SERIES = (
-    "o-series reasoning model: qwen3-max answers without thinking; to think, pass "
+_O_SERIES = "o-series reasoning model: qwen3.8-max thinks by default; bound it with reasoning_effort"
+_O_SERIES_SMALL = (
+    "o-series reasoning model: qwen-plus answers without thinking; to think, pass "
     'extra_body={"enable_thinking": True} (streaming only)'
 )
 
@@ -132,29 +141,40 @@ SPEC = ProviderSpec(
     native_package="dashscope",  # providers.md §6.1 native SDK
     native_version="2.0.2",
     native=NATIVE,
-    models={
+    # providers.md §0.1 [doc]: same base URL (…/compatible-mode/v1/responses; the older
+    # /api/v2/apps/protocols/compatible-mode/v1 path is being retired), a subset of models, no background
+    responses=ResponsesAPI(
+        checked="2026-12-06",
+        models=("qwen3.8-max", "qwen3.7-max", "qwen3.7-plus", "qwen3.5-plus", "qwen-plus"),
+        model="qwen-plus",
+        lacks={"background": "DashScope's Responses API has no background mode"},
+        note="DashScope serves the Responses API for a subset of models (qwen3.8-max, qwen3.7-max, qwen3.5-plus, "
+             "qwen-plus…); its built-in tools are web_search and code_interpreter",
+    ),
+    models=dated({
         "gpt-4o": ModelTarget("qwen-plus"),
         "gpt-4o-mini": ModelTarget("qwen-flash"),
         "gpt-3.5-turbo": ModelTarget("qwen-flash"),
-        "gpt-4": ModelTarget("qwen3-max"),
-        "gpt-4-turbo": ModelTarget("qwen3-max"),
-        "gpt-4.5": ModelTarget("qwen3-max"),
-        "gpt-4.1": ModelTarget("qwen3-max", note="gpt-4.1 has a 1M-token context; qwen3-max has 256K"),
+        # December 2026 lineup (providers.md §0.1): qwen3-max is among the models retired with notice 731 [doc-3p]
+        "gpt-4": ModelTarget("qwen3.8-max"),
+        "gpt-4-turbo": ModelTarget("qwen3.8-max"),
+        "gpt-4.5": ModelTarget("qwen3.8-max"),
+        "gpt-4.1": ModelTarget("qwen3.8-max"),
         "gpt-4.1-mini": ModelTarget("qwen-plus"),
         "gpt-4.1-nano": ModelTarget("qwen-flash"),
-        "gpt-5": ModelTarget("qwen3-max", note="no reasoning_effort; use enable_thinking/thinking_budget"),
+        "gpt-5": ModelTarget("qwen3.8-max"),
         "gpt-5-mini": ModelTarget("qwen-plus", note="no reasoning_effort; use enable_thinking/thinking_budget"),
         "gpt-5-nano": ModelTarget("qwen-flash", note="no reasoning_effort; use enable_thinking/thinking_budget"),
-        "o1": ModelTarget("qwen3-max", note=_O_SERIES),
-        "o1-mini": ModelTarget("qwen-plus", note=_O_SERIES),
-        "o3": ModelTarget("qwen3-max", note=_O_SERIES),
-        "o3-mini": ModelTarget("qwen-plus", note=_O_SERIES),
-        "o4-mini": ModelTarget("qwen-plus", note=_O_SERIES),
+        "o1": ModelTarget("qwen3.8-max", note=_O_SERIES),
+        "o1-mini": ModelTarget("qwen-plus", note=_O_SERIES_SMALL),
+        "o3": ModelTarget("qwen3.8-max", note=_O_SERIES),
+        "o3-mini": ModelTarget("qwen-plus", note=_O_SERIES_SMALL),
+        "o4-mini": ModelTarget("qwen-plus", note=_O_SERIES_SMALL),
         "gpt-4-vision": ModelTarget("qwen3-vl-plus"),
         "text-embedding-ada-002": ModelTarget("text-embedding-v4", dimensions=1536),
         "text-embedding-3-small": ModelTarget("text-embedding-v4", dimensions=1536),
         "text-embedding-3-large": ModelTarget("text-embedding-v4", dimensions=2048),
-    },
+    }, "2026-12-06"),
     native_model_prefixes=("qwen", "qwq", "qvq", "text-embedding-v", "wan", "paraformer", "cosyvoice", "fun-asr"),
     temperature=Range(0.0, 2.0, high_inclusive=False),
     unsupported={
@@ -166,8 +186,6 @@ SPEC = ProviderSpec(
         "audio": "DashScope has no /audio endpoints; transcribe with qwen3-asr-flash through chat.completions "
         "(an input_audio content part) or use the native SDK",
         "moderations": "DashScope has no moderation endpoint; moderation is built in (HTTP 400 data_inspection_failed)",
-        "responses": "the DashScope Responses API lives at a different base URL "
-        "(/api/v2/apps/protocols/compatible-mode/v1) with a subset of models; create a separate client for it",
         "assistants": "DashScope has no Assistants / threads / vector stores API",
         "fine_tuning": "fine-tuning is done in the Model Studio console, not through an OpenAI-compatible API",
         "realtime": "no OpenAI-compatible realtime API",
@@ -205,8 +223,12 @@ SPEC = ProviderSpec(
         name: "retired 2026-10-10 (Alibaba notice 731); use a Qwen3.6 / Qwen3.7 model (qwen3.6-flash, "
               "qwen3.6-plus, qwen3.7-max; the qwen3.5+ line reads images too)"
         for name in ("qwen-turbo", "qwen-vl-max", "qwen-vl-plus", "qwq-plus", "qvq-max")
+    } | {  # the same batch per relays [doc-3p]: not on Alibaba's notice page as read here
+        name: "retired with notice 731 (2026-10-10) per relays of the notice; use qwen3.8-max or qwen3.7-max "
+              "(coder: qwen3.7-plus; vision: the qwen3.5+ line reads images)"
+        for name in ("qwen3-max", "qwen3-max-preview", "qwen3-coder-plus", "qwen3-vl-flash")
     },
-    contexts={"qwen3-max": "256K", "qwen-flash": "1M", "qwen-turbo": "1M", "qwen-plus": "131K (1M on later snapshots)",
+    contexts={"qwen3.8-max": "1M", "qwen3-max": "256K", "qwen-flash": "1M", "qwen-turbo": "1M", "qwen-plus": "131K (1M on later snapshots)",
               "qwen3.5-plus": "1M", "qwen3.5-flash": "1M", "qwen-long": "10M"},
     framework_notes={  # providers.md §5.2, §5.3
         "langchain.chat": "langchain_community's ChatTongyi has no temperature, max_tokens or base URL field and sends "

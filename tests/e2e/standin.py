@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+CHAT_PARTS = ("text", "image_url", "input_audio", "video_url", "video")
+RESPONSES_PARTS = ("input_text", "input_image", "output_text", "input_file")
 RATE_LIMIT_TRIGGER = "[429]"
 RATE_LIMIT_ONCE_TRIGGER = "[429-once]"
 
@@ -105,6 +107,12 @@ def _check_messages(body: dict) -> list[dict]:
     for m in messages:
         if not isinstance(m, dict) or m.get("role") not in ("system", "user", "assistant", "tool"):
             raise Reject(400, "invalid_parameter", f"invalid message role in {m!r}")
+        parts = m.get("content") if isinstance(m.get("content"), list) else []
+        for part in parts:  # chat content parts (a Responses input_text / input_image part is rejected)
+            if not isinstance(part, dict) or part.get("type") not in CHAT_PARTS:
+                raise Reject(400, "invalid_parameter", f"unknown content part type in {part!r}")
+            if part["type"] == "image_url" and not isinstance(part.get("image_url"), dict):
+                raise Reject(400, "invalid_parameter", "image_url must be an object with a url")
         for call in (m.get("tool_calls") or []) if m["role"] == "assistant" else []:
             function = call.get("function") if isinstance(call, dict) else None
             if not isinstance(function, dict) or not call.get("id") or not function.get("name"):
@@ -208,6 +216,10 @@ class Provider:
     prefix = ""  # base path, no trailing slash
     endpoints: tuple[str, ...] = ()
     native_prefix: str | None = None  # base path of a native protocol that differs from the compat one
+    # the Responses API (providers.md §0.1): its path (None: not served, 404) and the models that serve it
+    responses_path: str | None = None
+    responses_models: tuple[str, ...] = ()
+    responses_lacks: tuple[str, ...] = ()  # request fields it rejects
     usage_chunk_needs_option = True  # the usage-only last chunk is sent only with stream_options.include_usage
 
     # -- errors
@@ -243,6 +255,9 @@ class Qwen(Provider):
     name = "qwen"
     prefix = "/compatible-mode/v1"
     endpoints = ("chat/completions", "embeddings")
+    responses_path = "/compatible-mode/v1/responses"
+    responses_models = ("qwen3.8-max", "qwen3.7-max", "qwen3.7-plus", "qwen3.5-plus", "qwen-plus")
+    responses_lacks = ("background",)
     # model: (dimensions offered, default, max inputs per call)
     embedding_models = {
         "text-embedding-v4": ((2048, 1536, 1024, 768, 512, 256, 128, 64), 1024, 10),
@@ -467,6 +482,8 @@ class Glm(Provider):
 
     name = "glm"
     prefix = "/api/paas/v4"
+    responses_path = "/api/v1/responses"  # not under the chat base path
+    responses_models = ("glm-5.3",)
     endpoints = ("chat/completions", "embeddings", "images/generations")
     usage_chunk_needs_option = False  # usage arrives on the final chunk anyway
     image_sizes = {"1024x1024", "768x1344", "864x1152", "1344x768", "1152x864", "1440x720", "720x1440"}
@@ -591,6 +608,9 @@ class Kimi(Provider):
     name = "kimi"
     prefix = "/v1"
     endpoints = ("chat/completions",)
+    responses_path = "/v1/responses"
+    responses_models = ("kimi-k3",)
+    responses_lacks = ("previous_response_id", "background")
     fixed = ("temperature", "top_p", "n", "presence_penalty", "frequency_penalty")
 
     def check_chat(self, body: dict) -> None:
@@ -679,6 +699,44 @@ PROVIDERS: dict[str, type[Provider]] = {"qwen": Qwen, "ernie": Ernie, "glm": Glm
 
 # ---------------------------------------------------------------------------------------------
 # Responses
+
+
+class ResponsesEvents(list):
+    """An SSE stream of Responses API events (``event:`` and ``data:`` lines, no [DONE] sentinel)."""
+
+
+def _schema_answer(model: str, schema: dict) -> dict:
+    filler = {"string": "".join(reply_words(model)), "number": 1.5, "integer": 2, "boolean": True,
+              "array": [], "object": {}}
+    return {name: filler.get(prop.get("type", "string")) for name, prop in (schema.get("properties") or {}).items()}
+
+
+def _responses_messages(body: dict) -> list[dict]:
+    """The conversation of a Responses request, as chat messages (for the stand-in's answer); rejects what
+    the Responses API rejects: chat-only content parts, unknown items."""
+    given = body.get("input")
+    messages: list[dict] = []
+    if isinstance(body.get("instructions"), str):
+        messages.append({"role": "system", "content": body["instructions"]})
+    if isinstance(given, str):
+        return [*messages, {"role": "user", "content": given}]
+    if not isinstance(given, list) or not given:
+        raise Reject(400, "invalid_request_error", "input must be a string or a non-empty array of items")
+    for item in given:
+        if not isinstance(item, dict) or item.get("type", "message") != "message" \
+                or item.get("role") not in ("user", "system", "developer", "assistant"):
+            raise Reject(400, "invalid_request_error", f"unsupported input item {item!r}")
+        content = item.get("content")
+        if isinstance(content, list):
+            for part in content:
+                if not isinstance(part, dict) or part.get("type") not in RESPONSES_PARTS:
+                    raise Reject(400, "invalid_request_error", f"invalid content part {part!r} (input_text, "
+                                                               "input_image, ...)")
+            content = " ".join(p.get("text", "") for p in content)
+        elif not isinstance(content, str):
+            raise Reject(400, "invalid_request_error", "content must be a string or an array of parts")
+        messages.append({"role": "system" if item["role"] == "developer" else item["role"], "content": content})
+    return messages
 
 
 def _usage(body: dict, completion_tokens: int) -> dict:
@@ -821,6 +879,8 @@ class StandIn:
             return self._handle_native(rec)
         p = self.provider
         path = rec.path.split("?", 1)[0]
+        if p.responses_path is not None and path.startswith(p.responses_path):
+            return self._responses(rec, path)
         endpoint = path[len(p.prefix) + 1:] if path.startswith(p.prefix + "/") else None
         if rec.method != "POST" or endpoint not in p.endpoints:
             raise p.not_found(rec.path)
@@ -854,6 +914,80 @@ class StandIn:
             out["content_filter"] = [{"role": "assistant", "level": 3}]
         return 200, out
 
+    # -- the Responses API (providers.md §0.1; OpenAI's wire format)
+
+    def _responses(self, rec: Recorded, path: str) -> tuple[int, dict | list[dict]]:
+        p = self.provider
+        if rec.headers.get("authorization") != f"Bearer {self.api_key}":
+            raise p.auth_error()
+        stored = re.fullmatch(re.escape(p.responses_path or "") + r"/([\w-]+)", path)
+        if stored and rec.method == "GET":
+            with self._lock:
+                found = self._tasks.get(stored[1])
+            if found is None:
+                raise Reject(404, "not_found", f"no response {stored[1]!r}")
+            return 200, found
+        if rec.method != "POST" or path != p.responses_path or not isinstance(rec.body, dict):
+            raise p.not_found(rec.path)
+        body = rec.body
+        model = body.get("model")
+        if not isinstance(model, str) or not model.startswith(p.responses_models):
+            raise Reject(400, "model_not_supported", f"model {model!r} does not serve the Responses API here")
+        for name in p.responses_lacks:
+            if body.get(name):
+                raise Reject(400, "invalid_parameter", f"{name} is not supported")
+        for name in ("messages", "max_tokens", "response_format"):
+            if name in body:  # chat fields: the Responses API rejects them
+                raise Reject(400, "invalid_request_error", f"unknown parameter {name!r}")
+        messages = _responses_messages(body)
+        previous = body.get("previous_response_id")
+        if previous:
+            with self._lock:
+                if previous not in self._tasks:
+                    raise Reject(404, "not_found", f"previous response {previous!r} not found")
+        if self._rate_limited(rec, [m["content"] for m in messages]):
+            raise p.rate_limit_error()
+        fmt = (body.get("text") or {}).get("format") or {}
+        if fmt.get("type") == "json_object":
+            words = [json.dumps(_json_answer(model, messages))]
+        elif fmt.get("type") == "json_schema":
+            words = [json.dumps(_schema_answer(model, fmt.get("schema") or {}))]
+        else:
+            words = _answer(model, messages)
+        rid = f"resp_{uuid.uuid4().hex[:24]}"
+        prompt_tokens = sum(len(m["content"].split()) for m in messages)
+        text = "".join(words)
+        message = {"type": "message", "id": f"msg_{uuid.uuid4().hex[:24]}", "status": "completed",
+                   "role": "assistant", "content": [{"type": "output_text", "text": text, "annotations": []}]}
+        response = {"id": rid, "object": "response", "created_at": int(time.time()), "status": "completed",
+                    "model": model, "output": [message], "parallel_tool_calls": True, "tool_choice": "auto",
+                    "tools": [], "error": None, "incomplete_details": None,
+                    "usage": {"input_tokens": prompt_tokens, "output_tokens": len(words),
+                              "total_tokens": prompt_tokens + len(words),
+                              "input_tokens_details": {"cached_tokens": 0},
+                              "output_tokens_details": {"reasoning_tokens": 0}}}
+        if body.get("store", True):
+            with self._lock:
+                self._tasks[rid] = response
+        if not body.get("stream"):
+            return 200, response
+        item = message["id"]
+        events = ResponsesEvents()
+        events.append({"type": "response.created", "response": {**response, "status": "in_progress", "output": [],
+                                                                 "usage": None}})
+        events.append({"type": "response.output_item.added", "output_index": 0,
+                       "item": {**message, "status": "in_progress", "content": []}})
+        for word in words:
+            events.append({"type": "response.output_text.delta", "item_id": item, "output_index": 0,
+                           "content_index": 0, "delta": word, "logprobs": []})
+        events.append({"type": "response.output_text.done", "item_id": item, "output_index": 0,
+                       "content_index": 0, "text": text, "logprobs": []})
+        events.append({"type": "response.output_item.done", "output_index": 0, "item": message})
+        events.append({"type": "response.completed", "response": response})
+        for n, event in enumerate(events):
+            event["sequence_number"] = n
+        return 200, events
+
     def _completion(self, body: dict) -> dict:
         model = body["model"]
         message: dict[str, Any] = {"role": "assistant"}
@@ -863,6 +997,9 @@ class StandIn:
             message.update(content=None, tool_calls=[{k: v for k, v in c.items() if k != "index"} for c in calls])
         elif (body.get("response_format") or {}).get("type") == "json_object":
             message["content"] = json.dumps(_json_answer(model, body["messages"]))
+        elif (body.get("response_format") or {}).get("type") == "json_schema":
+            schema = (body["response_format"].get("json_schema") or {}).get("schema") or {}
+            message["content"] = json.dumps(_schema_answer(model, schema))
         else:
             message["content"] = "".join(words)
         return {"id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion", "created": int(time.time()),
@@ -1014,7 +1151,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = exc.status, self.standin.error_body(rec, exc)
         rec.status, rec.response = status, payload
         try:
-            if isinstance(payload, list) and self.standin.is_native(rec):
+            if isinstance(payload, ResponsesEvents):
+                self._responses_sse(payload)
+            elif isinstance(payload, list) and self.standin.is_native(rec):
                 self._native_sse(payload)
             elif isinstance(payload, list):
                 self._sse(payload)
@@ -1048,6 +1187,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"data: [DONE]\n\n")
         self.wfile.flush()
+        self.close_connection = True
+
+    def _responses_sse(self, events: list[dict]) -> None:
+        """The Responses API's event stream: an event line and a data line per event, no [DONE]."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        for event in events:
+            self.wfile.write(f"event: {event['type']}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n".encode())
+            self.wfile.flush()
         self.close_connection = True
 
     def _native_sse(self, frames: list[dict]) -> None:
