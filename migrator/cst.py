@@ -257,6 +257,12 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
         raise PathError(f"no annotation for {step[1]}")
     if kind == "bitor" and isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         return node.with_changes(**{step[1]: sub(getattr(node, step[1]))})
+    if kind == "cmp" and isinstance(node, cst.Comparison):
+        if step[1] == 0:
+            return node.with_changes(left=sub(node.left))
+        targets = list(node.comparisons)
+        targets[step[1] - 1] = targets[step[1] - 1].with_changes(comparator=sub(targets[step[1] - 1].comparator))
+        return node.with_changes(comparisons=targets)
     if kind == "boolop" and isinstance(node, cst.BooleanOperation):
         return _replace_bool_operand(node, step[1], sub)
     if kind == "ifexp" and isinstance(node, cst.IfExp):

@@ -204,6 +204,9 @@ class Placer:
             raise Unplaceable("annotation")
         if isinstance(parent, ast.BoolOp):
             return ("boolop", parent.values.index(child)), None  # type: ignore[arg-type]
+        if isinstance(parent, ast.Compare):  # 0: the left side, i: the i-th comparator
+            sides = [parent.left, *parent.comparators]
+            return ("cmp", next(i for i, e in enumerate(sides) if e is child)), None
         if isinstance(parent, ast.IfExp):
             field_name = "body" if child is parent.body else "orelse" if child is parent.orelse else "test"
             return ("ifexp", field_name), None

@@ -136,6 +136,9 @@ print("parsed:", type(ticket).__name__, ticket.title, ticket.priority)
 '''
 
 
+TOOLS_APP = (Path(__file__).parent / "fixtures" / "responses" / "function_calling" / "input.py").read_text()
+
+
 def _hello(model: str) -> str:
     return "".join(reply_words(model))
 
@@ -215,3 +218,27 @@ def test_responses_parse_runs_against_provider(target: str, tmp_path: Path, star
     else:
         assert rec.path == server.provider.prefix + "/chat/completions"
         assert rec.body["response_format"]["type"] == "json_schema"
+
+
+@pytest.mark.parametrize(("target", "responses"), [("qwen", "auto"), ("glm", "auto"), ("ernie", "auto"),
+                                                    ("kimi", "chat")])
+def test_function_calling_runs_against_provider(target: str, responses: str, tmp_path: Path,
+                                                start_standin) -> None:  # noqa: F811 (the fixture)
+    """The Responses guide's function-calling loop (the function_calling fixture): kept where the target serves
+    the API; elsewhere chat tools, the assistant message and tool messages in the conversation list, and the
+    tool calls read from .message.tool_calls. Two requests; the second carries the tool's result."""
+    server = start_standin(target)
+    proc, migrated = _migrate_and_run(tmp_path, target, server, responses, app=TOOLS_APP)
+    assert proc.returncode == 0, proc.stderr + migrated
+    first, second = server.requests
+    assert first.status == second.status == 200, (first.response, second.response)
+    model = second.body["model"]
+    assert proc.stdout.splitlines() == [f'{_hello(model)}: {{"city": "Paris", "forecast": "sunny"}}']
+    if providers.load(target).responses is not None and responses == "auto":
+        assert first.path == second.path == server.provider.responses_path
+        assert [i.get("type", "message") for i in second.body["input"]] == ["message", "function_call",
+                                                                            "function_call_output"]
+    else:
+        assert first.path == second.path == server.provider.prefix + "/chat/completions"
+        assert first.body["tools"][0]["function"]["name"] == "get_weather"
+        assert [m["role"] for m in second.body["messages"]] == ["system", "user", "assistant", "tool"]

@@ -8,6 +8,7 @@ and reported for review.
 
 from __future__ import annotations
 
+from migrator.markers import LOSSY_EDIT
 from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
@@ -129,6 +130,9 @@ class ResourceRule(Rule):
                        f"{spec.responses.checked})", reaches_openai=reaches_openai, subject=label)
             return
         changes = responses.convert(site, ctx, self.CODE)
+        if p.lossy:  # said at the call, in one finding: its marker goes above the call
+            ctx.report(site.node, LOSSY_EDIT, "responses", Severity.REVIEW, "; ".join(m for _, m in p.lossy),
+                       subject=f"{label}: lossy")
         why = ("--responses chat" if spec.responses is not None else
                spec.unsupported_reason("responses", _path(site)) or f"{spec.display} does not serve it here")
         method = "parse" if _path(site)[-1] == "parse" else "create"
@@ -292,6 +296,7 @@ class Responses(ResourceRule):
     """
 
     CODE = "OA501"
+    ALSO = (LOSSY_EDIT,)  # reasoning effort / text verbosity dropped by the chat translation
     NAME = "responses"
     FEATURE = "responses"
     SUMMARY = "responses.create (Responses API)"

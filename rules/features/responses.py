@@ -60,6 +60,11 @@ class Plan:
     base_url: str = ""  # keep: the Responses API's own base URL on this target ("" : the client's)
     edits: list[tuple[ast.AST, str, dict]] = field(default_factory=list)  # chat: the rewrite, planned
     changes: list[str] = field(default_factory=list)  # chat: what it changes, for the message
+    lossy: list[tuple[ast.AST, str]] = field(default_factory=list)  # chat: what it drops (an OA703 marker each)
+    # chat: ids of the lists the call shares with other Responses calls (its tools, its conversation): those
+    # calls become chat calls together or not at all
+    shared: set[int] = field(default_factory=set)
+    conversation: str = ""  # chat: the name of the list its input is (``input=input_list``)
 
 
 def serves(ctx: PlanContext) -> bool:
@@ -69,11 +74,56 @@ def serves(ctx: PlanContext) -> bool:
 
 
 def plan(site: Site, ctx: PlanContext) -> Plan:
-    """The plan for a ``responses.*`` / ``conversations.*`` call (answered once per call)."""
+    """The plan for a ``responses.*`` / ``conversations.*`` call (answered once per call). Calls that share a
+    tools list or a conversation list become chat calls together or not at all."""
     memo = ctx.memo.setdefault("responses", {})
+    if id(site.node) not in memo:
+        own = _individual(site, ctx)
+        if own.how == "chat" and own.shared:
+            for other in ctx.sites:
+                if other is site or other.kind != "call" or other.resource is None \
+                        or other.resource.feature != "responses":
+                    continue
+                theirs = _individual(other, ctx)
+                if theirs.how != "chat" and _shares(other, own.shared, ctx):
+                    own = Plan("", f"another Responses call (line {other.node.lineno}) uses the same tools or "  # type: ignore[attr-defined]
+                                   f"conversation list and cannot become a chat call: {theirs.reason or 'kept'}")
+                    break
+        memo[id(site.node)] = own
+    return memo[id(site.node)]
+
+
+def _individual(site: Site, ctx: PlanContext) -> Plan:
+    memo = ctx.memo.setdefault("responses_one", {})
     if id(site.node) not in memo:
         memo[id(site.node)] = _plan(site, ctx)
     return memo[id(site.node)]
+
+
+def _shares(site: Site, lists: set[int], ctx: PlanContext) -> bool:
+    """The call passes one of ``lists`` (ids of list literals) as its tools or input."""
+    call = site.node
+    assert isinstance(call, ast.Call)
+    for name in ("tools", "input"):
+        k = kwarg(call, name)
+        if k is not None and isinstance(k.value, ast.Name):
+            bound = _bound_list(k.value, site, ctx)
+            if bound is not None and id(bound[1]) in lists:
+                return True
+    return False
+
+
+def _bound_list(name: ast.Name, site: Site, ctx: PlanContext) -> tuple[ast.Assign, ast.List] | None:
+    """``name = [...]``, the one assignment of the name where the call reads it (its function or the module)."""
+    entries = ctx.resolver._binding_entries(name.id, site.scope)
+    if len(entries) != 1 or entries[0][0][0] != "expr" or not isinstance(entries[0][0][1], ast.List):
+        return None
+    value = entries[0][0][1]
+    index = module_index(ctx.resolver)
+    stmt = index.parents.get(id(value))
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return None
+    return stmt, value
 
 
 def handled(site: Site, ctx: PlanContext) -> bool:
@@ -177,8 +227,16 @@ def keep(site: Site, ctx: PlanContext, code: str) -> list[str]:
 def convert(site: Site, ctx: PlanContext, code: str) -> list[str]:
     """Plans the chat rewrite :func:`plan` found faithful; returns what it changes."""
     p = plan(site, ctx)
+    done = ctx.memo.setdefault("responses_edits", {})  # lists shared by several calls are rewritten once
+    replaced = [_span(n) for n, op, _ in p.edits if op == "replace_expr"]
     for node, op, args in p.edits:
-        ctx.edit(node, op, code, **args)
+        if any(outer[0] <= _span(node)[0] and _span(node)[1] <= outer[1] and outer != _span(node)
+               for outer in replaced):
+            continue  # inside a node this plan writes anew (its text already says it)
+        key = (id(node), op, repr(sorted(args.items())))
+        if key not in done:
+            done[key] = True
+            ctx.edit(node, op, code, **args)
     return p.changes
 
 
@@ -202,17 +260,16 @@ class _Translation:
                 and func.value.attr == "responses" and ctx.segment(func.value.value) is not None):
             return "migrator cannot rename the method"
         known = {"input", "instructions", "max_output_tokens", "stream", "store", "text", "text_format",
-                 "tool_choice", *_SAME_ON_CHAT}
+                 "tool_choice", "reasoning", "tools", *_SAME_ON_CHAT}
         other = [k.arg for k in call.keywords if k.arg not in known]
         if other:
             return f"{', '.join(other)} ha{'s' if len(other) == 1 else 've'} no chat form migrator writes"
         stream = kwarg(call, "stream")
         if stream is not None and not isinstance(stream.value, ast.Constant):
             return "whether it streams is decided at run time"
-        for name in ("tool_choice",):
-            if kwarg(call, name) is not None:
-                return "it passes tool_choice without tools"
-        refusal = self._input() or self._format()
+        if kwarg(call, "tool_choice") is not None and kwarg(call, "tools") is None:
+            return "it passes tool_choice without tools"
+        refusal = self._input() or self._format() or self._reasoning() or self._tools()
         if refusal:
             return refusal
         method = "parse" if self.method == "parse" else "create"
@@ -251,6 +308,13 @@ class _Translation:
                     return "migrator cannot put the instructions before its first item"
                 self.edit(first, "replace_expr", src=f"{system}, {ctx.segment(first)}")
             changes = ["input items → messages"]
+        elif isinstance(value, ast.Name) and _bound_list(value, self.site, ctx) is not None:
+            refusal = self._conversation(value)
+            if refusal:
+                return refusal
+            if system:  # the list is shared: the system message goes in front of it for this call only
+                self.edit(value, "replace_expr", src=f"[{system}, *{value.id}]")
+            changes = ["the input list → messages (function_call_output items → tool messages)"]
         elif single_string(value, ctx, self.site.scope):
             user = f"{{{q}role{q}: {q}user{q}, {q}content{q}: {ctx.segment(value)}}}"
             self.edit(value, "replace_expr", src=f"[{system}, {user}]" if system else f"[{user}]")
@@ -269,6 +333,10 @@ class _Translation:
         ctx = self.ctx
         swaps: list[tuple[ast.AST, str]] = []
         for item in items.elts:
+            output = self._tool_output(item)
+            if output is not None:
+                swaps.append((item, output))
+                continue
             if not isinstance(item, ast.Dict) or None in item.keys:
                 return None
             entries = {k.value: v for k, v in zip(item.keys, item.values, strict=True)
@@ -296,6 +364,113 @@ class _Translation:
                 return None
         return swaps
 
+    def _tool_output(self, item: ast.expr) -> str | None:
+        """``{"type": "function_call_output", "call_id": c, "output": o}`` as a tool message (None: not one)."""
+        if not isinstance(item, ast.Dict) or None in item.keys:
+            return None
+        entries = {k.value: v for k, v in zip(item.keys, item.values, strict=True) if isinstance(k, ast.Constant)}
+        kind = entries.get("type")
+        if set(entries) != {"type", "call_id", "output"} or len(entries) != len(item.keys) \
+                or not (isinstance(kind, ast.Constant) and kind.value == "function_call_output"):
+            return None
+        q, seg = self.q, self.ctx.segment
+        call_id = entries["call_id"]
+        # ``item.call_id`` of the loop over the output items: the chat tool call's ``id`` (the read's own edit
+        # lies inside this one and is dropped)
+        ident = f"{seg(call_id.value)}.id" if isinstance(call_id, ast.Attribute) and call_id.attr == "call_id" \
+            else seg(call_id)
+        return f"{{{q}role{q}: {q}tool{q}, {q}tool_call_id{q}: {ident}, {q}content{q}: {seg(entries['output'])}}}"
+
+    def _conversation(self, name: ast.Name) -> str | None:
+        """``input=items`` where ``items = [...]`` in the function, grown with ``.append({...})`` and
+        ``items += response.output``: the list becomes chat messages."""
+        ctx = self.ctx
+        bound = _bound_list(name, self.site, ctx)
+        assert bound is not None
+        stmt, literal = bound
+        swaps = self._messages(literal)
+        if swaps is None:
+            return "its input list holds items that are not role/content messages or function call outputs"
+        index = module_index(ctx.resolver)
+        parents, owner = index.parents, index.owner
+        scope = owner[id(stmt)]
+        for node in ast.walk(scope):
+            if not (isinstance(node, ast.Name) and node.id == name.id and owner.get(id(node)) is scope) \
+                    or node is stmt.targets[0]:
+                continue
+            parent = parents.get(id(node))
+            if isinstance(parent, ast.keyword) and parent.arg == "input":
+                continue  # a Responses call (the group check makes sure it becomes a chat call too)
+            if isinstance(parent, ast.AugAssign) and parent.target is node and _output_of(parent.value):
+                continue  # items += response.output: the response's reads plan it
+            method = parents.get(id(parent)) if isinstance(parent, ast.Attribute) and parent.value is node else None
+            if isinstance(method, ast.Call) and method.func is parent and len(method.args) == 1 \
+                    and not method.keywords:
+                arg = method.args[0]
+                if parent.attr == "extend" and _output_of(arg):
+                    continue
+                if parent.attr == "append":
+                    output = self._tool_output(arg)
+                    if output is not None:
+                        swaps.append((arg, output))
+                        continue
+                    more = self._messages(ast.List(elts=[arg]))
+                    if more is not None:
+                        swaps.extend(more)
+                        continue
+            return f"its input list {name.id} is used in ways migrator cannot follow (line {node.lineno})"
+        for node, src in swaps:
+            self.edit(node, "replace_expr", src=src)
+        self.edit(self.call, "rename_kwarg", old="input", new="messages")
+        self.plan.shared.add(id(literal))
+        self.plan.conversation = name.id
+        return None
+
+    def _tools(self) -> str | None:
+        """Responses function tools ``{"type": "function", "name": ...}`` → chat tools ``{"type": "function",
+        "function": {...}}``, in a literal at the call or in the one list the name holds."""
+        call, ctx = self.call, self.ctx
+        k = kwarg(call, "tools")
+        if k is None:
+            return None
+        literal: ast.expr = k.value
+        if isinstance(k.value, ast.Name):
+            bound = _bound_list(k.value, self.site, ctx)
+            if bound is None:
+                return "its tools are not a list migrator can see"
+            literal = bound[1]
+            index = module_index(ctx.resolver)
+            for node in ast.walk(ctx.resolver.tree):  # every read of the list: a Responses call's tools=
+                if isinstance(node, ast.Name) and node.id == k.value.id and isinstance(node.ctx, ast.Load):
+                    parent = index.parents.get(id(node))
+                    if not (isinstance(parent, ast.keyword) and parent.arg == "tools"):
+                        return f"its tools list {k.value.id} is used elsewhere too (line {node.lineno})"
+            self.plan.shared.add(id(literal))
+        if not isinstance(literal, ast.List):
+            return "its tools are not a list migrator can see"
+        q, seg = self.q, ctx.segment
+        for tool in literal.elts:
+            entries = {key.value: v for key, v in zip(tool.keys, tool.values, strict=True)
+                       if isinstance(key, ast.Constant)} if isinstance(tool, ast.Dict) else {}
+            kind = entries.get("type")
+            if not (isinstance(kind, ast.Constant) and kind.value == "function") or "name" not in entries \
+                    or len(entries) != len(tool.keys) or set(entries) - {"type", "name", "description", "parameters",  # type: ignore[union-attr]
+                                                                          "strict"}:
+                return "its tools are not all function tools written out (hosted tools have no chat form)"
+            inner = ", ".join(f"{q}{key}{q}: {seg(v)}" for key, v in entries.items() if key != "type")
+            self.edit(tool, "replace_expr", src=f"{{{q}type{q}: {q}function{q}, {q}function{q}: {{{inner}}}}}")
+        choice = kwarg(call, "tool_choice")
+        if choice is not None:
+            value = choice.value
+            name = _entry(value, "name")
+            if isinstance(value, ast.Dict) and name is not None and len(value.keys) == 2:
+                self.edit(value, "replace_expr", src=f"{{{q}type{q}: {q}function{q}, {q}function{q}: "
+                                                     f"{{{q}name{q}: {seg(name)}}}}}")
+            elif not (isinstance(value, ast.Constant) and value.value in ("auto", "none", "required")):
+                return "its tool_choice has no chat form migrator writes"
+        self.plan.changes.append("function tools → chat tools")
+        return None
+
     def _without_type(self, item: ast.Dict) -> str:
         """A ``{"type": "message", "role": ..., "content": "..."}`` item without its type (a plain message)."""
         parts = [f"{self.ctx.segment(k)}: {self.ctx.segment(v)}" for k, v in zip(item.keys, item.values, strict=True)
@@ -321,6 +496,19 @@ class _Translation:
             return [(part, f"{{{q}type{q}: {q}image_url{q}, {q}image_url{q}: {{{inner}}}}}")]
         return None
 
+    def _reasoning(self) -> str | None:
+        """``reasoning={"effort": ...}``: chat has no portable equivalent on the providers; dropped, said."""
+        k = kwarg(self.call, "reasoning")
+        if k is None:
+            return None
+        if not isinstance(k.value, ast.Dict) or None in k.value.keys or not all(
+                isinstance(key, ast.Constant) and key.value in ("effort", "summary") for key in k.value.keys):
+            return "its reasoning= is not a literal {\"effort\": ...}"
+        self.edit(self.call, "remove_kwarg", name="reasoning")
+        self.plan.lossy.append((k, f"reasoning={self.ctx.segment(k.value)} dropped: the chat call runs with the "
+                                   f"model's own reasoning default on {self.ctx.spec.display}"))
+        return None
+
     # -- text= / text_format= -> response_format
 
     def _format(self) -> str | None:
@@ -335,9 +523,17 @@ class _Translation:
             self.plan.changes.append("text_format → response_format (chat.completions.parse)")
         if text is None:
             return None
+        if not isinstance(text.value, ast.Dict) or None in text.value.keys or not all(
+                isinstance(key, ast.Constant) and key.value in ("format", "verbosity") for key in text.value.keys):
+            return "its text= is not a literal {\"format\": ..., \"verbosity\": ...}"
+        verbosity = _entry(text.value, "verbosity")
+        if verbosity is not None:
+            self.plan.lossy.append((text, f"text verbosity {self.ctx.segment(verbosity)} dropped: no provider's chat "
+                                          "call takes it"))
         fmt = _entry(text.value, "format")
-        if fmt is None or not isinstance(text.value, ast.Dict) or len(text.value.keys) != 1:
-            return "its text= is not a literal {\"format\": ...}"
+        if fmt is None:
+            self.edit(call, "remove_kwarg", name="text")
+            return None
         kind = _entry(fmt, "type")
         if not isinstance(kind, ast.Constant) or not isinstance(fmt, ast.Dict):
             return "its text format is not a literal"
@@ -355,6 +551,14 @@ class _Translation:
         self.edit(call, "rename_kwarg", old="text", new="response_format")
         self.plan.changes.append("text={\"format\": ...} → response_format")
         return None
+
+
+def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    return ((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
+
+
+def _output_of(node: ast.expr) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "output"
 
 
 def _entry(node: ast.expr, key: str) -> ast.expr | None:
@@ -392,20 +596,52 @@ class _Reads:
             return "its result is used in ways migrator cannot follow"
         name, scope = parent.targets[0].id, self.owner[id(parent)]
         uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and self.owner.get(id(n)) is scope]
-        if sum(not isinstance(n.ctx, ast.Load) for n in uses) != 1:
+        stores = [n for n in uses if not isinstance(n.ctx, ast.Load)]
+        reads = self._reached(parent, stores, [n for n in uses if isinstance(n.ctx, ast.Load)])
+        if reads is None:
             return "the name that holds its result holds something else too"
-        reads = [n for n in uses if isinstance(n.ctx, ast.Load)]
         if self.stream:
             return self._done(all(self._stream(n) for n in reads))
         return self._done(all(self._result(n) for n in reads))
+
+    def _reached(self, assign: ast.Assign, stores: list[ast.Name], loads: list[ast.Name]) -> list[ast.Name] | None:
+        """The reads of the name this assignment reaches: all of them when it is the only store; else, when every
+        store is an assignment in the same straight run of statements (no loop around them), the reads between
+        this one and the next (None: migrator cannot tell)."""
+        if len(stores) == 1:
+            return loads
+        statements = [self.parents.get(id(s)) for s in stores]
+        if not all(isinstance(st, ast.Assign) and len(st.targets) == 1 for st in statements):
+            return None
+        body = self._body_of(assign)
+        if body is None or not all(self._body_of(st) is body for st in statements):  # type: ignore[arg-type]
+            return None
+        node: ast.AST | None = assign
+        while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
+            if isinstance(node, ast.For | ast.AsyncFor | ast.While):
+                return None
+            node = self.parents.get(id(node))
+        later = sorted(st.lineno for st in statements if st.lineno > assign.lineno)  # type: ignore[union-attr]
+        end = later[0] if later else None
+        return [n for n in loads if n.lineno > (assign.end_lineno or assign.lineno) and (end is None or n.lineno < end)]
+
+    def _body_of(self, stmt: ast.stmt) -> list | None:
+        parent = self.parents.get(id(stmt))
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(parent, name, None)
+            if isinstance(block, list) and any(s is stmt for s in block):
+                return block
+        return None
 
     def _done(self, ok: bool) -> str | None:
         if not ok:
             return "its result is read in ways migrator cannot translate (output items, events or fields chat lacks)"
         names = {"output_text": "output_text → .choices[0].message.content", "usage": "usage.input_tokens / "
                  "output_tokens → prompt_tokens / completion_tokens", "stream": "stream events → chunk deltas",
-                 "output_parsed": "output_parsed → .choices[0].message.parsed"}
-        self.plan.changes += [names[n] for n in ("output_text", "output_parsed", "usage", "stream") if n in self.found]
+                 "output_parsed": "output_parsed → .choices[0].message.parsed",
+                 "output": "function_call output items → .choices[0].message.tool_calls"}
+        self.plan.changes += [names[n] for n in ("output_text", "output_parsed", "output", "usage", "stream")
+                              if n in self.found]
         return None
 
     def _result(self, node: ast.AST) -> bool:
@@ -423,7 +659,55 @@ class _Reads:
             return True
         if parent.attr == "usage":
             return self._usage(parent)
+        if parent.attr == "output":
+            return self._output(parent, seg)
         return parent.attr in _SAME_READS
+
+    def _output(self, node: ast.Attribute, seg: str) -> bool:
+        """``r.output``: iterated for its function calls, or added to the conversation list."""
+        parent = self.parents.get(id(node))
+        conversation = self.plan.conversation
+        grown = isinstance(parent, ast.AugAssign) and parent.value is node and isinstance(parent.target, ast.Name) \
+            and parent.target.id == conversation
+        if not grown and isinstance(parent, ast.Call) and parent.args == [node]:
+            func = parent.func
+            grown = isinstance(func, ast.Attribute) and func.attr == "extend" and isinstance(func.value, ast.Name) \
+                and func.value.id == conversation
+        if grown:
+            self.found.add("output")
+            self.edit(node, f"[{seg}.choices[0].message]")
+            return True
+        if isinstance(parent, ast.For) and parent.iter is node and isinstance(parent.target, ast.Name):
+            item, scope = parent.target.id, self.owner[id(parent)]
+            uses = [n for n in ast.walk(parent) if isinstance(n, ast.Name) and n.id == item
+                    and self.owner.get(id(n)) is scope and n is not parent.target]
+            if any(not isinstance(n.ctx, ast.Load) for n in uses) or not all(self._tool_call(n) for n in uses):
+                return False
+            self.found.add("output")
+            self.edit(node, f"({seg}.choices[0].message.tool_calls or [])")
+            return True
+        return False
+
+    def _tool_call(self, node: ast.Name) -> bool:
+        """A read of an output item in a loop that handles function calls: its chat tool call form."""
+        parent = self.parents.get(id(node))
+        if not (isinstance(parent, ast.Attribute) and parent.value is node):
+            return False
+        if parent.attr == "type":
+            test = self.parents.get(id(parent))
+            if isinstance(test, ast.Compare) and test.left is parent and len(test.ops) == 1 \
+                    and isinstance(test.ops[0], ast.Eq | ast.NotEq) and isinstance(test.comparators[0], ast.Constant) \
+                    and test.comparators[0].value == "function_call":
+                self.plan.edits.append((test.comparators[0], "replace_string", {"value": "function"}))
+                return True
+            return False
+        if parent.attr in ("name", "arguments"):
+            self.plan.edits.append((parent, "rename_attr", {"name": parent.attr, "extra": "function"}))
+            return True
+        if parent.attr == "call_id":
+            self.plan.edits.append((parent, "rename_attr", {"name": "id"}))
+            return True
+        return False
 
     def _usage(self, node: ast.Attribute) -> bool:
         parent = self.parents.get(id(node))

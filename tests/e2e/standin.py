@@ -723,7 +723,25 @@ def _responses_messages(body: dict) -> list[dict]:
     if not isinstance(given, list) or not given:
         raise Reject(400, "invalid_request_error", "input must be a string or a non-empty array of items")
     for item in given:
-        if not isinstance(item, dict) or item.get("type", "message") != "message" \
+        kind = item.get("type", "message") if isinstance(item, dict) else None
+        if kind == "function_call":  # an output item sent back: the assistant's call
+            if not item.get("call_id") or not item.get("name") or not isinstance(item.get("arguments"), str):
+                raise Reject(400, "invalid_request_error", f"malformed function_call item {item!r}")
+            call = {"id": item["call_id"], "type": "function",
+                    "function": {"name": item["name"], "arguments": item["arguments"]}}
+            if messages and messages[-1]["role"] == "assistant" and messages[-1].get("tool_calls"):
+                messages[-1]["tool_calls"].append(call)
+            else:
+                messages.append({"role": "assistant", "content": "", "tool_calls": [call]})
+            continue
+        if kind == "function_call_output":
+            if not item.get("call_id") or not isinstance(item.get("output"), str):
+                raise Reject(400, "invalid_request_error", f"malformed function_call_output item {item!r}")
+            messages.append({"role": "tool", "tool_call_id": item["call_id"], "content": item["output"]})
+            continue
+        if kind == "reasoning":
+            continue
+        if not isinstance(item, dict) or kind != "message" \
                 or item.get("role") not in ("user", "system", "developer", "assistant"):
             raise Reject(400, "invalid_request_error", f"unsupported input item {item!r}")
         content = item.get("content")
@@ -940,12 +958,21 @@ class StandIn:
             if name in body:  # chat fields: the Responses API rejects them
                 raise Reject(400, "invalid_request_error", f"unknown parameter {name!r}")
         messages = _responses_messages(body)
+        _check_messages({"messages": messages})  # a function_call_output answers a call sent before it
+        tools = []
+        for tool in body.get("tools") or []:  # Responses function tools: name at the top, no "function" object
+            if not isinstance(tool, dict) or tool.get("type") != "function" or not tool.get("name") \
+                    or "function" in tool:
+                raise Reject(400, "invalid_request_error", f"invalid tool {tool!r} (a Responses function tool "
+                                                           "has type, name, parameters)")
+            tools.append({"type": "function", "function": {k: v for k, v in tool.items() if k != "type"}})
+        calls = _tool_calls(tools or None, messages)
         previous = body.get("previous_response_id")
         if previous:
             with self._lock:
                 if previous not in self._tasks:
                     raise Reject(404, "not_found", f"previous response {previous!r} not found")
-        if self._rate_limited(rec, [m["content"] for m in messages]):
+        if self._rate_limited(rec, [_text_of(m.get("content")) for m in messages]):
             raise p.rate_limit_error()
         fmt = (body.get("text") or {}).get("format") or {}
         if fmt.get("type") == "json_object":
@@ -955,12 +982,17 @@ class StandIn:
         else:
             words = _answer(model, messages)
         rid = f"resp_{uuid.uuid4().hex[:24]}"
-        prompt_tokens = sum(len(m["content"].split()) for m in messages)
+        prompt_tokens = sum(len(_text_of(m.get("content")).split()) for m in messages)
+        if calls:
+            words = ["call"]
         text = "".join(words)
         message = {"type": "message", "id": f"msg_{uuid.uuid4().hex[:24]}", "status": "completed",
                    "role": "assistant", "content": [{"type": "output_text", "text": text, "annotations": []}]}
+        output = [{"type": "function_call", "id": f"fc_{uuid.uuid4().hex[:24]}", "call_id": c["id"],
+                   "name": c["function"]["name"], "arguments": c["function"]["arguments"], "status": "completed"}
+                  for c in calls] if calls else [message]
         response = {"id": rid, "object": "response", "created_at": int(time.time()), "status": "completed",
-                    "model": model, "output": [message], "parallel_tool_calls": True, "tool_choice": "auto",
+                    "model": model, "output": output, "parallel_tool_calls": True, "tool_choice": "auto",
                     "tools": [], "error": None, "incomplete_details": None,
                     "usage": {"input_tokens": prompt_tokens, "output_tokens": len(words),
                               "total_tokens": prompt_tokens + len(words),
