@@ -221,7 +221,7 @@ class SiteFinder(ast.NodeVisitor):
 
     def _model_arguments(self, call: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``ask(q, model="gpt-4")`` where ``ask`` is a function of this module: the argument is a setting."""
-        if not self.r.openai_names:
+        if not self.r.openai_names and not self.r.agents_sdk:
             return
         params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
         if params and params[0] in ("self", "cls"):
@@ -241,7 +241,7 @@ class SiteFinder(ast.NodeVisitor):
     def visit_Dict(self, node: ast.Dict) -> None:
         for key, value in zip(node.keys, node.values, strict=True):
             if isinstance(key, ast.Constant) and key.value == "role" and isinstance(value, ast.Constant) \
-                    and value.value == "developer" and self.r.openai_names:
+                    and value.value == "developer" and (self.r.openai_names or self.r.agents_sdk):
                 self.sites.append(Site("developer_role", value, self.scope))
             if isinstance(key, ast.Constant) and isinstance(key.value, str) and isinstance(value, ast.Constant):
                 self._model_setting(key.value, value, f"{key.value!r} entry")

@@ -502,6 +502,16 @@ AGENTS_SETTINGS = frozenset({"set_default_openai_client", "set_default_openai_ke
                              "set_tracing_disabled", "set_tracing_export_api_key"})
 # classes that take a model name (``Agent(model=...)``, ``OpenAIChatCompletionsModel(model=...)``)
 AGENTS_MODEL_CLASSES = frozenset({"Agent", "OpenAIChatCompletionsModel", "OpenAIResponsesModel"})
+# what works with the SDK's Responses model only (agents 0.24, run against chat completions): name -> why
+AGENTS_RESPONSES_ONLY = {
+    "responses_websocket_session": "websocket streaming is a Responses API transport",
+    "ResponsesWebSocketSession": "websocket streaming is a Responses API transport",
+    "OpenAIConversationsSession": "it keeps the conversation in OpenAI's Conversations API",
+    "ToolOutputImage": "chat completions tool outputs carry text only (the SDK replaces images)",
+    "ToolOutputFileContent": "chat completions tool outputs carry text only (the SDK replaces files)",
+}
+# keyword arguments of Runner.run / run_sync / run_streamed (and Agent) that chat completions ignore
+AGENTS_STATEFUL_KWARGS = ("previous_response_id", "conversation_id", "auto_previous_response_id", "prompt")
 AGENTS_DEFAULT_MODEL = "gpt-5.6-luna"  # what an Agent without model= asks for (agents 0.24 models/default_models.py)
 # methods of framework objects whose OpenAI defaults the providers do not all follow
 FRAMEWORK_METHODS = ("with_structured_output",)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 
 from migrator.model import Severity
+from migrator.resolve import Client, Qual
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import is_plain_string, kwarg, target_for
@@ -116,6 +117,15 @@ class AgentsSDK(Rule):
             return
         if not isinstance(given_expr, ast.Constant | ast.Name | ast.Attribute):
             return  # an OpenAIChatCompletionsModel(...) object: its own site
+        if isinstance(given_expr, ast.Name) and any(
+                e[0] == "expr" and isinstance(e[1], ast.Call)
+                for e, _ in ctx.resolver._binding_entries(given_expr.id, site.scope)):
+            return  # a model object built in the module: its own site
+        client = kwarg(call, "openai_client")
+        if client is not None:
+            clients = {v for v in ctx.resolver.eval(client.value, site.scope) if isinstance(v, Client)}
+            if not clients or ctx.destination(clients).kind not in ("openai", "configured"):
+                return  # a client of its own (Ollama, a gateway) or one already moved: its model is its own
         for lit in ctx.resolver.literal_sources(given_expr, site.scope):
             if lit is None:
                 ctx.report(given_expr, self.CODE, "models", Severity.REVIEW,
@@ -125,8 +135,12 @@ class AgentsSDK(Rule):
             if not isinstance(lit.value, str) or ctx.spec.owns_model(lit.value) or id(lit) in ctx.handled_literals \
                     or id(lit) in ctx.resolver.remote_literals:
                 continue
+            # the SDK's MultiProvider: "openai/<model>" is OpenAI's, "litellm/…" / "any-llm/…" go elsewhere
+            name = lit.value.removeprefix("openai/")
+            if "/" in name or not surface.looks_like_openai_model(name):
+                continue
             ctx.handled_literals.add(id(lit))
-            _, target = target_for(ctx, lit.value)
+            _, target = target_for(ctx, name)
             if target is None:
                 ctx.report(lit, self.CODE, "models", Severity.MANUAL,
                            f"unknown model {lit.value!r} for {ctx.spec.display}: add it to [tool.migrator.models] "
@@ -141,6 +155,9 @@ class AgentsSDK(Rule):
         if not imports:
             return
         present = {s.attr for s in sites if s.kind == "agents_call"}
+        names = {n for s in imports for n in s.extra.get("names", ())}
+        if not (present & surface.AGENTS_MODEL_CLASSES or {"Runner", "Agent"} & names):
+            return  # a helper module (types, item helpers): the modules that build or run agents set the SDK up
         tree = ctx.resolver.tree
         anchor = _after_imports(tree)
         if anchor is None:
@@ -150,14 +167,16 @@ class AgentsSDK(Rule):
                        "set_tracing_disabled(True) at start-up", reaches_openai=True, subject="Agents SDK set-up")
             return
         q, lines, done = ctx.quote, [], []
-        if "set_default_openai_client" not in present:
+        agents = [s for s in sites if s.kind == "agents_call" and s.attr == "Agent"]
+        own = bool(agents) and all(_own_model(s, ctx) for s in agents)  # every agent brings a client of its own
+        if "set_default_openai_client" not in present and not own:
             ctx.need_import("agents", "set_default_openai_client")
             ctx.need_import("openai", "AsyncOpenAI")
             key = ctx.env_read(ctx.spec.key_env)
             lines.append(f"set_default_openai_client(AsyncOpenAI(base_url={ctx.string(ctx.base_url())}, "
                          f"api_key={key}), use_for_tracing=False)")
             done.append(f"the SDK's default client → {ctx.spec.display} (key from {ctx.spec.key_env})")
-        if "set_default_openai_api" not in present:
+        if "set_default_openai_api" not in present and not own:
             ctx.need_import("agents", "set_default_openai_api")
             lines.append(f"set_default_openai_api({q}chat_completions{q})")
             done.append("chat completions instead of the Responses API")
@@ -165,6 +184,7 @@ class AgentsSDK(Rule):
             ctx.need_import("agents", "set_tracing_disabled")
             lines.append("set_tracing_disabled(True)")
             done.append("tracing off (it uploads every run to api.openai.com)")
+        self._responses_only(imports, ctx)
         if not lines:
             return
         ctx.edit(anchor, "insert_after", self.CODE, stmts=lines, blank=True)
@@ -173,6 +193,65 @@ class AgentsSDK(Rule):
                 "lines after it") if late else ""
         ctx.report(imports[0].node, self.CODE, self.FEATURE, Severity.REVIEW if late else Severity.AUTO,
                    f"OpenAI Agents SDK: {'; '.join(done)}{note}", reaches_openai=True, subject="Agents SDK set-up")
+
+
+    def _responses_only(self, imports: list[Site], ctx: PlanContext) -> None:
+        """What the SDK does only through the Responses API: with chat completions it is refused or ignored."""
+        why = "the SDK now speaks chat completions to the provider"
+        for site in imports:
+            for name in site.extra.get("names", ()):
+                if name in surface.AGENTS_RESPONSES_ONLY:
+                    ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
+                               f"{name}: {surface.AGENTS_RESPONSES_ONLY[name]}, and {why}; rewrite that part "
+                               "without it", reaches_openai=True, subject=f"Responses-only {name}")
+        for node in ast.walk(ctx.resolver.tree):
+            if not isinstance(node, ast.Call):
+                continue
+            quals = {v.name for v in ctx.resolver.eval(node.func, ctx.resolver.call_scopes.get(
+                id(node), ctx.resolver.module_scope)) if isinstance(v, Qual)}
+            if not quals & {"agents.Runner.run", "agents.Runner.run_sync", "agents.Runner.run_streamed",
+                            "agents.Agent"}:
+                continue
+            used = [k.arg for k in node.keywords if k.arg in surface.AGENTS_STATEFUL_KWARGS]
+            if used == ["prompt"]:
+                ctx.report(node, self.CODE, self.FEATURE, Severity.MANUAL,
+                           f"prompt: a prompt template stored on OpenAI (Responses API only); {why}, which ignores "
+                           "it — write the instructions out", reaches_openai=True, subject="prompt template")
+            elif used:
+                ctx.report(node, self.CODE, self.FEATURE, Severity.MANUAL,
+                           f"{', '.join(used)}: server-side state of the Responses API; {why}, which ignores "
+                           "it — pass the conversation (result.to_input_list()) or use a Session",
+                           reaches_openai=True, subject="Responses state in the Agents SDK")
+            for arg in (*node.args, *(k.value for k in node.keywords)):
+                for part in ast.walk(arg):
+                    if isinstance(part, ast.Dict) and any(
+                            isinstance(k, ast.Constant) and k.value == "type" and isinstance(v, ast.Constant)
+                            and v.value == "input_file" and not any(
+                                isinstance(x, ast.Constant) and x.value in ("file_data", "file_id") for x in part.keys)
+                            for k, v in zip(part.keys, part.values, strict=True)):
+                        ctx.report(part, self.CODE, self.FEATURE, Severity.MANUAL,
+                                   f"an input_file by URL: {why}, which takes file_data or file_id only",
+                                   reaches_openai=True, subject="input_file by URL")
+
+
+def _own_model(agent: Site, ctx: PlanContext) -> bool:
+    """``Agent(model=OpenAIChatCompletionsModel(..., openai_client=<a client of another server>))``."""
+    model = kwarg(agent.node, "model")  # type: ignore[arg-type]
+    if model is None:
+        return False
+    calls = [model.value] if isinstance(model.value, ast.Call) else []
+    if isinstance(model.value, ast.Name):
+        calls = [e[1] for e, _ in ctx.resolver._binding_entries(model.value.id, agent.scope) if e[0] == "expr"]
+    if not calls or not all(isinstance(c, ast.Call) for c in calls):
+        return False
+    for c in calls:
+        client = kwarg(c, "openai_client")  # type: ignore[arg-type]
+        if client is None:
+            return False
+        clients = {v for v in ctx.resolver.eval(client.value, agent.scope) if isinstance(v, Client)}
+        if not clients or ctx.destination(clients).kind in ("openai", "configured"):
+            return False
+    return True
 
 
 def _called(stmt: ast.stmt, names: tuple[str, ...]) -> bool:

@@ -53,6 +53,11 @@ class SecondClient:
     receivers: dict[int, ast.expr]  # call id -> the receiver expression to rename
 
 
+def stays_on_openai(s: Site, ctx: PlanContext) -> bool:
+    """A resource call the target cannot serve: it keeps OpenAI (through a second client, or with its own)."""
+    return s.resource is not None and _unsupported(s, ctx)
+
+
 def _unsupported(s: Site, ctx: PlanContext) -> bool:
     if s.resource.feature == "completions" and text_completions.becomes_chat(s, ctx):  # type: ignore[union-attr]
         return False  # it becomes a chat call

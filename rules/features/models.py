@@ -9,6 +9,7 @@ from migrator.model import RETIRED_MODEL, Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses
+from migrator.rules.features.clients import stays_on_openai
 from migrator.rules.features.common import (
     call_destination,
     consistent_model,
@@ -20,6 +21,7 @@ from migrator.rules.features.common import (
     source,
     target_for,
 )
+from migrator.rules.providers import ModelTarget
 from migrator.sites import Site
 
 # Features whose calls take a model that the provider table maps.
@@ -110,7 +112,19 @@ class ModelName(Rule):
             ctx.handled_literals.add(id(use.literal))
             name = use.literal.value
             if use.target is not None and kept:
-                use = dataclasses.replace(use, target=responses.model_target(use.target, ctx))
+                api = ctx.spec.responses
+                if api is not None and api.vision_model and _sends_images(call, site, ctx):
+                    use = dataclasses.replace(use, target=ModelTarget(
+                        api.vision_model, note=f"the call sends images: {api.vision_model} reads them and serves "
+                                               f"{ctx.spec.display}'s Responses API"))
+                else:
+                    use = dataclasses.replace(use, target=responses.model_target(use.target, ctx))
+            elif use.target is not None and use.family != "gpt-4-vision" and _sends_images(call, site, ctx):
+                vision = target_for(ctx, "gpt-4-vision")[1]
+                if vision is not None and vision.model != use.target.model:
+                    use = dataclasses.replace(use, target=ModelTarget(
+                        vision.model, note=f"the call sends images: {vision.model} reads them, {use.target.model} "
+                                           "may not"))
             if use.target is None and name in ctx.options.models.values():
                 continue  # the user's own choice (--model OLD=NEW, [tool.migrator.models]): not ours to doubt
             if use.target is None:
@@ -152,6 +166,23 @@ class ModelName(Rule):
                            subject=f"retired provider model {lit.value!r}")
 
 
+def _sends_images(call: ast.Call, site: Site, ctx: PlanContext) -> bool:
+    """The call's messages (or Responses input), written at the call or in the list a name holds, have an
+    image part."""
+    for k in call.keywords:
+        if k.arg in ("messages", "input"):
+            values = [k.value]
+            if isinstance(k.value, ast.Name):
+                values = [e[1] for e, _ in ctx.resolver._binding_entries(k.value.id, site.scope) if e[0] == "expr"]
+            for node in (n for v in values for n in ast.walk(v)):
+                if isinstance(node, ast.Dict) and any(
+                        isinstance(key, ast.Constant) and key.value == "type" and isinstance(v, ast.Constant)
+                        and v.value in ("image_url", "input_image") for key, v in zip(node.keys, node.values,
+                                                                                       strict=True)):
+                    return True
+    return False
+
+
 class ModelConstant(Rule):
     """Maps OpenAI model names held in settings: constants, fields and defaults named like ``*model*``.
 
@@ -185,12 +216,15 @@ class ModelConstant(Rule):
         assert isinstance(lit, ast.Constant)
         if id(lit) in ctx.handled_literals or ctx.spec.owns_model(lit.value):
             return
-        if not ctx.resolver.openai_names and not self._used_by_openai_code(site, ctx):
+        if not ctx.resolver.openai_names and not ctx.resolver.agents_sdk and not self._used_by_openai_code(site, ctx):
             return  # a model setting of another SDK (litellm picks its provider from the name)
         calls = [s for s in ctx.sites if s.kind == "call" and s.clients]
         if calls and all(ctx.destination(s.clients).kind == "other" for s in calls) \
                 and not self._used_by_openai_code(site, ctx):
             return  # every call of the module goes to a server of its own: the names are that server's
+        users = [s for s in calls if s.resource is not None and any(u.literal is lit for u in models_of(s, ctx))]
+        if users and all(stays_on_openai(s, ctx) for s in users):
+            return  # every call that uses it stays on OpenAI: so does the name
         ctx.handled_literals.add(id(lit))
         family, target = target_for(ctx, lit.value)
         if target is not None:

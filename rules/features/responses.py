@@ -578,6 +578,7 @@ class _Reads:
         stream = kwarg(site.node, "stream")  # type: ignore[arg-type]
         self.stream = stream is not None and isinstance(stream.value, ast.Constant) and bool(stream.value.value)
         self.guards: set[int] = set()  # ids of the delta tests already translated
+        self.why = ""  # a specific reason the reads cannot be translated
         self.found: set[str] = set()
 
     def edit(self, node: ast.AST, src: str) -> None:
@@ -635,7 +636,8 @@ class _Reads:
 
     def _done(self, ok: bool) -> str | None:
         if not ok:
-            return "its result is read in ways migrator cannot translate (output items, events or fields chat lacks)"
+            return self.why or ("its result is read in ways migrator cannot translate (output items, events or "
+                                "fields chat lacks)")
         names = {"output_text": "output_text → .choices[0].message.content", "usage": "usage.input_tokens / "
                  "output_tokens → prompt_tokens / completion_tokens", "stream": "stream events → chunk deltas",
                  "output_parsed": "output_parsed → .choices[0].message.parsed",
@@ -661,6 +663,13 @@ class _Reads:
             return self._usage(parent)
         if parent.attr == "output":
             return self._output(parent, seg)
+        if parent.attr == "id":  # a chat completion's id is no response id: it cannot be read back
+            use = self.parents.get(id(parent))
+            if isinstance(use, ast.keyword) and use.arg == "previous_response_id":
+                self.why = (f"its id is sent back as previous_response_id (line {use.value.lineno}), and a chat "
+                            "completion's id names no stored response")
+                return False
+            return True
         return parent.attr in _SAME_READS
 
     def _output(self, node: ast.Attribute, seg: str) -> bool:

@@ -118,6 +118,7 @@ class ResponsesAPI:
     base_urls: dict[str, str] = field(default_factory=dict)
     models: tuple[str, ...] = ()  # model names (or prefixes) that serve it; empty: every chat model
     model: str = ""  # what a call maps to when the chat mapping names a model outside ``models``
+    vision_model: str = ""  # what a call that sends images maps to ("": the mapping as it is)
     lacks: dict[str, str] = field(default_factory=dict)  # request argument -> why the provider cannot take it
     stateless: str = ""  # why stored responses cannot be read back (retrieve, previous_response_id); "": they can
     note: str = ""  # what the report tells the user to check

@@ -147,6 +147,7 @@ SPEC = ProviderSpec(
         checked="2026-12-06",
         models=("qwen3.8-max", "qwen3.7-max", "qwen3.7-plus", "qwen3.5-plus", "qwen-plus"),
         model="qwen-plus",
+        vision_model="qwen3.5-plus",  # the qwen3.5+ line is natively multimodal (providers.md §0.1)
         lacks={"background": "DashScope's Responses API has no background mode"},
         note="DashScope serves the Responses API for a subset of models (qwen3.8-max, qwen3.7-max, qwen3.5-plus, "
              "qwen-plus…); its built-in tools are web_search and code_interpreter",
