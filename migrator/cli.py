@@ -539,12 +539,50 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")
             also = f" (also reports {', '.join(r.ALSO)})" if getattr(r, "ALSO", ()) else ""  # type: ignore[attr-defined]
             print(f"{r.CODE} {r.NAME} ({r.FEATURE}){also}\n")
             print(doc)
+            if r.CODE in _DATA_TABLES:
+                _DATA_TABLES[r.CODE]()
             if getattr(r, "KIND", None):
                 _explain_file_example(doc, r.KIND, r.EXAMPLE_FILE)
             else:
                 _explain_examples(doc, r.CODE, "native" if getattr(r, "NATIVE", False) else "compat")
             raise typer.Exit(0)
     raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
+
+
+def _explain_catalogue() -> None:
+    """The model tables of the built-in targets, each entry with the date it was checked."""
+    from migrator.rules import providers, surface
+
+    print("\nThe model catalogue (OpenAI family → target model, checked on):")
+    for target in builtin_targets():
+        spec = providers.load(target)
+        chat = [(f, t) for f, t in spec.models.items()
+                if f in surface.OPENAI_MODELS and surface.OPENAI_MODELS[f].kind == "chat"]
+        print(f"\n--target {target}:")
+        for family, t in chat:
+            print(f"    {family:<14} → {t.model}" + (f"  ({t.checked})" if t.checked else ""))
+        if spec.retired:
+            print(f"    retired or going: {', '.join(sorted(spec.retired))}")
+
+
+def _explain_responses() -> None:
+    """What each built-in target does with a Responses API call (its provider data)."""
+    from migrator.rules import providers
+
+    print("\nThe Responses API per target (provider data):")
+    for target in builtin_targets():
+        api = providers.load(target).responses
+        if api is None:
+            print(f"    {target:<9} not served (or not confirmed): stateless calls become chat.completions calls")
+            continue
+        where = ", ".join(f"{r}: {u}" for r, u in api.base_urls.items()) or "the chat base URL"
+        models = ", ".join(api.models) or "any model"
+        print(f"    {target:<9} served at {where}; models: {models}; checked {api.checked}"
+              + (f"; {api.stateless}" if api.stateless else ""))
+    print("    --responses chat (or responses = \"chat\" in [tool.migrator]) makes every stateless call a chat call")
+
+
+_DATA_TABLES = {"OA601": _explain_catalogue, "OA501": _explain_responses}
 
 
 def _explain_file_example(doc: str, kind: str, name: str) -> None:

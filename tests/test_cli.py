@@ -454,3 +454,23 @@ def test_scan_and_check_report_retired_provider_models(tree: Path) -> None:
     assert checked.exit_code == 1 and "retired provider model" in checked.output
     (tree / "app.py").write_text((tree / "app.py").read_text().replace("qwen-turbo", "qwen-flash"))
     assert invoke("check", ".").exit_code == 0
+
+
+def test_explain_prints_the_responses_table_and_the_dated_catalogue_from_the_provider_data() -> None:
+    """`explain OA501` / `OA601` print what each target's data says (no hand-written table)."""
+    from migrator.rules import providers
+
+    responses = invoke("explain", "OA501")
+    catalogue = invoke("explain", "OA601")
+    assert responses.exit_code == 0 and catalogue.exit_code == 0
+    for spec in providers.all_specs():
+        line = next(x for x in responses.stdout.splitlines() if x.strip().startswith(spec.name + " "))
+        if spec.responses is None:
+            assert "not served" in line
+        else:
+            assert spec.responses.checked in line
+            assert all(url in line for url in spec.responses.base_urls.values())
+        gpt5 = spec.models.get("gpt-5")
+        if gpt5 is not None:
+            section = catalogue.stdout.split(f"--target {spec.name}:")[1].split("--target")[0]
+            assert f"gpt-5          → {gpt5.model}  ({gpt5.checked})" in section

@@ -74,6 +74,7 @@ SPEC = ProviderSpec(
     key_pattern=r"bce-v3/[A-Za-z0-9/_\-]{16,}",  # bce-v3/ALTAK-…/… (providers.md §3.1)
     native_package="qianfan",  # providers.md §6.1 native SDK
     native_version="0.4.12.3",
+    native_below="0.5",  # tested: 0.4.12.3 and the newest 0.4.x (tests/test_e2e_native_newest.py)
     native=NATIVE,
     models=dated({
         "gpt-4o": ModelTarget("ernie-4.5-turbo-128k"),

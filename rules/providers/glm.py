@@ -17,7 +17,10 @@ from migrator.rules.providers import (
 _REASONING = "GLM thinks by default; reasoning text arrives in message.reasoning_content"
 _GLM53 = "glm-5.3 always thinks (its thinking cannot be switched off): bound it with reasoning_effort"
 
-# zai-sdk 0.0.3.4 (providers.md §4.4 and §9, checked against the installed SDK).
+# zai-sdk 0.0.3.4 (providers.md §4.4 and §9, checked against the installed SDK) and 0.2.3, the newest release
+# (December 2026): each set holds the keyword arguments both releases take. What only one of them takes goes
+# through extra_body (0.2.3 added reasoning_effort and tool_stream to chat, speed / volume / stream to
+# speech, prompt / hotwords to transcriptions, and took temperature out of transcriptions).
 _ZAI_CHAT = frozenset({
     "model", "request_id", "user_id", "do_sample", "stream", "temperature", "top_p", "max_tokens", "seed", "messages",
     "stop", "sensitive_word_check", "tools", "tool_choice", "meta", "extra", "extra_headers", "extra_body", "timeout",
@@ -31,7 +34,7 @@ _ZAI_IMAGES = frozenset({"prompt", "model", "n", "quality", "response_format", "
                          "timeout", "watermark_enabled"})
 _ZAI_SPEECH = frozenset({"model", "input", "voice", "response_format", "sensitive_word_check", "request_id",
                          "user_id", "extra_headers", "extra_body", "timeout"})
-_ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stream", "temperature",
+_ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stream",
                                  "sensitive_word_check", "extra_headers", "extra_body", "timeout"})
 _NO_QUERY = {"extra_query": "zai methods take no query parameters"}
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
@@ -95,10 +98,9 @@ SPEC = ProviderSpec(
     key_pattern=r"[0-9a-f]{32}\.[A-Za-z0-9]{16}",  # <id>.<secret> (providers.md §4.1)
     native_package="zai-sdk",  # providers.md §6.1 native SDK
     native_version="0.0.3.4",
-    # zai-sdk 0.2.3 (what >=0.0.3.4 resolves to, December 2026) dropped temperature from
-    # audio.transcriptions.create (TypeError): providers.md §0.1 [code, reproduced]; the rules were checked
-    # against 0.0.3.4 only
-    native_below="0.0.4",
+    # the range the native end-to-end tests run against: 0.0.3.4 (the test dependencies) and the newest
+    # release below 0.3 (tests/test_e2e_native_newest.py; 0.2.3 in December 2026)
+    native_below="0.3",
     native=NATIVE,
     # providers.md §0.1 [doc]: https://open.bigmodel.cn/api/v1/responses (not the chat base /api/paas/v4),
     # glm-5.3, responses stored 7 days; no Z.ai (intl) page seen: there the call becomes a chat call

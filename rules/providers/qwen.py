@@ -140,6 +140,7 @@ SPEC = ProviderSpec(
     key_pattern=r"sk-[A-Za-z0-9]{16,}",  # keys look like sk-… (providers.md §2.1)
     native_package="dashscope",  # providers.md §6.1 native SDK
     native_version="2.0.2",
+    native_below="2.1",  # tested: 2.0.2 and the newest 2.0.x (tests/test_e2e_native_newest.py)
     native=NATIVE,
     # providers.md §0.1 [doc]: same base URL (…/compatible-mode/v1/responses; the older
     # /api/v2/apps/protocols/compatible-mode/v1 path is being retired), a subset of models, no background

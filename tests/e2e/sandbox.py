@@ -98,7 +98,9 @@ def run_python(root: Path, args: list[str], env: dict[str, str], timeout: float 
     """``python <args>`` (``-m package`` or ``script.py ...``) in ``root`` in the network sandbox that
     ``env`` describes; never raises on a failing or hanging program."""
     try:
-        return subprocess.run([sys.executable, "-c", _LAUNCHER, *args], cwd=root, env=env, capture_output=True,
+        # MIGRATOR_E2E_PYTHON: another interpreter, with other SDK releases (tests/test_e2e_native_newest.py)
+        python = os.environ.get("MIGRATOR_E2E_PYTHON") or sys.executable
+        return subprocess.run([python, "-c", _LAUNCHER, *args], cwd=root, env=env, capture_output=True,
                               text=True, timeout=timeout)
     except subprocess.TimeoutExpired as exc:
         out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else exc.stdout or ""
