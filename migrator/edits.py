@@ -63,7 +63,10 @@ STRUCTURAL_OPS = frozenset({
     "add_kwarg", "remove_kwarg", "rename_kwarg", "rename_callee", "merge_extra_body", "insert_after", "rename_import",
     "remove_stmt", "positional_to_kw", "subscript_to_attr", "get_to_attr", "call_to_model_dump",
     "arg_to_model_dump", "rename_attr", "rewrite_import", "remove_import_name", "model_dump_before",
+    "attr_template",
 })
+# in the templates of ``template_expr`` / ``attr_template``: where the node's code (as rewritten) goes
+HOLE = "\x00"
 
 
 class Unplaceable(Exception):

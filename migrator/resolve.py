@@ -696,6 +696,8 @@ class _Collector(ast.NodeVisitor):
                 self.scope.bind(top, ("value", Qual(top)))
             if alias.name.split(".", 1)[0] == "openai":
                 self.r.openai_names.add(alias.asname or alias.name.split(".", 1)[0])
+            if alias.name.split(".", 1)[0] == "agents":
+                self.r.agents_sdk = True  # ``import agents``: the OpenAI Agents SDK unless the project has its own
             if alias.name.split(".", 1)[0] not in _STDLIB_HINT and alias.name.split(".", 1)[0] != "openai":
                 self.r.project_imports.append(alias.name)
 
@@ -723,7 +725,7 @@ class _Collector(ast.NodeVisitor):
             self.scope.bind(alias.asname or alias.name, ("value", value))
             if module.split(".", 1)[0] == "openai":
                 self.r.openai_names.add(alias.asname or alias.name)
-            if module == "agents" and alias.name in surface.AGENTS_NAMES and isinstance(value, Qual):
+            if module.split(".", 1)[0] == "agents" and alias.name in surface.AGENTS_NAMES and isinstance(value, Qual):
                 self.r.agents_sdk = True
             if module.split(".", 1)[0] not in _STDLIB_HINT and module.split(".", 1)[0] != "openai":
                 self.r.project_imports.append(qual)

@@ -184,6 +184,11 @@ class _Applier(cst.CSTTransformer):
                 return node.with_changes(names=names)
             if op == "replace_string":
                 return h.replace_at(node, edit.path, lambda old: h.restring(old, a["value"]))
+            if op == "template_expr":  # the node's code, with what other edits did inside it, in a template
+                return h.replace_at(node, edit.path, lambda old: _templated(a["src"], old))
+            if op == "attr_template":  # ``value.attr`` -> the template around ``value`` (as rewritten)
+                assert isinstance(node, cst.Attribute)
+                return _templated(a["src"], node.value, node)
             if op == "replace_expr":
                 new = cst.parse_expression(a["src"])
                 return h.replace_at(node, edit.path, lambda old: new.with_changes(
@@ -205,6 +210,17 @@ class _Applier(cst.CSTTransformer):
         args = [x.with_changes(value=h.add_dict_entries(x.value, entries, a["quote"])) if x is arg else x
                 for x in call.args]
         return call.with_changes(args=args)
+
+
+def _templated(template: str, inner: cst.CSTNode, outer: cst.CSTNode | None = None) -> cst.BaseExpression:
+    """``template`` with ``HOLE`` replaced by the code of ``inner``; the parentheses of ``outer`` stay."""
+    from migrator.edits import HOLE
+
+    code = cst.Module(body=[]).code_for_node(inner)  # with its own parentheses
+    new = cst.parse_expression(template.replace(HOLE, code))
+    if outer is not None and getattr(outer, "lpar", None) and hasattr(new, "lpar"):
+        return new.with_changes(lpar=outer.lpar, rpar=outer.rpar)  # type: ignore[attr-defined]
+    return new
 
 
 class _Removed(cst.Pass):

@@ -68,10 +68,13 @@ def quote_style(text: str) -> str:
 
 
 def find_sites(tree: ast.Module, module_name: str | None = None, project: ProjectIndex | None = None,
-               dotenv_urls: tuple[str, ...] = ()) -> tuple[Resolver, list[Site], list[Site]]:
+               dotenv_urls: tuple[str, ...] = (), local_packages: tuple[str, ...] = ()
+               ) -> tuple[Resolver, list[Site], list[Site]]:
     dead = pre_v1_ranges(tree)  # branches that run only on openai<1.0 stay as they are, and bind nothing
     resolver = Resolver(tree, module_name, project, dead)
     resolver.dotenv_urls = dotenv_urls
+    if "agents" in local_packages:
+        resolver.agents_sdk = False  # the project's own package named agents, not the OpenAI Agents SDK
     finder = SiteFinder(resolver, providers.provider_hosts())
     sites = finder.find()
     settings = finder.module_settings
@@ -98,7 +101,8 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
     else:
         if tree is None:
             tree = parse(text)
-        resolver, sites, settings = find_sites(tree, module_name, project, options.dotenv_urls(path))
+        resolver, sites, settings = find_sites(tree, module_name, project, options.dotenv_urls(path),
+                                               options.local_packages)
     analysis = Analysis(tree, resolver, sites, quote=quote_style(text), module_settings=settings)
     if not sites:
         return _read_markers(analysis, text, path, options)

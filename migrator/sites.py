@@ -183,6 +183,8 @@ class SiteFinder(ast.NodeVisitor):
                 self.sites.append(Site("legacy_error_import", node, self.scope, attr=alias.name))
             elif alias.name in surface.REMOVED_MODULES:
                 self.sites.append(Site("removed_module", node, self.scope, attr=alias.name))
+            elif alias.name.split(".", 1)[0] == "agents" and self.r.agents_sdk:
+                self.sites.append(Site("agents_import", node, self.scope, attr=alias.name, extra={"names": []}))
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = node.module or ""
@@ -192,7 +194,8 @@ class SiteFinder(ast.NodeVisitor):
             self.sites.append(Site("types_import", node, self.scope, attr=module))
         elif module == "openai.error":
             self.sites.append(Site("legacy_error_import", node, self.scope, attr=module))
-        elif module == "agents" and any(a.name in surface.AGENTS_NAMES for a in node.names):
+        elif module.split(".", 1)[0] == "agents" and self.r.agents_sdk \
+                and any(a.name in surface.AGENTS_NAMES for a in node.names):
             self.sites.append(Site("agents_import", node, self.scope, attr=module,
                                    extra={"names": [a.name for a in node.names]}))
         elif module in surface.REMOVED_MODULES:
@@ -210,14 +213,16 @@ class SiteFinder(ast.NodeVisitor):
                 elif f"openai.{alias.name}" in surface.REMOVED_MODULES:
                     self.sites.append(Site("removed_module", node, self.scope, attr=f"openai.{alias.name}"))
 
-    def _model_setting(self, name: str | None, value: ast.expr | None, where: str) -> None:
+    def _model_setting(self, name: str | None, value: ast.expr | None, where: str,
+                       func: ast.FunctionDef | ast.AsyncFunctionDef | None = None) -> None:
         """A known OpenAI model name held by something named like a model setting."""
         if name is None or value is None or "model" not in name.lower():
             return
         for lit in self.r.literal_sources(value, self.scope):
             if lit is not None and isinstance(lit.value, str) and surface.model_family(lit.value) is not None \
                     and id(lit) not in self.r.remote_literals:
-                self.sites.append(Site("model_constant", lit, self.scope, attr=where or name))
+                self.sites.append(Site("model_constant", lit, self.scope, attr=where or name,
+                                       extra={"func": func} if func is not None else {}))
 
     def _model_arguments(self, call: ast.Call, func: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """``ask(q, model="gpt-4")`` where ``ask`` is a function of this module: the argument is a setting."""
@@ -230,7 +235,7 @@ class SiteFinder(ast.NodeVisitor):
         named += [(k.arg, k.value) for k in call.keywords if k.arg]
         for name, value in named:
             if isinstance(value, ast.Constant) and ("model" in name.lower() or name == "engine"):
-                self._model_setting(name if "model" in name.lower() else "model", value, f"argument {name}")
+                self._model_setting(name if "model" in name.lower() else "model", value, f"argument {name}", func)
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         t = node.target
@@ -281,7 +286,8 @@ class SiteFinder(ast.NodeVisitor):
         handled = False
         classes = [v.name[len("openai."):] for v in values if isinstance(v, Qual) and v.name.startswith("openai.")
                    and v.name[len("openai."):] in surface.CLIENT_CLASSES]
-        agents = [v.name[len("agents."):] for v in values if isinstance(v, Qual) and v.name.startswith("agents.")]
+        # agents.Agent, agents.agent.Agent, agents.run.RunConfig: the SDK's name is the last part
+        agents = [v.name.rsplit(".", 1)[-1] for v in values if isinstance(v, Qual) and v.name.startswith("agents.")]
         if agents and self.r.agents_sdk and (agents[0] in surface.AGENTS_HOSTED_TOOLS or agents[0] in
                                              surface.AGENTS_SETTINGS or agents[0] in surface.AGENTS_MODEL_CLASSES):
             self.sites.append(Site("agents_call", node, self.scope, attr=agents[0]))

@@ -45,6 +45,8 @@ class Options:
     # (``OPENAI_BASE_URL=http://localhost:8000/v1``): the clients of the modules under it that take their
     # base URL from the environment are look-alikes
     dotenv_base_urls: tuple[tuple[str, str], ...] = ()
+    # top-level packages and modules of the files of the run (a project's own ``agents`` package is not the SDK)
+    local_packages: tuple[str, ...] = ()
 
     def dotenv_urls(self, path: str) -> tuple[str, ...]:
         """The ``dotenv_base_urls`` that apply to the module at ``path`` (a display path)."""

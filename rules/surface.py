@@ -189,7 +189,7 @@ _SNAPSHOT_SUFFIXES = (
     re.compile(r"-(preview|latest)$"),
     re.compile(r"-(16k|32k|8k)$"),
 )
-_ALIASES = {"chatgpt-4o": "gpt-4o", "gpt-4-turbo-preview": "gpt-4-turbo", "gpt-4o-audio": "gpt-4o",
+_ALIASES = {"chatgpt-4o": "gpt-4o", "gpt-35-turbo": "gpt-3.5-turbo", "gpt-35-turbo-instruct": "gpt-3.5-turbo-instruct", "gpt-4-turbo-preview": "gpt-4-turbo", "gpt-4o-audio": "gpt-4o",
             "o1-preview": "o1", "gpt-4.5-preview": "gpt-4.5"}
 
 # Strings that look like OpenAI model names even when the table does not know them.
@@ -202,7 +202,7 @@ OPENAI_MODEL_PATTERN = re.compile(
 # OpenAI names by family (providers.md §0.1, checked 2026-12-06): a name OpenAI has not published yet maps
 # like its family, without a code change. gpt-N / gpt-N.M (N >= 5) with -mini / -nano / -codex / -pro / -chat…,
 # gpt-4.x, the o-series (oN, oN-mini, oN-pro), gpt-image-N.
-_GPT_FAMILY = re.compile(r"^gpt-(\d+)(?:\.(\d+))?((?:-[a-z]+)*)$")
+_GPT_FAMILY = re.compile(r"^gpt-(\d)(?:\.(\d+))?((?:-[a-z]+)*)$")  # one digit: Azure's gpt-35-turbo is 3.5
 _O_FAMILY = re.compile(r"^o(\d+)((?:-[a-z]+)*)$")
 _GPT_IMAGE = re.compile(r"^gpt-image-\d+(?:\.\d+)?(?:-[a-z]+)*$")
 _SMALL = {"mini": "-mini", "nano": "-nano"}
@@ -501,7 +501,7 @@ AGENTS_HOSTED_TOOLS = frozenset({"WebSearchTool", "FileSearchTool", "ComputerToo
 AGENTS_SETTINGS = frozenset({"set_default_openai_client", "set_default_openai_key", "set_default_openai_api",
                              "set_tracing_disabled", "set_tracing_export_api_key"})
 # classes that take a model name (``Agent(model=...)``, ``OpenAIChatCompletionsModel(model=...)``)
-AGENTS_MODEL_CLASSES = frozenset({"Agent", "OpenAIChatCompletionsModel", "OpenAIResponsesModel"})
+AGENTS_MODEL_CLASSES = frozenset({"Agent", "OpenAIChatCompletionsModel", "OpenAIResponsesModel", "RunConfig"})
 # what works with the SDK's Responses model only (agents 0.24, run against chat completions): name -> why
 AGENTS_RESPONSES_ONLY = {
     "responses_websocket_session": "websocket streaming is a Responses API transport",

@@ -169,22 +169,34 @@ class AgentsSDK(Rule):
         q, lines, done = ctx.quote, [], []
         agents = [s for s in sites if s.kind == "agents_call" and s.attr == "Agent"]
         own = bool(agents) and all(_own_model(s, ctx) for s in agents)  # every agent brings a client of its own
+        # ``import agents``: the set-up calls go through the module name; else they are imported from it
+        bound = any(isinstance(s.node, ast.Import) and any(a.name == "agents" and a.asname is None for a in s.node.names)
+                    for s in imports)
+        prefix = "agents." if bound else ""
+
+        def use(name: str) -> str:
+            if not bound:
+                ctx.need_import("agents", name)
+            return prefix + name
+
         if "set_default_openai_client" not in present and not own:
-            ctx.need_import("agents", "set_default_openai_client")
             ctx.need_import("openai", "AsyncOpenAI")
             key = ctx.env_read(ctx.spec.key_env)
-            lines.append(f"set_default_openai_client(AsyncOpenAI(base_url={ctx.string(ctx.base_url())}, "
+            lines.append(f"{use('set_default_openai_client')}(AsyncOpenAI(base_url={ctx.string(ctx.base_url())}, "
                          f"api_key={key}), use_for_tracing=False)")
             done.append(f"the SDK's default client → {ctx.spec.display} (key from {ctx.spec.key_env})")
         if "set_default_openai_api" not in present and not own:
-            ctx.need_import("agents", "set_default_openai_api")
-            lines.append(f"set_default_openai_api({q}chat_completions{q})")
+            lines.append(f"{use('set_default_openai_api')}({q}chat_completions{q})")
             done.append("chat completions instead of the Responses API")
         if "set_tracing_disabled" not in present:
-            ctx.need_import("agents", "set_tracing_disabled")
-            lines.append("set_tracing_disabled(True)")
+            lines.append(f"{use('set_tracing_disabled')}(True)")
             done.append("tracing off (it uploads every run to api.openai.com)")
         self._responses_only(imports, ctx)
+        for node in ast.walk(tree):  # agent.clone(model="gpt-4.1-mini"): a copy of an Agent with another model
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "clone" \
+                    and kwarg(node, "model") is not None:
+                scope = ctx.resolver.call_scopes.get(id(node), ctx.resolver.module_scope)
+                self._model(Site("agents_call", node, scope, attr="clone"), node, "clone", ctx)
         if not lines:
             return
         ctx.edit(anchor, "insert_after", self.CODE, stmts=lines, blank=True)

@@ -228,7 +228,7 @@ class ModelConstant(Rule):
         ctx.handled_literals.add(id(lit))
         family, target = target_for(ctx, lit.value)
         if target is not None:
-            target = responses.constant_target(lit, target, ctx)
+            target = responses.constant_target(lit, target, ctx, site.extra.get("func"))
         if target is None:
             ctx.report(lit, self.CODE, self.FEATURE, Severity.MANUAL,
                        f"{site.attr} = {lit.value!r}: {ctx.spec.display} has no equivalent in migrator's table; "

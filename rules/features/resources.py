@@ -290,7 +290,7 @@ class Responses(ResourceRule):
     becomes (``--target ernie``)::
 
         r = client.chat.completions.create(model="ernie-5.1", messages=[{"role": "user", "content": question}])
-        print(r.choices[0].message.content)
+        print((r.choices[0].message.content or ""))
 
     Fix safety: review.
     """

@@ -12,7 +12,7 @@ becomes (``--target ernie``)::
 
     r = client.chat.completions.create(model="ernie-5.1", messages=[{"role": "system", "content": sys_prompt},
         {"role": "user", "content": question}], max_tokens=300)
-    print(r.choices[0].message.content, r.usage.prompt_tokens)
+    print((r.choices[0].message.content or ""), r.usage.prompt_tokens)
 
 The translation is made only where it is faithful: the request's arguments all have a chat form (``input`` one
 string or a list of role/content messages with ``input_text`` / ``input_image`` parts, ``instructions``,
@@ -29,10 +29,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from migrator.edits import HOLE
 from migrator.resolve import MODULE_CLIENT
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
-from migrator.rules.features.common import kwarg, models_of, module_index, receiver
+from migrator.rules.features.common import function_of, kwarg, models_of, module_index, receiver
 from migrator.rules.features.text_completions import single_string
 from migrator.rules.providers import ModelTarget
 from migrator.sites import Site
@@ -198,11 +199,14 @@ def _sent_there(node: ast.expr | None, base: str) -> bool:
     return url is not None and isinstance(url.value, ast.Constant) and url.value.value == base
 
 
-def constant_target(lit: ast.Constant, target: ModelTarget, ctx: PlanContext) -> ModelTarget:
-    """A model setting that a kept Responses call of the module uses needs a model that serves the API."""
+def constant_target(lit: ast.Constant, target: ModelTarget, ctx: PlanContext,
+                    func: ast.AST | None = None) -> ModelTarget:
+    """A model setting that a kept Responses call of the module uses needs a model that serves the API; so does
+    a model argument of a call of a function (``func``) that makes a kept Responses call."""
     for s in ctx.sites:
         if s.kind == "call" and s.resource is not None and s.resource.feature == "responses" \
-                and plan(s, ctx).how == "keep" and any(u.literal is lit for u in models_of(s, ctx)):
+                and plan(s, ctx).how == "keep" and (any(u.literal is lit for u in models_of(s, ctx))
+                                                   or func is not None and function_of(s.scope) is func):
             return model_target(target, ctx)
     return target
 
@@ -306,18 +310,18 @@ class _Translation:
                 first = value.elts[0]
                 if any(node is first for node, _ in swaps):
                     return "migrator cannot put the instructions before its first item"
-                self.edit(first, "replace_expr", src=f"{system}, {ctx.segment(first)}")
+                self.edit(first, "template_expr", src=f"{system}, {HOLE}")
             changes = ["input items → messages"]
         elif isinstance(value, ast.Name) and _bound_list(value, self.site, ctx) is not None:
             refusal = self._conversation(value)
             if refusal:
                 return refusal
             if system:  # the list is shared: the system message goes in front of it for this call only
-                self.edit(value, "replace_expr", src=f"[{system}, *{value.id}]")
+                self.edit(value, "template_expr", src=f"[{system}, *{HOLE}]")
             changes = ["the input list → messages (function_call_output items → tool messages)"]
         elif single_string(value, ctx, self.site.scope):
-            user = f"{{{q}role{q}: {q}user{q}, {q}content{q}: {ctx.segment(value)}}}"
-            self.edit(value, "replace_expr", src=f"[{system}, {user}]" if system else f"[{user}]")
+            user = f"{{{q}role{q}: {q}user{q}, {q}content{q}: {HOLE}}}"
+            self.edit(value, "template_expr", src=f"[{system}, {user}]" if system else f"[{user}]")
             changes = ["input → a user message"]
         else:
             return "its input is not one string or a list of messages as far as migrator can see"
@@ -394,6 +398,8 @@ class _Translation:
         index = module_index(ctx.resolver)
         parents, owner = index.parents, index.owner
         scope = owner[id(stmt)]
+        if _read_elsewhere(name.id, scope, owner, ctx):
+            return f"its input list {name.id} is also used in another function that migrator does not follow"
         for node in ast.walk(scope):
             if not (isinstance(node, ast.Name) and node.id == name.id and owner.get(id(node)) is scope) \
                     or node is stmt.targets[0]:
@@ -557,6 +563,18 @@ def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
     return ((node.lineno, node.col_offset), (node.end_lineno, node.end_col_offset))  # type: ignore[attr-defined]
 
 
+def _read_elsewhere(name: str, scope: ast.AST, owner: dict, ctx: PlanContext) -> bool:
+    """The name is used in a scope other than ``scope`` where it may be ``scope``'s variable: a function or
+    lambda nested in it, or any function of the module when ``scope`` is the module."""
+    area = ctx.resolver.tree if isinstance(scope, ast.Module) else scope
+    return any(isinstance(n, ast.Name) and n.id == name and owner.get(id(n)) is not scope for n in ast.walk(area))
+
+
+def _sends_back_ids(ctx: PlanContext) -> bool:
+    return any(isinstance(n, ast.keyword) and n.arg == "previous_response_id" and not (
+        isinstance(n.value, ast.Constant) and n.value.value is None) for n in ast.walk(ctx.resolver.tree))
+
+
 def _output_of(node: ast.expr) -> bool:
     return isinstance(node, ast.Attribute) and node.attr == "output"
 
@@ -584,6 +602,10 @@ class _Reads:
     def edit(self, node: ast.AST, src: str) -> None:
         self.plan.edits.append((node, "replace_expr", {"src": src}))
 
+    def around(self, attribute: ast.Attribute, template: str) -> None:
+        """``x.attr`` → the template around ``x`` as rewritten (a call's own edits inside ``x`` stay)."""
+        self.plan.edits.append((attribute, "attr_template", {"src": template}))
+
     def check(self) -> str | None:
         call: ast.AST = self.site.node
         parent = self.parents.get(id(call))
@@ -596,6 +618,8 @@ class _Reads:
         if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
             return "its result is used in ways migrator cannot follow"
         name, scope = parent.targets[0].id, self.owner[id(parent)]
+        if _read_elsewhere(name, scope, self.owner, self.ctx):
+            return f"{name} is also read in another function (or a lambda) that migrator does not follow"
         uses = [n for n in ast.walk(scope) if isinstance(n, ast.Name) and n.id == name and self.owner.get(id(n)) is scope]
         stores = [n for n in uses if not isinstance(n.ctx, ast.Load)]
         reads = self._reached(parent, stores, [n for n in uses if isinstance(n.ctx, ast.Load)])
@@ -622,9 +646,17 @@ class _Reads:
             if isinstance(node, ast.For | ast.AsyncFor | ast.While):
                 return None
             node = self.parents.get(id(node))
-        later = sorted(st.lineno for st in statements if st.lineno > assign.lineno)  # type: ignore[union-attr]
-        end = later[0] if later else None
-        return [n for n in loads if n.lineno > (assign.end_lineno or assign.lineno) and (end is None or n.lineno < end)]
+        later = sorted((st for st in statements if st.lineno > assign.lineno), key=lambda st: st.lineno)  # type: ignore[union-attr]
+        nxt = later[0] if later else None
+        done = (assign.end_lineno, assign.end_col_offset)
+
+        def mine(n: ast.Name) -> bool:
+            """Read after this assignment, and before the next one stores (its value is evaluated first)."""
+            if (n.lineno, n.col_offset) < done:  # type: ignore[operator]
+                return False
+            return nxt is None or (n.lineno, n.col_offset) < (nxt.end_lineno, nxt.end_col_offset)  # type: ignore[union-attr, operator]
+
+        return [n for n in loads if mine(n)]
 
     def _body_of(self, stmt: ast.stmt) -> list | None:
         parent = self.parents.get(id(stmt))
@@ -656,8 +688,11 @@ class _Reads:
             return False
         if parent.attr in ("output_text", "output_parsed"):
             self.found.add(parent.attr)
-            field_ = "content" if parent.attr == "output_text" else "parsed"
-            self.edit(parent, f"{seg}.choices[0].message.{field_}")
+            if parent.attr == "output_text":  # "" on a turn that only calls tools, as output_text was
+                empty = "str()" if self._in_fstring(parent) else self.ctx.quote * 2  # no quotes inside f"..."
+                self.around(parent, f"({HOLE}.choices[0].message.content or {empty})")
+            else:
+                self.around(parent, f"{HOLE}.choices[0].message.parsed")
             return True
         if parent.attr == "usage":
             return self._usage(parent)
@@ -665,6 +700,10 @@ class _Reads:
             return self._output(parent, seg)
         if parent.attr == "id":  # a chat completion's id is no response id: it cannot be read back
             use = self.parents.get(id(parent))
+            if not isinstance(use, ast.keyword) and _sends_back_ids(self.ctx):
+                self.why = ("its id is read while the module sends response ids back (previous_response_id), and a "
+                            "chat completion's id names no stored response")
+                return False
             if isinstance(use, ast.keyword) and use.arg == "previous_response_id":
                 self.why = (f"its id is sent back as previous_response_id (line {use.value.lineno}), and a chat "
                             "completion's id names no stored response")
@@ -684,7 +723,7 @@ class _Reads:
                 and func.value.id == conversation
         if grown:
             self.found.add("output")
-            self.edit(node, f"[{seg}.choices[0].message]")
+            self.around(node, f"[{HOLE}.choices[0].message]")
             return True
         if isinstance(parent, ast.For) and parent.iter is node and isinstance(parent.target, ast.Name):
             item, scope = parent.target.id, self.owner[id(parent)]
@@ -693,7 +732,7 @@ class _Reads:
             if any(not isinstance(n.ctx, ast.Load) for n in uses) or not all(self._tool_call(n) for n in uses):
                 return False
             self.found.add("output")
-            self.edit(node, f"({seg}.choices[0].message.tool_calls or [])")
+            self.around(node, f"({HOLE}.choices[0].message.tool_calls or [])")
             return True
         return False
 
@@ -716,6 +755,14 @@ class _Reads:
         if parent.attr == "call_id":
             self.plan.edits.append((parent, "rename_attr", {"name": "id"}))
             return True
+        return False
+
+    def _in_fstring(self, node: ast.AST) -> bool:
+        parent = self.parents.get(id(node))
+        while parent is not None and not isinstance(parent, ast.stmt):
+            if isinstance(parent, ast.JoinedStr):
+                return True
+            parent = self.parents.get(id(parent))
         return False
 
     def _usage(self, node: ast.Attribute) -> bool:
@@ -761,7 +808,7 @@ class _Reads:
             self.edit(test, src if isinstance(test.ops[0], ast.Eq) else f"not {src}")
             return True
         if parent.attr == "delta" and self._guarded(parent):
-            self.edit(parent, f"{e}.choices[0].delta.content")
+            self.around(parent, f"{HOLE}.choices[0].delta.content")
             return True
         return False
 
