@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from migrator.kinds.requirements import provider_requirement
 from migrator.rules import providers
 
 TESTS = Path(__file__).parent
@@ -24,12 +25,8 @@ TESTS = Path(__file__).parent
 
 def requirements() -> list[str]:
     """What the native rewrite writes into requirements for each target with a native SDK."""
-    out = []
-    for spec in providers.all_specs():
-        if spec.native is not None and spec.native_package:
-            upper = f",<{spec.native_below}" if spec.native_below else ""
-            out.append(f"{spec.native_package}>={spec.native_version}{upper}")
-    return out
+    return [provider_requirement(spec) for spec in providers.all_specs() if spec.native is not None
+            and spec.native_package]
 
 
 @pytest.fixture(scope="session")

@@ -133,11 +133,9 @@ class ResourceRule(Rule):
         if p.lossy:  # said at the call, in one finding: its marker goes above the call
             ctx.report(site.node, LOSSY_EDIT, "responses", Severity.REVIEW, "; ".join(m for _, m in p.lossy),
                        subject=f"{label}: lossy")
-        why = ("--responses chat" if spec.responses is not None else
-               spec.unsupported_reason("responses", _path(site)) or f"{spec.display} does not serve it here")
         method = "parse" if _path(site)[-1] == "parse" else "create"
         ctx.report(site.node, self.CODE, "responses", Severity.REVIEW,
-                   f"{label} → chat.completions.{method} on {spec.display} ({why}): {'; '.join(changes)}",
+                   f"{label} → chat.completions.{method} on {spec.display} ({p.why_chat}): {'; '.join(changes)}",
                    reaches_openai=reaches_openai, subject=label)
 
 

@@ -66,6 +66,7 @@ class Plan:
     # calls become chat calls together or not at all
     shared: set[int] = field(default_factory=set)
     conversation: str = ""  # chat: the name of the list its input is (``input=input_list``)
+    why_chat: str = ""  # chat: why the call becomes a chat call (the target's reason, or --responses chat)
 
 
 def serves(ctx: PlanContext) -> bool:
@@ -184,7 +185,7 @@ def _plan(site: Site, ctx: PlanContext) -> Plan:
     if stateful:
         return Plan("", f"{', '.join(stateful)} keep{'s' if len(stateful) == 1 else ''} state on the server, which "
                         f"chat.completions does not ({where})")
-    out = Plan("chat")
+    out = Plan("chat", why_chat=where)
     refusal = _Translation(site, ctx, out, method).request() or _Reads(site, ctx, out).check()
     if refusal:
         return Plan("", f"{where}; not translated to chat.completions: {refusal}")
