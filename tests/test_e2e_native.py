@@ -43,7 +43,10 @@ from migrator.rules.base import Options
 
 PROGRAMS_DIR = Path(__file__).parent / "e2e" / "programs"
 PROGRAMS = ("helpdesk", "async_digest", "live_stream", "weather_agent", "faq_search", "resilient_jobs",
-            "poster_studio")
+            "poster_studio", "newsroom")
+# programs of the shapes native style had to learn (issue: module-level client, handlers by meaning): no
+# hand-written native version, the migrated one is the test
+MIGRATED_ONLY = {"newsroom"}
 TARGETS = ("qwen", "ernie", "glm")
 STYLES = ("compat", "native")
 NATIVE_SDK = {"qwen": "dashscope", "ernie": "qianfan", "glm": "zai"}
@@ -56,6 +59,10 @@ KEEPS_COMPAT = {
 # not run: DashScope has no OpenAI-compatible image endpoint, compat style leaves the call on OpenAI
 # (manual; test_e2e.py checks that it is reported and fails)
 NOT_APPLICABLE = {("poster_studio", "qwen", "compat")}
+# native migrations that would change what the program does, reported for review (OA163) but not yet kept
+# compat: qianfan raises one RequestError for every HTTP status, so the rate-limit handler also catches
+# the 400 the next handler reports (tests/test_native_errors.py checks the review findings)
+REVIEWED_GAPS = {("newsroom", "ernie", "native")}
 
 
 
@@ -84,10 +91,11 @@ def _case(program: str, target: str, style: str) -> Any:
     return pytest.param(program, target, style, id=f"{program}-{target}-{style}")
 
 
-CASES = [_case(p, t, s) for p in PROGRAMS for t in TARGETS for s in STYLES if (p, t, s) not in NOT_APPLICABLE]
+CASES = [_case(p, t, s) for p in PROGRAMS for t in TARGETS for s in STYLES
+         if (p, t, s) not in NOT_APPLICABLE | REVIEWED_GAPS]
 # the hand-written native versions (tests/e2e/programs/native/<target>/<program>)
 HANDWRITTEN = [pytest.param(p, t, "handwritten", id=f"{p}-{t}") for p in PROGRAMS for t in TARGETS
-               if native_applies(p, t, "native")]
+               if native_applies(p, t, "native") and p not in MIGRATED_ONLY]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,7 +358,22 @@ def check_poster_studio(run: Run) -> None:
     assert run.lines == [f"{p[:24]!r}: {len(urls)} image(s) {urls[0]}" for _, p, _, urls in rendered]
 
 
+def check_newsroom(run: Run) -> None:
+    """The module-level client's call, a 429 retried by the program, a 400 reported once (not retried as
+    a connection error: the native handlers still catch by meaning)."""
+    e = EXPECT[run.target]
+    sent = chats(run)
+    assert [c.rec.status for c in sent] == [200, 429, 200, 400]
+    for c in sent:
+        check_chat_request(c, run, e.chat_model)
+    assert sent[0].params.get("max_tokens") == 40
+    assert sent[1].messages == sent[2].messages
+    assert run.lines == [f"headline: {sent[0].text}", f"claim: {sent[2].text}", "broken: None",
+                         "  rate limited (HTTP 429), retry 1", "  rejected (HTTP 400)"]
+
+
 CHECKS: dict[str, Callable[[Run], None]] = {
+    "newsroom": check_newsroom,
     "helpdesk": check_helpdesk,
     "async_digest": check_async_digest,
     "live_stream": check_live_stream,

@@ -14,11 +14,13 @@ import ast
 from dataclasses import dataclass, field
 
 from migrator.model import Severity
-from migrator.resolve import Client, Qual, ordered
+from migrator.resolve import MODULE_CLIENT, Client, Qual, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.common import ModuleIndex, module_index, per_module
 from migrator.rules.features.legacy_responses import Flow
+from migrator.rules.features.native_errors import CODE as ERRORS_CODE
+from migrator.rules.features.native_errors import Handlers
 from migrator.rules.providers import NativeMethod, NativeSpec
 from migrator.sites import Site, call_kwarg, construction_destination
 
@@ -158,7 +160,7 @@ class NativeException(Rule):
     Fix safety: safe where the classes match one to one; review where one SDK class covers several.
     """
 
-    CODE = "OA163"
+    CODE = ERRORS_CODE
     NAME = "native-exception"
     FEATURE = "native"
     SITES = ()
@@ -193,7 +195,6 @@ class _Planner:
         self.adopted: dict[int, _Candidate] = {}  # calls on a parameter the client is passed in as
         self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
         self.retyped: set[int] = set()  # string annotations (``"OpenAI"``) rewritten to name the SDK class
-        self.error_handlers: set[int] = set()  # except handlers whose reads of the exception were checked
 
     # -- which clients can go native ----------------------------------------------------------------
 
@@ -222,6 +223,9 @@ class _Planner:
             self._blockers(cand)
         self.adopted = {id(u): cand for cand in candidates.values() for u in cand.adopted}
         shared = self._imported()
+        module_uses = self._module_client()
+        if module_uses:
+            shared["<module client>"] = module_uses
         self._unconvertible(candidates, shared)
         if not candidates and not shared:
             self._module_flag(candidates, shared, stays)
@@ -320,6 +324,56 @@ class _Planner:
             if not cand.blockers:
                 out[qual] = [*uses, *cand.adopted]
         return out
+
+    def _module_client(self) -> list[Site]:
+        """``openai.api_key = ...`` at the top of the module, then ``openai.chat.completions.create(...)``:
+        a module-level SDK client built next to the key, and the calls go through it. The settings stay
+        (the module-level client is the process's: other modules may rely on them). [] when the module
+        does not set the key at its top level, or a use cannot go native."""
+        ctx, tree = self.ctx, self.ctx.resolver.tree
+        uses = [s for s in self.sites if s.kind in _USES and MODULE_CLIENT in s.clients]
+        keys = [s for s in self.sites if s.kind == "module_setting" and s.attr == "api_key"]
+        others = [s for s in self.sites if s.kind == "module_setting" and s.attr not in ("api_key", "base_url")]
+        if not uses or len(keys) != 1 or others or keys[0].node not in tree.body or ctx.legacy_file \
+                or ctx.module_dest.kind != "provider" or ctx.module_dest.provider != ctx.spec.name:
+            return []
+        cls = self.native.client_class(False, ctx.options.region)
+        if cls is None or not all(len(u.clients) == 1 and not u.is_async and self._method(u) is not None
+                                  and isinstance(u.node, ast.Call) and self._direct(u) and not self._renamed(u)
+                                  for u in uses):
+            return []
+        key = keys[0].node
+        assert isinstance(key, ast.Assign)
+        after = next((s.node for s in self.sites if s.kind == "module_setting" and s.attr == "base_url"
+                      and s.node in tree.body and tree.body.index(s.node) > tree.body.index(key)), key)
+        if any(tree.body.index(self._top(u.node)) <= tree.body.index(after) for u in uses):
+            return []  # a call before the key is set (or in the same statement)
+        bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
+            a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
+        name = next(n for n in (f"{self.native.module}_client", *(f"{self.native.module}_client{i}"
+                                                                    for i in range(2, 99))) if n not in bound)
+        setting = self._code(key.targets[0])[1:-1]
+        ctx.need_import(self.native.module)
+        region = "".join(f", {k}={ctx.string(v)}" for k, v in self.native.region_kwargs.get(ctx.options.region,
+                                                                                           {}).items())
+        ctx.edit(after, "insert_after", NativeClient.CODE, stmts=[f"{name} = {cls}(api_key={setting}{region})"])
+        for use in uses:
+            root = use.node.func  # type: ignore[attr-defined]
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            ctx.edit(root, "replace_expr", NativeClient.CODE, src=name)
+        ctx.report(key, NativeClient.CODE, NativeClient.FEATURE, Severity.AUTO,
+                   f"module-level openai client → {name} = {cls}(...) ({ctx.spec.native_package} SDK), built once "
+                   f"after {setting} is set; the openai settings stay for other modules that use the "
+                   "module-level client (remove them and the openai import if none does)", reaches_openai=False,
+                   subject="module-level client on the openai SDK")
+        return uses
+
+    def _top(self, node: ast.AST) -> ast.AST:
+        """The top-level statement that holds ``node``."""
+        while (parent := self.index.parents.get(id(node))) is not None and parent is not self.ctx.resolver.tree:
+            node = parent
+        return node
 
     def _unconvertible(self, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> None:
         """Calls on clients this pass cannot see built (module-level, injected, imported) stay as they are."""
@@ -795,65 +849,8 @@ class _Planner:
             self.ctx.edit(func, "replace_expr", NativeCall.CODE, src=".".join((src, *new)))
 
     def _exceptions(self, all_native: bool, elsewhere: bool = False) -> None:
-        ctx, native = self.ctx, self.native
-        for site in self.sites:
-            if site.kind != "exception" or not site.attr or site.attr.startswith("error."):
-                continue
-            new = native.errors.get(site.attr)
-            if all_native and new is not None and not self._placeable(site.node, "replace_expr"):
-                ctx.report(site.node, NativeException.CODE, NativeException.FEATURE, Severity.MANUAL,
-                           f"openai.{site.attr}: migrator cannot rewrite the class here; catch {new}",
-                           subject=f"catches openai.{site.attr}")
-                continue
-            if not all_native or new is None:
-                why = ("the clients it guards live in other modules, and not all of them moved to "
-                       f"{native.module}" if elsewhere else f"the clients of this module are not all on {native.module}")
-                ctx.report(site.node, NativeException.CODE, NativeException.FEATURE, Severity.REVIEW,
-                           f"openai.{site.attr}: {why}; catch {new or 'the ' + native.module + ' exception'} too "
-                           "where a native client raises", subject=f"catches openai.{site.attr}")
-                continue
-            ctx.need_import(native.module)
-            ctx.edit(site.node, "replace_expr", NativeException.CODE, src=new)
-            self._replaced(site.node)
-            self._error_reads(site.node)
-            note = native.error_notes.get(site.attr)
-            ctx.report(site.node, NativeException.CODE, NativeException.FEATURE,
-                       Severity.REVIEW if note else Severity.AUTO,
-                       f"openai.{site.attr} → {new}" + (f" ({note})" if note else ""),
-                       subject=f"catches openai.{site.attr}")
-
-    def _error_reads(self, node: ast.AST) -> None:
-        """``except openai.RateLimitError as e: e.response.headers`` reads what the SDK's exception may
-        name differently (``e.headers``) or lack (``e.response`` on dashscope and qianfan)."""
-        ctx, native = self.ctx, self.native
-        handler = self.index.parents.get(id(node))
-        while handler is not None and not isinstance(handler, ast.ExceptHandler):
-            handler = self.index.parents.get(id(handler))
-        if handler is None or not handler.name or id(handler) in self.error_handlers:
-            return
-        self.error_handlers.add(id(handler))
-        for stmt in handler.body:
-            for read in ast.walk(stmt):
-                if not (isinstance(read, ast.Attribute) and isinstance(read.value, ast.Name)
-                        and read.value.id == handler.name and isinstance(read.ctx, ast.Load)):
-                    continue
-                chain: list[ast.Attribute] = [read]
-                while isinstance(parent := self.index.parents.get(id(chain[-1])), ast.Attribute) \
-                        and parent.value is chain[-1]:
-                    chain.append(parent)
-                names = [a.attr for a in chain]
-                renamed = next(((i, native.error_renames[".".join(names[:i])]) for i in range(len(names), 0, -1)
-                                if ".".join(names[:i]) in native.error_renames), None)
-                if renamed is not None and self._placeable(chain[renamed[0] - 1], "replace_expr"):
-                    i, new = renamed
-                    ctx.edit(chain[i - 1], "replace_expr", NativeException.CODE, src=f"{handler.name}.{new}")
-                    ctx.report(chain[i - 1], NativeException.CODE, NativeException.FEATURE, Severity.AUTO,
-                               f"{native.module} exception: {handler.name}.{'.'.join(names[:i])} → "
-                               f"{handler.name}.{new}", subject="attribute of an openai exception")
-                elif names[0] in native.error_missing:
-                    ctx.report(read, NativeException.CODE, NativeException.FEATURE, Severity.MANUAL,
-                               f"{handler.name}.{names[0]} raises AttributeError on the {native.module} exception: "
-                               f"{native.error_missing[names[0]]}", subject="attribute of an openai exception")
+        Handlers(self.ctx, self.native, self.sites, self.index.parents, self._placeable, self._replaced).run(
+            all_native, elsewhere)
 
     def _placeable(self, node: ast.expr, op: str) -> bool:
         from migrator.edits import Edit, Placer, Unplaceable

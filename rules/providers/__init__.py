@@ -88,12 +88,16 @@ class NativeSpec:
     dump_methods: dict[str, str] = field(default_factory=dict)  # ``model_dump`` -> the SDK models' method
     dump_drops: dict[str, str] = field(default_factory=dict)  # arguments of ``model_dump`` the SDK's lacks -> why
     message_param: str = ""  # how a response message goes back into ``messages`` ("…model_dump(…)")
-    errors: dict[str, str] = field(default_factory=dict)  # openai exception -> SDK exception (dotted)
     error_notes: dict[str, str] = field(default_factory=dict)  # openai exception -> what to check by hand
     # attributes read on a caught openai exception (``e.response.headers``): the SDK exception's name for
     # them, and those it lacks -> what to read instead
     error_renames: dict[str, str] = field(default_factory=dict)
     error_missing: dict[str, str] = field(default_factory=dict)
+    # how the SDK reports the errors a call can raise (rules/features/native_errors.py): its exception
+    # classes (dotted, as the migrated code names them) -> the class above it ("": a root), and each
+    # event (an HTTP status, "connection", "timeout") -> the classes it is raised as
+    error_classes: dict[str, str] = field(default_factory=dict)
+    error_raised: dict[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what the migration report tells about the SDK
     # features the compat endpoint lacks but the SDK offers: in native style the compat pass treats them as
     # supported (and maps their models with ``models``) so that this pass can move them to the SDK

@@ -36,15 +36,6 @@ NATIVE = NativeSpec(
     # the SDK reads history entries with .get(): a response message must go back as a dict (checked against
     # the installed SDK: openapi_requestor.llm)
     message_param="dict(exclude_none=True)",
-    errors={
-        "OpenAIError": "qianfan.errors.QianfanError", "APIError": "qianfan.errors.QianfanError",
-        "APIStatusError": "qianfan.errors.RequestError", "BadRequestError": "qianfan.errors.RequestError",
-        "AuthenticationError": "qianfan.errors.RequestError", "PermissionDeniedError": "qianfan.errors.RequestError",
-        "NotFoundError": "qianfan.errors.RequestError", "ConflictError": "qianfan.errors.RequestError",
-        "UnprocessableEntityError": "qianfan.errors.RequestError", "RateLimitError": "qianfan.errors.RequestError",
-        "InternalServerError": "qianfan.errors.RequestError", "APITimeoutError": "qianfan.errors.RequestTimeoutError",
-        "APIConnectionError": "qianfan.errors.QianfanError",
-    },
     # qianfan 0.4.12.3 errors.py: RequestError carries body, headers and status_code; QianfanError nothing else
     error_renames={"response.headers": "headers", "response.status_code": "status_code"},
     error_missing={
@@ -56,10 +47,23 @@ NATIVE = NativeSpec(
         "param": "qianfan errors have no param field: read e.body",
         "type": "qianfan errors have no type field: read e.body",
     },
+    # qianfan 0.4.12.3, seen against a closed port and a server that never answers: every non-200 answer is
+    # a RequestError; connection failures and timeouts are not qianfan errors but requests' (sync) and
+    # aiohttp's / asyncio's (async), both dependencies of qianfan
+    error_classes={"qianfan.errors.QianfanError": "", "qianfan.errors.RequestError": "qianfan.errors.QianfanError",
+                   "requests.exceptions.RequestException": "",
+                   "requests.exceptions.ConnectionError": "requests.exceptions.RequestException",
+                   "requests.exceptions.Timeout": "requests.exceptions.RequestException",
+                   "aiohttp.ClientConnectionError": "", "TimeoutError": ""},
+    error_raised={
+        **{status: ("qianfan.errors.RequestError",) for status in (
+            "400", "401", "403", "404", "409", "422", "429", "500", "502", "503", "504", "other status")},
+        "connection": ("requests.exceptions.ConnectionError", "aiohttp.ClientConnectionError"),
+        "timeout": ("requests.exceptions.Timeout", "TimeoutError")},
     error_notes={name: _STATUS for name in (
         "APIStatusError", "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
         "ConflictError", "UnprocessableEntityError", "RateLimitError", "InternalServerError")} | {
-        "APIConnectionError": "qianfan has no connection-error class; QianfanError catches every SDK error"},
+        "APIConnectionError": "qianfan raises requests' and aiohttp's own errors for a failed connection"},
     notes=("qianfan retries 3 times by default and ignores retry_count=0 (providers.md §9)",
            "the SDK reads QIANFAN_BEARER_TOKEN itself; the migrated code passes QIANFAN_API_KEY explicitly"),
 )

@@ -38,6 +38,7 @@ _ZAI_TRANSCRIPTIONS = frozenset({"file", "model", "request_id", "user_id", "stre
                                  "sensitive_word_check", "extra_headers", "extra_body", "timeout"})
 _NO_QUERY = {"extra_query": "zai methods take no query parameters"}
 _OTHER_STATUS = "zai has no class for this status: APIStatusError (check status_code)"
+_Z = "zai.core."
 NATIVE = NativeSpec(
     module="zai",
     stream_in_with=False,  # zai-sdk 0.0.3.4: zai.core._streaming.StreamResponse has no __enter__ (installed SDK)
@@ -58,15 +59,6 @@ NATIVE = NativeSpec(
     },
     missing={"async": "zai-sdk 0.0.3.4 has no asyncio client; this AsyncOpenAI client stays on the openai SDK "
                       "pointed at Zhipu"},
-    errors={
-        "OpenAIError": "zai.core.ZaiError", "APIError": "zai.core.ZaiError",
-        "APIStatusError": "zai.core.APIStatusError", "BadRequestError": "zai.core.APIRequestFailedError",
-        "AuthenticationError": "zai.core.APIAuthenticationError", "RateLimitError": "zai.core.APIReachLimitError",
-        "InternalServerError": "zai.core.APIInternalError", "APITimeoutError": "zai.core.APITimeoutError",
-        "APIConnectionError": "zai.core.ZaiError", "PermissionDeniedError": "zai.core.APIStatusError",
-        "NotFoundError": "zai.core.APIStatusError", "ConflictError": "zai.core.APIStatusError",
-        "UnprocessableEntityError": "zai.core.APIStatusError",
-    },
     # zai-sdk 0.0.3.4 core/_errors.py: ZaiError is a bare Exception; APIStatusError adds response and status_code
     error_missing={
         "message": "zai errors have no message attribute: use str(e)",
@@ -76,9 +68,21 @@ NATIVE = NativeSpec(
         "param": "zai errors have no param field",
         "type": "zai errors have no type field",
     },
+    # zai-sdk 0.0.3.4 and 0.2.3 core/_http_client.py _make_status_error; connection errors are raised as
+    # zai.core._errors.APIConnectionError, which zai.core does not export: its public base APIResponseError
+    # (which catches nothing else a call raises) names them
+    error_classes={_Z + "ZaiError": "", _Z + "APIStatusError": _Z + "ZaiError", _Z + "APIResponseError": _Z + "ZaiError",
+                   _Z + "APITimeoutError": _Z + "APIResponseError",
+                   **{_Z + name: _Z + "APIStatusError" for name in (
+                       "APIRequestFailedError", "APIAuthenticationError", "APIReachLimitError", "APIInternalError",
+                       "APIServerFlowExceedError")}},
+    error_raised={
+        **{status: (_Z + "APIStatusError",) for status in ("403", "404", "409", "422", "502", "504", "other status")},
+        "400": (_Z + "APIRequestFailedError",), "401": (_Z + "APIAuthenticationError",),
+        "429": (_Z + "APIReachLimitError",), "500": (_Z + "APIInternalError",),
+        "503": (_Z + "APIServerFlowExceedError",), "connection": (_Z + "APIResponseError",),
+        "timeout": (_Z + "APITimeoutError",)},
     error_notes={
-        "APIConnectionError": "zai.core does not export APIConnectionError (providers.md §9); ZaiError also "
-        "catches API errors",
         "PermissionDeniedError": _OTHER_STATUS, "NotFoundError": _OTHER_STATUS, "ConflictError": _OTHER_STATUS,
         "UnprocessableEntityError": _OTHER_STATUS,
     },

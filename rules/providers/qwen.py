@@ -34,6 +34,7 @@ _NO_HEADERS = "the dashscope client takes no per-call headers or query parameter
 _IMAGE_ARGS = frozenset({"model", "prompt", "negative_prompt", "n", "size", "image_urls", "extra_input", "function",
                          "seed", "style", "prompt_extend", "watermark", "parameters", "timeout", "api_key", "workspace"})
 _WAN = ModelTarget("wan2.6-t2i", note="dashscope image jobs return temporary URLs (download them promptly), no b64_json")
+_E = "dashscope.v2.errors."
 NATIVE = NativeSpec(
     module="dashscope",
     clients={"sync": "dashscope.Client", "async": "dashscope.AsyncClient"},
@@ -97,20 +98,6 @@ NATIVE = NativeSpec(
     native_only=frozenset({"images"}),
     models={"dall-e-2": _WAN, "dall-e-3": _WAN, "gpt-image-1": _WAN},  # providers.md §2.5: native only
     message_param="model_dump(exclude_none=True)",  # providers.md §9: messages reject the SDK's message objects
-    errors={
-        "OpenAIError": "dashscope.v2.errors.DashScopeError", "APIError": "dashscope.v2.errors.DashScopeError",
-        "APIStatusError": "dashscope.v2.errors.APIStatusError",
-        "APIConnectionError": "dashscope.v2.errors.APIConnectionError",
-        "APITimeoutError": "dashscope.v2.errors.APITimeoutError",
-        "BadRequestError": "dashscope.v2.errors.BadRequestError",
-        "AuthenticationError": "dashscope.v2.errors.AuthenticationError",
-        "PermissionDeniedError": "dashscope.v2.errors.PermissionDeniedError",
-        "NotFoundError": "dashscope.v2.errors.NotFoundError",
-        "RateLimitError": "dashscope.v2.errors.RateLimitError",
-        "InternalServerError": "dashscope.v2.errors.InternalServerError",
-        "ConflictError": "dashscope.v2.errors.APIStatusError",
-        "UnprocessableEntityError": "dashscope.v2.errors.BadRequestError",
-    },
     # dashscope 2.0.2 v2/errors.py: DashScopeError carries message, code, status_code, request_id, body, headers
     error_renames={"response.headers": "headers", "response.status_code": "status_code"},
     error_missing={
@@ -119,6 +106,18 @@ NATIVE = NativeSpec(
         "param": "dashscope errors have no param field: read e.code and e.message",
         "type": "dashscope errors have no type field: read e.code",
     },
+    # dashscope 2.0.2 v2/errors.py (error_from_status for each status, checked by tests/test_native.py)
+    error_classes={_E + "DashScopeError": "", _E + "APIStatusError": _E + "DashScopeError",
+                   _E + "APIConnectionError": _E + "DashScopeError", _E + "APITimeoutError": _E + "APIConnectionError",
+                   **{_E + name: _E + "APIStatusError" for name in (
+                       "BadRequestError", "AuthenticationError", "PermissionDeniedError", "NotFoundError",
+                       "RateLimitError", "InternalServerError", "ServiceUnavailableError", "GatewayTimeoutError")}},
+    error_raised={status: (_E + name,) for status, name in (
+        ("400", "BadRequestError"), ("401", "AuthenticationError"), ("403", "PermissionDeniedError"),
+        ("404", "NotFoundError"), ("409", "APIStatusError"), ("422", "APIStatusError"), ("429", "RateLimitError"),
+        ("500", "InternalServerError"), ("502", "APIStatusError"), ("503", "ServiceUnavailableError"),
+        ("504", "GatewayTimeoutError"), ("other status", "APIStatusError"), ("connection", "APIConnectionError"),
+        ("timeout", "APITimeoutError"))},
     error_notes={
         "ConflictError": "dashscope has no class for HTTP 409: APIStatusError (check status_code)",
         "UnprocessableEntityError": "dashscope answers invalid input with HTTP 400: BadRequestError",

@@ -17,7 +17,7 @@ from e2e.standin import Recorded
 def sent_by(rec: Recorded) -> str:
     """Which client library sent the request: openai, dashscope, qianfan or zai."""
     agent = rec.headers.get("user-agent", "")
-    if agent.startswith(("OpenAI/Python", "AsyncOpenAI/Python")):
+    if agent.startswith(("OpenAI/Python", "AsyncOpenAI/Python", "_ModuleClient/Python")):  # openai.chat... too
         return "openai"
     if agent.startswith("dashscope"):
         return "dashscope"
