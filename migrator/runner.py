@@ -257,6 +257,11 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         _imports_elsewhere(project, results, work)
         project.imported = {q for r in results for q in r.project_imports if q in project.exports}
         defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
+        project.imported_anywhere = {q for r in results for q in r.project_imports}
+        held = [i for i, r in enumerate(results) if any(k.startswith("class:") and k[6:] in project.imported_anywhere
+                                                         for k in r.native)]
+        for i, r in zip(held, _map([work[i] for i in held], options, project, jobs, None), strict=True):
+            results[i] = r  # a client held by a class other modules import stays compat
     if project.exports or project.constants:
         again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
                  or (not r.uses_openai and work[i].module_name in defines_used)

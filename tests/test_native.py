@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from migrator.engine import migrate_source
 from migrator.rules.base import Options
 
@@ -159,7 +161,8 @@ def embed(texts):
     assert len(manual) == 1 and manual[0].startswith(".model raises AttributeError")
 
 
-def test_extra_query_is_not_sent_in_the_zai_body() -> None:
+def test_extra_query_keeps_the_zai_client_compat() -> None:
+    """zai methods take no query parameters: dropping them would change the request."""
     src = '''from openai import OpenAI
 
 client = OpenAI()
@@ -170,8 +173,8 @@ def ask(q):
                                           extra_query={"trace": "1"}, logit_bias={"1": 2})
 '''
     out, findings = native(src, target="glm")
-    assert "extra_query" not in out and '"logit_bias": {"1": 2}' in out
-    assert any(f.code == "OA161" and f.severity.value == "review" and "dropped extra_query=" in f.message
+    assert 'extra_query={"trace": "1"}' in out and "zai.ZhipuAiClient" not in out
+    assert any(f.code == "OA160" and "sends extra_query= (zai methods take no query parameters)" in f.message
                for f in findings)
 
 
@@ -258,3 +261,131 @@ def test_a_response_value_assigned_back_into_its_own_name_terminates() -> None:
     for target in ("qwen", "ernie", "glm"):
         new_text, findings = migrate_source(src, settings=Options(target=target, style="native"), path="pick.py")
         assert new_text != src and not any(f.code == "OA990" for f in findings)
+
+
+INJECTED = '''from typing import Optional
+
+from openai import OpenAI
+
+
+class Summarizer:
+    def __init__(self, client: Optional[OpenAI] = None, model: str = "gpt-4o-mini") -> None:
+        self.client = client or OpenAI(timeout=30)
+        self.model = model
+
+    def summarize(self, text: str) -> str:
+        resp = self.client.chat.completions.create(model=self.model, messages=[{"role": "user", "content": text}])
+        return resp.choices[0].message.content
+
+
+class Bullets(Summarizer):
+    def bullets(self, text: str) -> str:
+        return self.client.chat.completions.create(model=self.model, messages=[]).choices[0].message.content
+
+
+def main() -> None:
+    print(Bullets().bullets("x"), Summarizer(model="gpt-4o").summarize("y"))
+'''
+
+
+def test_a_client_passed_in_or_built_by_default_goes_native_with_its_annotation() -> None:
+    out, findings = native(INJECTED)
+    assert "client: Optional[dashscope.Client] = None" in out
+    assert "self.client = client or dashscope.Client(request_timeout=30" in out or \
+        "self.client = client or dashscope.Client(timeout=30" in out
+    assert "from openai import" not in out
+    assert not [f.message for f in findings if f.code == "OA160" and f.severity.value != "auto"]
+
+
+def test_a_construction_that_passes_a_client_keeps_the_default_compat() -> None:
+    src = INJECTED.replace('Summarizer(model="gpt-4o")', 'Summarizer(OpenAI(base_url="http://localhost:8000/v1"))')
+    out, findings = native(src)
+    assert "dashscope.Client" not in out
+    [why] = [f.message for f in findings if f.code == "OA160" and f.severity.value == "review"
+             and "stays on the openai SDK" in f.message and "passes Summarizer" in f.message]
+    assert "a client of its own" in why
+
+
+def test_per_call_headers_keep_the_client_compat() -> None:
+    src = '''from openai import OpenAI
+
+client = OpenAI()
+
+
+def ask(q):
+    r = client.chat.completions.create(model="gpt-4o", messages=[], extra_headers={"X-Trace": "1"})
+    return r.choices[0].message.content
+'''
+    for target in ("qwen", "ernie"):
+        out, findings = native(src, target)
+        assert "OpenAI(api_key=" in out and "X-Trace" in out
+        assert any("sends extra_headers=" in f.message for f in findings if f.code == "OA160")
+    out, _ = native(src, "glm")  # zai takes per-call headers
+    assert "zai.ZhipuAiClient(" in out and '"X-Trace": "1"' in out
+
+
+def test_module_level_client_goes_native_next_to_the_key() -> None:
+    src = '''import os
+
+import openai
+
+openai.api_key = os.environ["OPENAI_API_KEY"]
+
+
+def summarize(text):
+    return openai.chat.completions.create(model="gpt-4o-mini", messages=[]).choices[0].message.content
+'''
+    out, findings = native(src, "glm")
+    lines = out.splitlines()
+    assert lines[lines.index('openai.base_url = "https://open.bigmodel.cn/api/paas/v4/"') + 1] == \
+        "zai_client = zai.ZhipuAiClient(api_key=openai.api_key)"
+    assert "zai_client.chat.completions.create(" in out and "openai.chat." not in out
+    # a key set inside a function, or other module settings: the module-level client stays compat
+    for variant in (src.replace('openai.api_key = os.environ["OPENAI_API_KEY"]',
+                                'def setup():\n    openai.api_key = os.environ["OPENAI_API_KEY"]'),
+                    src.replace("\n\ndef summarize", '\nopenai.default_headers = {"x-team": "a"}\n\n\ndef summarize')):
+        again, _ = native(variant, "glm")
+        assert "zai_client" not in again and "openai.chat.completions.create(" in again
+
+
+def _project(tmp_path: Path, files: dict[str, str], target: str = "qwen") -> tuple[dict[str, str | None], list]:
+    from migrator import runner
+    from migrator.discover import discover
+
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    sources, _ = discover([tmp_path], cwd=tmp_path)
+    results = runner.run(sources, Options(target=target, style="native"), "migrate", roots=[tmp_path], jobs=1)
+    out = {r.source.display: (r.new_text if r.changed else None) for r in results}
+    return out, [f for r in results for f in r.findings]
+
+
+BASE = '''import os
+
+from openai import OpenAI
+
+
+class BaseBot:
+    def __init__(self) -> None:
+        self.client = OpenAI(api_key=os.getenv("OPENAI_API_KEY"))
+'''
+SUB = '''from app.base import BaseBot
+
+
+class EchoBot(BaseBot):
+    def run(self, text):
+        resp = self.client.chat.completions.create(model="gpt-4o", messages=[], stream_options={"include_usage": True})
+        return resp.choices[0].message.content
+'''
+
+
+def test_a_client_held_by_a_class_another_module_subclasses_stays_compat(tmp_path: Path) -> None:
+    """The subclass's call is where the base's module cannot see it: the constructor must not go native
+    alone (its stream_options would reach dashscope, which rejects them)."""
+    out, findings = _project(tmp_path, {"app/__init__.py": "", "app/base.py": BASE, "app/bots.py": SUB})
+    base = next(text for path, text in out.items() if path.endswith("base.py"))
+    assert base is not None and "dashscope.Client" not in base and "base_url=" in base
+    [why] = [f.message for f in findings if f.code == "OA160" and f.path.endswith("base.py")]
+    assert "BaseBot is imported by other modules of the project" in why

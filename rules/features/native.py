@@ -183,6 +183,7 @@ class _Candidate:
     params: list[tuple[ast.FunctionDef | ast.AsyncFunctionDef, str]] = field(default_factory=list)  # passed in as
     adopted: list[Site] = field(default_factory=list)  # calls on those parameters
     seen: set[int] = field(default_factory=set)  # expressions that hold it
+    injected: bool = False  # the default of a client passed in (``self.client = client or OpenAI()``)
 
 
 class _Planner:
@@ -222,8 +223,13 @@ class _Planner:
         for cand in candidates.values():
             self._blockers(cand)
         self.adopted = {id(u): cand for cand in candidates.values() for u in cand.adopted}
-        shared = self._imported()
-        module_uses = self._module_client()
+        # handlers that would catch more on the SDK than they did: every client of the module stays compat
+        widening = self._handlers().widening() if candidates or self.ctx.resolver.project_imports else None
+        for cand in candidates.values():
+            if widening and not cand.blockers:
+                cand.blockers.append(widening)
+        shared = self._imported(widening)
+        module_uses = self._module_client() if not widening else []
         if module_uses:
             shared["<module client>"] = module_uses
         self._unconvertible(candidates, shared)
@@ -242,8 +248,7 @@ class _Planner:
             for site in self.sites:
                 if site.kind not in _USES or id(site) in self.adopted:
                     continue
-                mine = [candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
-                        for c in site.clients]
+                mine = self._owners(site, candidates)
                 if any(m is not None for m in mine) and any(m is None or m.blockers for m in mine):
                     for m in mine:
                         if m is not None and not m.blockers:
@@ -279,7 +284,7 @@ class _Planner:
                          and all(self._all_native(s, candidates, shared) for s in self.sites if s.kind in _USES))
         self._imports()
 
-    def _imported(self) -> dict[str, list[Site]]:
+    def _imported(self, blocked: str | None = None) -> dict[str, list[Site]]:
         """Calls on clients built in other modules: whether this module could take them native (for the
         project's decision), and the calls to rewrite where the project decided so."""
         by_qual: dict[str, list[Site]] = {}
@@ -304,7 +309,7 @@ class _Planner:
             cand.paths = {tuple(u.extra.get("path", ())) for u in uses}
             ok = self.native.client_class(asyncs[qual], cand.region) is not None and all(
                 self._method(u) is not None and isinstance(u.node, ast.Call) and self._direct(u)
-                and len(u.clients) == 1 for u in uses)
+                and len(u.clients) == 1 and not self._lost(u) for u in uses)
             module, name = qual.rsplit(".", 1)
             locals_ = [a.asname or a.name for n in ast.walk(self.ctx.resolver.tree) if isinstance(n, ast.ImportFrom)
                        and (n.module or "").split(".")[-1] == module.split(".")[-1] for a in n.names if a.name == name]
@@ -315,7 +320,7 @@ class _Planner:
                     start = parent if isinstance(parent, ast.Call) and parent.func is load else load
                     if self._escape(start, cand, cand.seen) is not None:
                         ok = False
-            ok = ok and self._params(cand) is None and bool(uses or cand.adopted) and all(
+            ok = ok and not blocked and self._params(cand) is None and bool(uses or cand.adopted) and all(
                 self._method(u) is not None and self._direct(u) for u in cand.adopted)
             self.ctx.native[f"import:{qual}"] = ok
             if not (ok and project is not None and qual in project.native):
@@ -340,7 +345,7 @@ class _Planner:
         cls = self.native.client_class(False, ctx.options.region)
         if cls is None or not all(len(u.clients) == 1 and not u.is_async and self._method(u) is not None
                                   and isinstance(u.node, ast.Call) and self._direct(u) and not self._renamed(u)
-                                  for u in uses):
+                                  and not self._lost(u) for u in uses):
             return []
         key = keys[0].node
         assert isinstance(key, ast.Assign)
@@ -384,8 +389,8 @@ class _Planner:
         for site in self.sites:
             if site.kind not in _USES or not site.clients or id(site) in native_uses or id(site) in self.adopted:
                 continue
-            others = [c for c in ordered(site.clients) if not (isinstance(c, Client) and c.origin is not None
-                                                      and id(c.origin) in candidates)]
+            owners = dict(zip(site.clients, self._owners(site, candidates), strict=True))
+            others = [c for c in ordered(site.clients) if owners.get(c) is None]
             if not others or any(isinstance(c, Client) and c.origin is not None for c in others):
                 continue  # built here: the client's own finding says why it stays
             dests = [client_destination(c, ctx.resolver, ctx.provider_hosts, ctx.module_dest) for c in others
@@ -416,11 +421,18 @@ class _Planner:
             return True
         if id(site) in self.adopted:
             return not self.adopted[id(site)].blockers
-        for c in site.clients:
-            cand = candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
-            if cand is None or cand.blockers:
-                return False
-        return True
+        return all(cand is not None and not cand.blockers for cand in self._owners(site, candidates))
+
+    @staticmethod
+    def _owners(site: Site, candidates: dict[int, _Candidate]) -> list[_Candidate | None]:
+        """The candidate each client of a call is (None: a client this pass does not convert). A client
+        passed in (``client or OpenAI()``, known by its annotation) is the default's candidate where the
+        module constructs the class without passing one."""
+        built = [candidates.get(id(c.origin)) if isinstance(c, Client) and c.origin is not None else None
+                 for c in site.clients]
+        injected = next((c for c in built if c is not None and c.injected), None)
+        return [b if b is not None else injected if isinstance(c, Client) and c.origin is None and not (
+                c.module or c.export or c.legacy) else None for b, c in zip(built, site.clients, strict=True)]
 
     def _region(self, site: Site) -> str:
         url = call_kwarg(site.node, "base_url", self.ctx.resolver, site.scope)[1]  # type: ignore[arg-type]
@@ -479,6 +491,10 @@ class _Planner:
             if not isinstance(use.node, ast.Call) or not self._direct(use):
                 cand.blockers.append(f"{self._show(use.node)} calls {path} through a name migrator cannot rename")
                 return
+            lost = self._lost(use)
+            if lost:
+                cand.blockers.append(lost)
+                return
         if escape is not None and not cand.blockers:
             cand.blockers.append(escape)
         for qual in cand.shared:  # the project decides once every module that uses it has had its say
@@ -510,6 +526,15 @@ class _Planner:
                 return self._method(use) is not None and not self._renamed(use)
             func = func.value
         return True
+
+    def _lost(self, use: Site) -> str | None:
+        """Why the call cannot go native: it sends per-call headers or query parameters the SDK method
+        has no way to send (``extra_headers=`` on dashscope and qianfan)."""
+        method = self._method(use)
+        for k in use.node.keywords if method is not None and isinstance(use.node, ast.Call) else ():
+            if k.arg in ("extra_headers", "extra_query") and k.arg in method.drops:  # type: ignore[union-attr]
+                return f"{self._show(use.node)} sends {k.arg}= ({method.drops[k.arg]})"  # type: ignore[union-attr]
+        return None
 
     def _renamed(self, use: Site) -> bool:
         method = self._method(use)
@@ -553,6 +578,9 @@ class _Planner:
             return None
         if isinstance(parent, ast.Call) and parent.func is not value:
             return self._passed(parent, value, cand, seen)
+        if isinstance(parent, ast.BoolOp) and isinstance(parent.op, ast.Or) and parent.values[-1] is value:
+            why = self._injected(parent, cand)  # ``self.client = client or OpenAI()``
+            return why if why is not None else self._escape(parent, cand, seen)
         if self._truth_test(value):  # ``if client is None:``, ``if not client:``: any SDK client answers the same
             return None
         if isinstance(parent, ast.withitem):
@@ -601,6 +629,59 @@ class _Planner:
                 return why
         return None
 
+    def _injected(self, default: ast.BoolOp, cand: _Candidate) -> str | None:
+        """``def __init__(self, client: Optional[OpenAI] = None): self.client = client or OpenAI()``: the
+        client built here is the only one the attribute holds when no caller passes one. None: every
+        construction of the class in the module passes none (and the class is not used elsewhere: the
+        holder's check), so the parameter's annotation names the SDK class too."""
+        fn = self.index.owner.get(id(default))
+        cls = self.index.parents.get(id(fn)) if fn is not None else None
+        tree = self.ctx.resolver.tree
+        if not (isinstance(fn, ast.FunctionDef) and fn.name == "__init__" and isinstance(cls, ast.ClassDef)
+                and cls in tree.body):
+            return f"{self._show(default)} may hold a client passed in, which migrator does not follow"
+        params = [*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs]
+        names = [v.id for v in default.values[:-1] if isinstance(v, ast.Name)]
+        if len(names) != len(default.values) - 1 or not all(n in {a.arg for a in params[1:]} for n in names):
+            return f"{self._show(default)} may hold a client migrator does not follow"
+        for name in names:
+            for load in self._loads(fn, name):
+                if not (self.index.parents.get(id(load)) is default or self._truth_test(load)):
+                    return f"{self._show(load)} uses the client passed in, which migrator does not follow"
+            arg = next(a for a in params if a.arg == name)
+            if arg.annotation is not None:
+                cand.annotations.append(arg.annotation)
+        calls, why = self._constructions(cls)
+        if why:
+            return why
+        for call in calls:
+            for name in names:
+                passed = self._arg_for(fn, call, name, skip=1)
+                if passed is not None and not (isinstance(passed, ast.Constant) and passed.value is None):
+                    return f"{self._show(call)} passes {cls.name} a client of its own"
+        cand.injected = True
+        return None
+
+    def _constructions(self, cls: ast.ClassDef, seen: frozenset[str] = frozenset()) -> tuple[list[ast.Call], str | None]:
+        """The calls that build ``cls`` or a subclass of this module that keeps its ``__init__``; why not,
+        when the class is used otherwise (a factory, a subclass with an ``__init__`` of its own)."""
+        tree = self.ctx.resolver.tree
+        calls: list[ast.Call] = []
+        for load in self._loads(tree, cls.name):
+            parent = self.index.parents.get(id(load))
+            if isinstance(parent, ast.Call) and parent.func is load:
+                calls.append(parent)
+                continue
+            sub = parent if isinstance(parent, ast.ClassDef) and load in parent.bases else None
+            if sub is None or sub not in tree.body or sub.name in seen or any(
+                    isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == "__init__" for n in sub.body):
+                return [], f"{self._show(load)} uses {cls.name} in a way migrator does not follow"
+            more, why = self._constructions(sub, seen | {cls.name})
+            if why:
+                return [], why
+            calls += more
+        return calls, None
+
     def _params(self, cand: _Candidate) -> str | None:
         """Every call of a function the client is passed to passes this client."""
         for fn, name in cand.params:
@@ -635,8 +716,11 @@ class _Planner:
         return None
 
     @staticmethod
-    def _arg_for(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, name: str) -> ast.expr | None:
-        positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)]
+    def _arg_for(fn: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, name: str,
+                 skip: int = 0) -> ast.expr | None:
+        """The argument ``call`` passes for ``name`` (``skip``: leading parameters the call does not pass,
+        ``self`` of a constructor)."""
+        positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)][skip:]
         for k in call.keywords:
             if k.arg == name:
                 return k.value
@@ -663,6 +747,9 @@ class _Planner:
             if classes:  # ``client: OpenAI`` in the class body types the attribute: it names the new class
                 cand.annotations.extend(s.annotation for s in classes[-1].body if isinstance(s, ast.AnnAssign)
                                         and isinstance(s.target, ast.Name) and s.target.id == target.attr)
+                why = self._class_elsewhere(classes[-1])
+                if why:
+                    return why
             loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
                      and isinstance(n.value, ast.Name) and n.value.id == target.value.id
                      and isinstance(n.ctx, ast.Load)]
@@ -672,6 +759,20 @@ class _Planner:
             why = self._escape(load, cand, seen)
             if why:
                 return why
+        return None
+
+    def _class_elsewhere(self, cls: ast.ClassDef) -> str | None:
+        """A class of this module that other modules import (to subclass it or to reach ``obj.client``):
+        the uses of the client it holds are there, where this module cannot see them."""
+        module = self.ctx.resolver.module_name
+        if not module or self.index.owner.get(id(cls), self.ctx.resolver.tree) is not self.ctx.resolver.tree:
+            return None
+        qual = f"{module}.{cls.name}"
+        self.ctx.native[f"class:{qual}"] = True  # the runner looks again once it knows the project's imports
+        project = self.ctx.project
+        if project is not None and qual in project.imported_anywhere:
+            return (f"{cls.name} is imported by other modules of the project, whose uses of the client it holds "
+                    "migrator does not follow (a subclass's self.client calls stay as they are)")
         return None
 
     def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
@@ -848,9 +949,11 @@ class _Planner:
         else:
             self.ctx.edit(func, "replace_expr", NativeCall.CODE, src=".".join((src, *new)))
 
+    def _handlers(self) -> Handlers:
+        return Handlers(self.ctx, self.native, self.sites, self.index.parents, self._placeable, self._replaced)
+
     def _exceptions(self, all_native: bool, elsewhere: bool = False) -> None:
-        Handlers(self.ctx, self.native, self.sites, self.index.parents, self._placeable, self._replaced).run(
-            all_native, elsewhere)
+        self._handlers().run(all_native, elsewhere)
 
     def _placeable(self, node: ast.expr, op: str) -> bool:
         from migrator.edits import Edit, Placer, Unplaceable

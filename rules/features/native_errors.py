@@ -243,9 +243,15 @@ class Handlers:
         return out
 
     def _try(self, node: ast.Try, sites: list[Site]) -> None:
+        maps, same = self._plan_try(node, sites)
+        for site in sites:
+            self._rewrite(site, maps[id(site.node)], unsafe=not same)
+
+    def _plan_try(self, node: ast.Try, sites: list[Site]) -> tuple[dict[int, Mapping], bool]:
         """The classes of the handlers of one ``try``: those that catch what openai's caught; where the SDK
         has none, a broader class if the handlers still catch what they did (an earlier handler takes the
-        rest), else the narrower ones (what they no longer catch is reported)."""
+        rest), else the narrower ones (what they no longer catch is reported). True: the handlers catch
+        what they caught."""
         native = self.native
         broad: dict[int, Mapping] = {}
         for s in sites:
@@ -258,8 +264,36 @@ class Handlers:
                 n = mapping(native, s.attr or "", narrow=True)
                 if n is not None and n.classes:
                     maps = {**maps, id(s.node): n}
+        return maps, same
+
+    def widening(self) -> str | None:
+        """Why the module's clients cannot go native: a handler (or a tuple of classes) would also catch
+        errors it did not catch, with no earlier handler taking them (a retry on rate limits that would
+        retry the 400 too). None: every handler catches what it caught, or less (reported)."""
+        sites = [s for s in self.sites if s.kind == "exception" and s.attr and not s.attr.startswith("error.")
+                 and mapping(self.native, s.attr) is not None]
+        in_try: dict[int, list[Site]] = {}
+        tries: dict[int, ast.Try] = {}
         for site in sites:
-            self._rewrite(site, maps[id(site.node)], unsafe=not same)
+            found = self._try_of(site.node)
+            m = mapping(self.native, site.attr or "")
+            if found is None:
+                n = mapping(self.native, site.attr or "", narrow=True)
+                if m is not None and m.extra and not (n is not None and n.classes):
+                    return self._widens(site, m)
+                continue
+            tries[id(found)] = found
+            in_try.setdefault(id(found), []).append(site)
+        for key, node in tries.items():
+            maps, same = self._plan_try(node, in_try[key])
+            for site in in_try[key] if not same else ():
+                if maps[id(site.node)].extra:
+                    return self._widens(site, maps[id(site.node)])
+        return None
+
+    def _widens(self, site: Site, m: Mapping) -> str:
+        what = f"`except openai.{site.attr}`" if self._try_of(site.node) is not None else f"openai.{site.attr}"
+        return f"{what} would also catch {describe(m.extra)} as {_code(m.classes)}, which it did not catch before"
 
     @staticmethod
     def _elts(handler: ast.ExceptHandler) -> list[ast.expr]:

@@ -1,5 +1,6 @@
 import sys
 
+from newsroom.desk import tighten
 from newsroom.factcheck import check
 from newsroom.headlines import headline
 
@@ -11,6 +12,7 @@ BROKEN = [{"role": "user", "content": "weather in Paris"},
 
 def main() -> int:
     print(f"headline: {headline('The city opens three new night bus lines.')}")
+    print(f"tightened: {tighten('The council has decided that it will, in the end, approve the plan.')}")
     log: list[str] = []
     print(f"claim: {check(CLAIM, log)}")
     print(f"broken: {check(BROKEN, log)}")
