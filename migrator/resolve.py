@@ -428,7 +428,24 @@ class Resolver:
                 out |= self.class_attr(base, attr)
                 if out:
                     break
+        if not out:  # a base class of another module of the project that holds a client there
+            out |= self._project_base_attr(cls, attr)
         return frozenset(out)
+
+    def _project_base_attr(self, cls: ClassInfo, attr: str) -> frozenset:
+        """``class EchoBot(BaseBot)`` with ``BaseBot`` imported from the project, whose ``__init__`` sets
+        ``self.client = OpenAI()``: the client the project index knows as ``app.bots.BaseBot.client``."""
+        if self.project is None or cls.scope.parent is None:
+            return EMPTY
+        for b in cls.node.bases:
+            for v in self.eval(b, cls.scope.parent):
+                qual = f"{v.name}.{attr}" if isinstance(v, Qual) else None
+                export = self.project.lookup(qual) if qual else None
+                if export is not None and qual:
+                    if qual not in self.project_imports:
+                        self.project_imports.append(qual)
+                    return frozenset({Client(None, export.is_async, export=export)})
+        return EMPTY
 
     def inherited_attr(self, cls: ClassInfo, attr: str) -> list[tuple[ast.expr, Scope]]:
         """The assignments of ``attr`` in a class, else in the first of its bases (in this module) that has one."""
@@ -658,11 +675,18 @@ class Resolver:
         return []
 
     def module_exports(self) -> Iterator[tuple[str, frozenset]]:
-        """Module-level names and their values (for the project index)."""
+        """Module-level names and their values (for the project index); ``Class.attr`` for the attributes
+        of the module's classes (``self.client = OpenAI()`` in ``__init__``), which subclasses elsewhere
+        inherit."""
         for name in self.module_scope.bindings:
             if name.endswith("[]"):
                 continue
-            yield name, self.lookup(name, self.module_scope)
+            values = self.lookup(name, self.module_scope)
+            yield name, values
+            for v in ordered(values):
+                if isinstance(v, ClassRef) and v.cls.scope.parent is self.module_scope:
+                    for attr in v.cls.attrs:
+                        yield f"{name}.{attr}", self.class_attr(v.cls, attr)
 
 
 MODULE_CLIENT = Client(None, module=True)
@@ -880,7 +904,11 @@ class ProjectIndex:
         self.exports[f"{export.module}.{export.name}"] = export
 
     def knows(self, qual: str) -> bool:
-        return qual in self.exports or qual in self.constants
+        """``qual`` is an export or a constant, or a class whose attributes are (``app.bots.BaseBot``)."""
+        if qual in self.exports or qual in self.constants:
+            return True
+        prefix = qual + "."
+        return any(e.startswith(prefix) and "." not in e[len(prefix):] for e in self.exports)
 
 
 def module_name_for(parts: Iterable[str]) -> str | None:

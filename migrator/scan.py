@@ -281,7 +281,7 @@ def client_exports(analysis: Analysis, module_name: str | None) -> list:
     module_dest = analysis.module_dest or Destination("openai", "api.openai.com")
     out: list = []
     for name, values in r.module_exports():
-        lits = r.literal_sources(ast.Name(id=name), r.module_scope)
+        lits = r.literal_sources(ast.Name(id=name), r.module_scope) if "." not in name else []
         if len(lits) == 1 and lits[0] is not None and id(lits[0]) not in r.remote_literals \
                 and isinstance(lits[0].value, str) and _model_like(lits[0].value):
             out.append((f"{module_name}.{name}", lits[0].value))

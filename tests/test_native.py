@@ -389,3 +389,7 @@ def test_a_client_held_by_a_class_another_module_subclasses_stays_compat(tmp_pat
     assert base is not None and "dashscope.Client" not in base and "base_url=" in base
     [why] = [f.message for f in findings if f.code == "OA160" and f.path.endswith("base.py")]
     assert "BaseBot is imported by other modules of the project" in why
+    # the subclass's call is traced to the base's client across modules: its model is mapped (compat)
+    bots = next(text for path, text in out.items() if path.endswith("bots.py"))
+    assert bots is not None and 'model="qwen-plus"' in bots and "stream_options" in bots
+    assert not [f for f in findings if f.code == "OA950"]

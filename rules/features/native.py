@@ -771,8 +771,9 @@ class _Planner:
         self.ctx.native[f"class:{qual}"] = True  # the runner looks again once it knows the project's imports
         project = self.ctx.project
         if project is not None and qual in project.imported_anywhere:
-            return (f"{cls.name} is imported by other modules of the project, whose uses of the client it holds "
-                    "migrator does not follow (a subclass's self.client calls stay as they are)")
+            return (f"{cls.name} is imported by other modules of the project (a subclass, an instance there), and "
+                    "native style converts a client together with its calls in one module; the client it holds "
+                    "stays compat with their calls")
         return None
 
     def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
