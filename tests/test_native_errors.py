@@ -84,7 +84,15 @@ def test_qianfan_raises_requests_and_aiohttp_errors_for_connections_and_timeouts
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
     held: list = []
-    threading.Thread(target=lambda: [held.append(listener.accept()) for _ in range(8)], daemon=True).start()
+
+    def hold() -> None:  # accept and never answer, until the listener closes
+        try:
+            while True:
+                held.append(listener.accept())
+        except OSError:
+            return
+
+    threading.Thread(target=hold, daemon=True).start()
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     closed_port = closed.getsockname()[1]
@@ -116,6 +124,8 @@ def test_qianfan_raises_requests_and_aiohttp_errors_for_connections_and_timeouts
                 assert not isinstance(error, qianfan.errors.QianfanError)
     finally:
         listener.close()
+        for conn, _ in held:
+            conn.close()
 
 
 RETRY = '''import time
