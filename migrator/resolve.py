@@ -82,6 +82,14 @@ class ClassRef:
     cls: ClassInfo
 
 
+@dataclass(frozen=True)
+class ProjectInst:
+    """An instance of a class of another module of the project whose attributes hold clients there
+    (``bot = BaseBot()`` with ``BaseBot.client`` in the project index)."""
+
+    qual: str
+
+
 @dataclass(frozen=True, eq=False)
 class Inst:
     cls: ClassInfo
@@ -114,7 +122,7 @@ class ClientExport:
     held: bool = False  # the name holds the client itself (``client = OpenAI()``), not a factory that returns it
 
 
-Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | Foreign
+Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | ProjectInst | Foreign
 
 EMPTY: frozenset = frozenset()
 
@@ -149,6 +157,8 @@ def value_key(v: object) -> tuple:
         return (name, _pos(None), v.package)
     if isinstance(v, ClientExport):
         return (name, _pos(None), f"{v.module}.{v.name}")
+    if isinstance(v, ProjectInst):
+        return (name, _pos(None), v.qual)
     return (name, _pos(None), repr(v))
 
 
@@ -407,6 +417,8 @@ class Resolver:
             return frozenset({Res(v.client, (*v.path, attr))})
         if isinstance(v, Inst | ClassRef):
             return self.class_attr(v.cls, attr)
+        if isinstance(v, ProjectInst):
+            return self._exported_attr(v.qual, attr)
         if isinstance(v, Foreign):
             return frozenset({v})
         if isinstance(v, EnvRead) or isinstance(v, Lit):
@@ -439,13 +451,20 @@ class Resolver:
             return EMPTY
         for b in cls.node.bases:
             for v in self.eval(b, cls.scope.parent):
-                qual = f"{v.name}.{attr}" if isinstance(v, Qual) else None
-                export = self.project.lookup(qual) if qual else None
-                if export is not None and qual:
-                    if qual not in self.project_imports:
-                        self.project_imports.append(qual)
-                    return frozenset({Client(None, export.is_async, export=export)})
+                found = self._exported_attr(v.name, attr) if isinstance(v, Qual) else EMPTY
+                if found:
+                    return found
         return EMPTY
+
+    def _exported_attr(self, cls_qual: str, attr: str) -> frozenset:
+        """The client the project index knows as ``<cls_qual>.<attr>``, recorded as a project import."""
+        qual = f"{cls_qual}.{attr}"
+        export = self.project.lookup(qual) if self.project is not None else None
+        if export is None:
+            return EMPTY
+        if qual not in self.project_imports:
+            self.project_imports.append(qual)
+        return frozenset({Client(None, export.is_async, export=export)})
 
     def inherited_attr(self, cls: ClassInfo, attr: str) -> list[tuple[ast.expr, Scope]]:
         """The assignments of ``attr`` in a class, else in the first of its bases (in this module) that has one."""
@@ -486,6 +505,8 @@ class Resolver:
                     (k.value for k in call.keywords if k.arg == "default"), None)
                 return frozenset({EnvRead(call, var if isinstance(var, str) else None, default)})
             pkg = name.split(".", 1)[0]
+            if self.project is not None and self.project.knows(name) and name not in self.project.exports:
+                return frozenset({ProjectInst(name)})  # a class of the project whose attributes hold clients
             if name in surface.FRAMEWORK_CLASSES:
                 return frozenset({FrameworkObj(pkg, name, call)})
             if pkg not in ("os", "typing", "functools") and "." in name:
@@ -896,6 +917,9 @@ class ProjectIndex:
     # native style: every module.NAME some module imports from the project, classes included (a client held
     # by a class that another module subclasses or instantiates is used where this module cannot see)
     imported_anywhere: set[str] = field(default_factory=set)
+    # classes with exported attributes that some module imports without reaching the attribute through a
+    # subclass (it may build one and read ``obj.client``, which the index does not follow)
+    opaque_classes: set[str] = field(default_factory=set)
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)

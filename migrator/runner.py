@@ -258,10 +258,14 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         project.imported = {q for r in results for q in r.project_imports if q in project.exports}
         defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
         project.imported_anywhere = {q for r in results for q in r.project_imports}
+        # a client held by a class (``BaseBot.client``) is shared with the modules that import the class
+        held_by = {q.rsplit(".", 1)[0]: q for q, e in project.exports.items() if "." in e.name}
+        project.imported |= {q for c, q in held_by.items() if c in project.imported_anywhere}
+        defines_used |= {project.exports[q].module for q in project.imported}
         held = [i for i, r in enumerate(results) if any(k.startswith("class:") and k[6:] in project.imported_anywhere
                                                          for k in r.native)]
         for i, r in zip(held, _map([work[i] for i in held], options, project, jobs, None), strict=True):
-            results[i] = r  # a client held by a class other modules import stays compat
+            results[i] = r  # a client held by a class other modules import: shared, or compat
     if project.exports or project.constants:
         again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
                  or (not r.uses_openai and work[i].module_name in defines_used)
@@ -271,6 +275,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
             redone = _map([work[i] for i in again], options, project, jobs, None)
             for i, r in zip(again, redone, strict=True):
                 results[i] = r
+                imports_of[i] = list(dict.fromkeys([*imports_of[i], *r.project_imports]))  # inherited clients
             if project.imported:
                 _native_shared(project, results, work, again, imports_of, options, jobs)
     if options.style == "native" and mode == "migrate":
@@ -354,10 +359,17 @@ def _imports_elsewhere(project: ProjectIndex, results: list, work: list) -> None
 def _native_shared(project: ProjectIndex, results: list, work: list, again: list[int],
                    imports_of: dict[int, list[str]], options: Options, jobs: int | None) -> None:
     """Native style: a client one module builds and others use goes native when every side can; the
-    modules involved run once more with that decision."""
+    modules involved run once more with that decision. A client held by a class (``app.bots.BaseBot.client``)
+    is used by the modules that import the class: each must reach it through a subclass it can rewrite."""
     for qual in project.imported:
+        held = "." in project.exports[qual].name if qual in project.exports else False
+        cls = qual.rsplit(".", 1)[0]
+        importers = [i for i in again if qual in imports_of[i] or (held and cls in imports_of[i])]
+        if held and any(qual not in imports_of[i] for i in importers):
+            project.opaque_classes.add(cls)
+            continue
         defined = any(results[i].native.get(f"export:{qual}") for i in again)
-        users = [results[i].native.get(f"import:{qual}") for i in again if qual in imports_of[i]]
+        users = [results[i].native.get(f"import:{qual}") for i in importers]
         if defined and users and all(users):
             project.native.add(qual)
     if project.native:

@@ -310,10 +310,19 @@ class _Planner:
             ok = self.native.client_class(asyncs[qual], cand.region) is not None and all(
                 self._method(u) is not None and isinstance(u.node, ast.Call) and self._direct(u)
                 and len(u.clients) == 1 and not self._lost(u) for u in uses)
-            module, name = qual.rsplit(".", 1)
+            export = project.lookup(qual) if project is not None else None
+            module, name = (export.module, export.name) if export is not None else qual.rsplit(".", 1)
+            cls_name, _, attr = name.rpartition(".")  # ``BaseBot.client``: held by a class a subclass here inherits
             locals_ = [a.asname or a.name for n in ast.walk(self.ctx.resolver.tree) if isinstance(n, ast.ImportFrom)
-                       and (n.module or "").split(".")[-1] == module.split(".")[-1] for a in n.names if a.name == name]
+                       and (n.module or "").split(".")[-1] == module.split(".")[-1] for a in n.names
+                       if a.name == (cls_name or name)]
             ok = ok and bool(locals_)
+            if cls_name:  # every read of the attribute in the module is a call this pass rewrites
+                for read in ast.walk(self.ctx.resolver.tree) if ok else ():
+                    if isinstance(read, ast.Attribute) and read.attr == attr and isinstance(read.ctx, ast.Load) \
+                            and self._escape(read, cand, cand.seen) is not None:
+                        ok = False
+                locals_ = []
             for local in locals_ if ok else ():
                 for load in self._loads(self.ctx.resolver.tree, local):
                     parent = self.index.parents.get(id(load))
@@ -747,7 +756,7 @@ class _Planner:
             if classes:  # ``client: OpenAI`` in the class body types the attribute: it names the new class
                 cand.annotations.extend(s.annotation for s in classes[-1].body if isinstance(s, ast.AnnAssign)
                                         and isinstance(s.target, ast.Name) and s.target.id == target.attr)
-                why = self._class_elsewhere(classes[-1])
+                why = self._class_elsewhere(classes[-1], target.attr, cand)
                 if why:
                     return why
             loads = [n for n in ast.walk(tree) if isinstance(n, ast.Attribute) and n.attr == target.attr
@@ -761,20 +770,24 @@ class _Planner:
                 return why
         return None
 
-    def _class_elsewhere(self, cls: ast.ClassDef) -> str | None:
-        """A class of this module that other modules import (to subclass it or to reach ``obj.client``):
-        the uses of the client it holds are there, where this module cannot see them."""
+    def _class_elsewhere(self, cls: ast.ClassDef, attr: str, cand: _Candidate) -> str | None:
+        """A class of this module that other modules import: a subclass there that calls ``self.client``
+        shares the client (the project decides, as for a module-level client other modules import); any
+        other use there (an instance's ``obj.client``) is where this module cannot see it."""
         module = self.ctx.resolver.module_name
         if not module or self.index.owner.get(id(cls), self.ctx.resolver.tree) is not self.ctx.resolver.tree:
             return None
         qual = f"{module}.{cls.name}"
         self.ctx.native[f"class:{qual}"] = True  # the runner looks again once it knows the project's imports
         project = self.ctx.project
-        if project is not None and qual in project.imported_anywhere:
-            return (f"{cls.name} is imported by other modules of the project (a subclass, an instance there), and "
-                    "native style converts a client together with its calls in one module; the client it holds "
-                    "stays compat with their calls")
-        return None
+        if project is None or qual not in project.imported_anywhere:
+            return None
+        if f"{qual}.{attr}" in project.imported and qual not in project.opaque_classes:
+            cand.shared.append(f"{qual}.{attr}")  # subclasses elsewhere: converted together, or not at all
+            return None
+        return (f"{cls.name} is imported by other modules of the project that use it in ways migrator does not "
+                f"follow (the class passed on, .{attr} read without a call); the client it holds stays compat with "
+                "their calls")
 
     def _loads(self, owner: ast.AST, name: str) -> list[ast.Name]:
         """Reads of ``name`` anywhere in ``owner``, nested functions included (a rebinding there is rare)."""
