@@ -359,19 +359,21 @@ def check_poster_studio(run: Run) -> None:
 
 def check_newsroom(run: Run) -> None:
     """The module-level client's call; a client passed in or built by default, held by a base class and
-    used by its subclass; a 429 retried by the program, a 400 reported once (not retried as a connection
+    used by its subclass; a client built by a base class and used by a subclass in another module; a 429
+    retried by the program, a 400 reported once (not retried as a connection
     error: the native handlers still catch by meaning)."""
     e = EXPECT[run.target]
     sent = chats(run)
-    assert [c.rec.status for c in sent] == [200, 200, 429, 200, 400]
+    assert [c.rec.status for c in sent] == [200, 200, 200, 429, 200, 400]
     for c in sent:
         check_chat_request(c, run, e.chat_model)
-    headline, tightened, limited, claim, _ = sent
+    headline, tightened, slug, limited, claim, _ = sent
     assert headline.params.get("max_tokens") == 40 and tightened.params.get("temperature") == 0.3
+    assert slug.params.get("max_tokens") == 12  # the subclass in another module, on the base's client
     assert limited.messages == claim.messages
     assert run.lines == [f"headline: {headline.text}", f"tightened: {tightened.text} [{tightened.total_tokens} tokens]",
-                         f"claim: {claim.text}", "broken: None", "  rate limited (HTTP 429), retry 1",
-                         "  rejected (HTTP 400)"]
+                         f"slug: {slug.text}", f"claim: {claim.text}", "broken: None",
+                         "  rate limited (HTTP 429), retry 1", "  rejected (HTTP 400)"]
 
 
 CHECKS: dict[str, Callable[[Run], None]] = {

@@ -782,6 +782,9 @@ class _Planner:
         project = self.ctx.project
         if project is None or qual not in project.imported_anywhere:
             return None
+        if cand.injected:  # ``client or OpenAI()``: a module that builds the class may pass its own client
+            return (f"{cls.name} takes a client passed in and is imported by other modules of the project, which "
+                    "may pass one of their own")
         if f"{qual}.{attr}" in project.imported and qual not in project.opaque_classes:
             cand.shared.append(f"{qual}.{attr}")  # subclasses elsewhere: converted together, or not at all
             return None
