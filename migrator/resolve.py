@@ -914,6 +914,7 @@ class ProjectIndex:
     imported: set[str] = field(default_factory=set)  # every module.NAME some module of the project imports
     native: set[str] = field(default_factory=set)  # shared clients (module.NAME) that go native everywhere
     native_errors: bool = False  # every client of the project went native: all handlers catch the SDK's errors
+    errors_widen: bool = False  # a handler of a module without clients would catch more on the SDK: none go native
     # native style: every module.NAME some module imports from the project, classes included (a client held
     # by a class that another module subclasses or instantiates is used where this module cannot see)
     imported_anywhere: set[str] = field(default_factory=set)

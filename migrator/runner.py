@@ -331,7 +331,13 @@ def _native_handlers(project: ProjectIndex, results: list, work: list, options: 
     redo = [i for i, r in enumerate(results) if r.native.get("handlers")]
     if not flags or not all(flags) or not redo:
         return
-    project.native_errors = True
+    if any(results[i].native.get("widens") for i in redo):
+        # a handler there would catch more on the SDK (qianfan's one RequestError for a RateLimitError
+        # handler): the project's clients go back to compat, and the handlers keep openai's classes
+        project.errors_widen = True
+        redo = [i for i, r in enumerate(results) if r.native.get("clients") or r.native.get("handlers")]
+    else:
+        project.native_errors = True
     for i, r in zip(redo, _map([work[i] for i in redo], options, project, jobs, None), strict=True):
         results[i] = r
 

@@ -44,9 +44,8 @@ from migrator.rules.base import Options
 PROGRAMS_DIR = Path(__file__).parent / "e2e" / "programs"
 PROGRAMS = ("helpdesk", "async_digest", "live_stream", "weather_agent", "faq_search", "resilient_jobs",
             "poster_studio", "newsroom")
-# programs of the shapes native style had to learn (issue: module-level client, handlers by meaning): no
-# hand-written native version, the migrated one is the test
-MIGRATED_ONLY = {"newsroom"}
+# newsroom (the shapes native style had to learn: module-level client, clients passed in, base classes,
+# handlers by meaning) has no hand-written native version: the migrated one is the test
 TARGETS = ("qwen", "ernie", "glm")
 STYLES = ("compat", "native")
 NATIVE_SDK = {"qwen": "dashscope", "ernie": "qianfan", "glm": "zai"}
@@ -55,6 +54,8 @@ KEEPS_COMPAT = {
     ("faq_search", "ernie"): "qianfan 0.4.12.3 has no V2 embeddings wrapper",
     ("async_digest", "glm"): "zai has no asyncio client",
     ("poster_studio", "ernie"): "qianfan 0.4.12.3 has no V2 images wrapper",
+    ("resilient_jobs", "ernie"): "qianfan raises one RequestError for every HTTP status: the retry helper's "
+                                 "RateLimitError handler would also retry a 400, so the project stays compat",
 }
 # not run: DashScope has no OpenAI-compatible image endpoint, compat style leaves the call on OpenAI
 # (manual; test_e2e.py checks that it is reported and fails)
@@ -94,7 +95,7 @@ def _case(program: str, target: str, style: str) -> Any:
 CASES = [_case(p, t, s) for p in PROGRAMS for t in TARGETS for s in STYLES if (p, t, s) not in NOT_APPLICABLE]
 # the hand-written native versions (tests/e2e/programs/native/<target>/<program>)
 HANDWRITTEN = [pytest.param(p, t, "handwritten", id=f"{p}-{t}") for p in PROGRAMS for t in TARGETS
-               if native_applies(p, t, "native") and p not in MIGRATED_ONLY]
+               if (PROGRAMS_DIR / "native" / t / p).is_dir()]
 
 
 # ---------------------------------------------------------------------------------------------

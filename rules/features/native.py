@@ -224,7 +224,11 @@ class _Planner:
             self._blockers(cand)
         self.adopted = {id(u): cand for cand in candidates.values() for u in cand.adopted}
         # handlers that would catch more on the SDK than they did: every client of the module stays compat
-        widening = self._handlers().widening() if candidates or self.ctx.resolver.project_imports else None
+        widening = self._handlers().widening()
+        project = ctx.project
+        if project is not None and project.errors_widen and not widening:
+            widening = ("a handler in another module of the project would catch more on the SDK than it caught "
+                        "(its OA163 finding says which), so the project's clients stay compat")
         for cand in candidates.values():
             if widening and not cand.blockers:
                 cand.blockers.append(widening)
@@ -238,8 +242,11 @@ class _Planner:
             if "clients" not in ctx.native and any(s.kind == "exception" for s in self.sites):
                 # handlers without a client of their own: they catch what clients elsewhere raise
                 ctx.native["handlers"] = True
+                if widening:  # the project's clients stay compat (runner: _native_handlers)
+                    ctx.native["widens"] = True
                 project = ctx.project
-                self._exceptions(all_native=bool(project is not None and project.native_errors), elsewhere=True)
+                self._exceptions(all_native=bool(project is not None and project.native_errors), elsewhere=True,
+                                 why=widening)
                 self._imports()
             return
         changed = True
@@ -969,8 +976,8 @@ class _Planner:
     def _handlers(self) -> Handlers:
         return Handlers(self.ctx, self.native, self.sites, self.index.parents, self._placeable, self._replaced)
 
-    def _exceptions(self, all_native: bool, elsewhere: bool = False) -> None:
-        self._handlers().run(all_native, elsewhere)
+    def _exceptions(self, all_native: bool, elsewhere: bool = False, why: str | None = None) -> None:
+        self._handlers().run(all_native, elsewhere, why)
 
     def _placeable(self, node: ast.expr, op: str) -> bool:
         from migrator.edits import Edit, Placer, Unplaceable

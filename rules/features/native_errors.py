@@ -179,7 +179,8 @@ class Handlers:
         self.in_tuple: dict[int, list[str]] = {}  # a tuple of openai classes -> the SDK classes for it
         self.tuple_done: dict[int, int] = {}  # how many of its classes were planned
 
-    def run(self, all_native: bool, elsewhere: bool = False) -> None:
+    def run(self, all_native: bool, elsewhere: bool = False, widening: str | None = None) -> None:
+        """``widening``: why the project's clients stay compat because of these handlers (said on them)."""
         ctx, native = self.ctx, self.native
         sites = [s for s in self.sites if s.kind == "exception" and s.attr and not s.attr.startswith("error.")]
         in_try: dict[int, list[Site]] = {}
@@ -197,6 +198,8 @@ class Handlers:
                        f"{native.module}" if elsewhere else f"the clients of this module are not all on {native.module}")
                 if all_native:
                     why = f"migrator does not know what {native.module} raises for it"
+                elif widening:
+                    why = f"the project's clients stay on the openai SDK because {widening}"
                 new = _code(m.classes) if m is not None and m.classes else f"the {native.module} exception"
                 ctx.report(site.node, CODE, FEATURE, Severity.REVIEW,
                            f"openai.{site.attr}: {why}; catch {new} too where a native client raises",
