@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from migrator import markers, safety
 from migrator.edits import PlacedEdit, Placer
-from migrator.model import Finding, Severity
+from migrator.model import Finding, NativeFacts, Severity
 from migrator.resolve import ProjectIndex
 from migrator.rewrite import RewriteError, apply, place_with_layout
 from migrator.rules.base import Options
@@ -22,7 +22,7 @@ class Outcome:
     new_text: str
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # the file could not be rewritten safely: left as it was
-    native: dict[str, bool] = field(default_factory=dict)  # see FileResult.native
+    native: NativeFacts = field(default_factory=NativeFacts)
     secrets: set[str] = field(default_factory=set)  # values of the file never to print in full (other kinds)
     project_imports: list[str] = field(default_factory=list)  # what a notebook imports from the project
     rolled_back: int = 0  # sites whose edits the safety net took back (safety.py)

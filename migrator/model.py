@@ -105,6 +105,25 @@ class FileError:
 
 
 @dataclass
+class NativeFacts:
+    """What one module's native pass tells the runner's project passes (migrator/runner.py): the rule
+    (rules/features/native.py) fills it, the runner decides for the project and runs modules again."""
+
+    # client shared between modules (``app.llm.client``, ``app.bots.BaseBot.client``) -> whether this
+    # side can take it to the SDK: the module that builds it (exports), each module that uses it (imports)
+    exports: dict[str, bool] = field(default_factory=dict)
+    imports: dict[str, bool] = field(default_factory=dict)
+    classes: set[str] = field(default_factory=set)  # classes here that hold a client (``app.bots.BaseBot``)
+    clients: bool | None = None  # None: the module uses no client; else whether every client went native
+    handlers: bool = False  # exception handlers without a client of their own (a retry helper)
+    widens: bool = False  # one of those handlers would catch more on the SDK than it caught
+    removed: set[str] = field(default_factory=set)  # names whose import the migration removed (patch targets)
+
+    def shares(self, qual: str) -> bool:
+        return qual in self.exports or qual in self.imports
+
+
+@dataclass
 class FileResult:
     """What one file produced. Workers return these; only the parent writes files."""
 
@@ -121,9 +140,7 @@ class FileResult:
     uses_openai: bool = False  # imports something from the openai package
     secrets: set[str] = field(default_factory=set)  # key literals in the file: redacted in every output
     suppressed: list[Finding] = field(default_factory=list)  # silenced by `# migrator: ignore`
-    # native style: "export:<module.name>" / "import:<module.name>" -> whether that side of a client shared
-    # between modules can move to the provider's SDK (the runner decides for the project)
-    native: dict[str, bool] = field(default_factory=dict)
+    native: NativeFacts = field(default_factory=NativeFacts)
     rolled_back: int = 0  # sites whose rewrite the safety net took back (migrator/safety.py)
 
     @property

@@ -262,8 +262,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         held_by = {q.rsplit(".", 1)[0]: q for q, e in project.exports.items() if "." in e.name}
         project.imported |= {q for c, q in held_by.items() if c in project.imported_anywhere}
         defines_used |= {project.exports[q].module for q in project.imported}
-        held = [i for i, r in enumerate(results) if any(k.startswith("class:") and k[6:] in project.imported_anywhere
-                                                         for k in r.native)]
+        held = [i for i, r in enumerate(results) if r.native.classes & project.imported_anywhere]
         for i, r in zip(held, _map([work[i] for i in held], options, project, jobs, None), strict=True):
             results[i] = r  # a client held by a class other modules import: shared, or compat
     if project.exports or project.constants:
@@ -294,9 +293,8 @@ def _patch_targets(results: list, work: list) -> None:
     targets: dict[bytes, str] = {}
     for r, job in zip(results, work, strict=True):
         if job.module_name and r.changed:
-            for key in r.native:
-                if key.startswith("removed:"):
-                    targets[f"{job.module_name}.{key[8:]}".encode()] = job.module_name
+            for name in r.native.removed:
+                targets[f"{job.module_name}.{name}".encode()] = job.module_name
     if not targets:
         return
     for r, job in zip(results, work, strict=True):
@@ -327,15 +325,15 @@ def _patch_targets(results: list, work: list) -> None:
 def _native_handlers(project: ProjectIndex, results: list, work: list, options: Options, jobs: int | None) -> None:
     """Native style: when every client of the project moved to the SDK, the handlers in modules without
     a client of their own (a retry helper) catch the SDK's exceptions too."""
-    flags = [r.native["clients"] for r in results if "clients" in r.native]
-    redo = [i for i, r in enumerate(results) if r.native.get("handlers")]
+    flags = [r.native.clients for r in results if r.native.clients is not None]
+    redo = [i for i, r in enumerate(results) if r.native.handlers]
     if not flags or not all(flags) or not redo:
         return
-    if any(results[i].native.get("widens") for i in redo):
+    if any(results[i].native.widens for i in redo):
         # a handler there would catch more on the SDK (qianfan's one RequestError for a RateLimitError
         # handler): the project's clients go back to compat, and the handlers keep openai's classes
         project.errors_widen = True
-        redo = [i for i, r in enumerate(results) if r.native.get("clients") or r.native.get("handlers")]
+        redo = [i for i, r in enumerate(results) if r.native.clients or r.native.handlers]
     else:
         project.native_errors = True
     for i, r in zip(redo, _map([work[i] for i in redo], options, project, jobs, None), strict=True):
@@ -374,13 +372,12 @@ def _native_shared(project: ProjectIndex, results: list, work: list, again: list
         if held and any(qual not in imports_of[i] for i in importers):
             project.opaque_classes.add(cls)
             continue
-        defined = any(results[i].native.get(f"export:{qual}") for i in again)
-        users = [results[i].native.get(f"import:{qual}") for i in importers]
+        defined = any(results[i].native.exports.get(qual) for i in again)
+        users = [results[i].native.imports.get(qual) for i in importers]
         if defined and users and all(users):
             project.native.add(qual)
     if project.native:
-        touched = [i for i in again if any(f"export:{q}" in results[i].native or f"import:{q}" in results[i].native
-                                           for q in project.native)]
+        touched = [i for i in again if any(results[i].native.shares(q) for q in project.native)]
         for i, r in zip(touched, _map([work[i] for i in touched], options, project, jobs, None), strict=True):
             results[i] = r
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from migrator import markers
 from migrator.edits import Edit
-from migrator.model import Finding, Severity, Span, worst
+from migrator.model import Finding, NativeFacts, Severity, Span, worst
 from migrator.resolve import ProjectIndex, Resolver
 from migrator.rules import all_rules, providers
 from migrator.rules.base import Options, PlanContext
@@ -51,7 +51,7 @@ class Analysis:
     suppressed: list[Finding] = field(default_factory=list)
     quote: str = '"'
     module_dest: Destination | None = None
-    native: dict[str, bool] = field(default_factory=dict)  # native style: see FileResult.native
+    native: NativeFacts = field(default_factory=NativeFacts)
     module_settings: list[Site] = field(default_factory=list)
     site_of_finding: list[int] = field(default_factory=list)  # the site (``Edit.tag[0]``) of each finding
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from migrator.edits import Edit
-from migrator.model import Finding, Severity, Span
+from migrator.model import Finding, NativeFacts, Severity, Span
 from migrator.resolve import Resolver, ordered
 from migrator.rules.providers import ProviderSpec
 from migrator.sites import Destination, Site
@@ -112,7 +112,7 @@ class PlanContext:
         self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
         self.site_of_finding: list[int] = []
         self.memo: dict[str, dict] = {}  # plans that several rules read (rules/features/clients.second_client)
-        self.native: dict[str, bool] = {}  # native style: what this module says about clients shared with others
+        self.native = NativeFacts()  # native style: what this module tells the project passes
 
     # -- reporting ------------------------------------------------------------------------------
 

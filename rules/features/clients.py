@@ -347,7 +347,7 @@ class ClientConstruction(Rule):
         alias = next(a for a in imports[0].names if a.name == name)
         ctx.edit(imports[0], "rename_import", code, old=name, new=new_name)
         if alias.asname is None:
-            ctx.native[f"removed:{name}"] = True  # a test patching "<module>.AzureOpenAI" would break
+            ctx.native.removed.add(name)  # a test patching "<module>.AzureOpenAI" would break
         if alias.asname is None:
             ctx.edit(call, "rename_callee", code, name=new_name)
 

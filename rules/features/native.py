@@ -239,11 +239,10 @@ class _Planner:
         self._unconvertible(candidates, shared)
         if not candidates and not shared:
             self._module_flag(candidates, shared, stays)
-            if "clients" not in ctx.native and any(s.kind == "exception" for s in self.sites):
+            if ctx.native.clients is None and any(s.kind == "exception" for s in self.sites):
                 # handlers without a client of their own: they catch what clients elsewhere raise
-                ctx.native["handlers"] = True
-                if widening:  # the project's clients stay compat (runner: _native_handlers)
-                    ctx.native["widens"] = True
+                ctx.native.handlers = True
+                ctx.native.widens = bool(widening)  # the project's clients stay compat (runner: _native_handlers)
                 project = ctx.project
                 self._exceptions(all_native=bool(project is not None and project.native_errors), elsewhere=True,
                                  why=widening)
@@ -338,7 +337,7 @@ class _Planner:
                         ok = False
             ok = ok and not blocked and self._params(cand) is None and bool(uses or cand.adopted) and all(
                 self._method(u) is not None and self._direct(u) for u in cand.adopted)
-            self.ctx.native[f"import:{qual}"] = ok
+            self.ctx.native.imports[qual] = ok
             if not (ok and project is not None and qual in project.native):
                 cand.blockers.append("shared client kept in compat style")
             self.adopted.update({id(u): cand for u in cand.adopted})
@@ -429,7 +428,7 @@ class _Planner:
         uses = [s for s in self.sites if s.kind in _USES and s.clients]
         if not uses and not candidates and not stays:
             return
-        self.ctx.native["clients"] = not stays and all(not c.blockers for c in candidates.values()) and all(
+        self.ctx.native.clients = not stays and all(not c.blockers for c in candidates.values()) and all(
             self._all_native(s, candidates, shared) for s in uses)
 
     def _all_native(self, site: Site, candidates: dict[int, _Candidate], shared: dict[str, list[Site]]) -> bool:
@@ -514,7 +513,7 @@ class _Planner:
         if escape is not None and not cand.blockers:
             cand.blockers.append(escape)
         for qual in cand.shared:  # the project decides once every module that uses it has had its say
-            self.ctx.native[f"export:{qual}"] = not cand.blockers
+            self.ctx.native.exports[qual] = not cand.blockers
         project = self.ctx.project
         waiting = [q for q in cand.shared if project is None or q not in project.native]
         if waiting and not cand.blockers:
@@ -785,7 +784,7 @@ class _Planner:
         if not module or self.index.owner.get(id(cls), self.ctx.resolver.tree) is not self.ctx.resolver.tree:
             return None
         qual = f"{module}.{cls.name}"
-        self.ctx.native[f"class:{qual}"] = True  # the runner looks again once it knows the project's imports
+        self.ctx.native.classes.add(qual)  # the runner looks again once it knows the project's imports
         project = self.ctx.project
         if project is None or qual not in project.imported_anywhere:
             return None
@@ -1031,7 +1030,7 @@ class _Planner:
             else:
                 self.ctx.edit(node, "remove_import_name", NativeClient.CODE, name=name)
             removed[id(node)] = removed.get(id(node), 0) + 1
-            self.ctx.native[f"removed:{local}"] = True  # tests may patch "<module>.<local>" (the runner looks)
+            self.ctx.native.removed.add(local)  # tests may patch "<module>.<local>" (the runner looks)
         # the SDK import takes the place of the first openai import that goes away entirely
         module = (self.native.module, None)
         for stmt in tree.body:
