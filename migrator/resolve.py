@@ -505,7 +505,7 @@ class Resolver:
                     (k.value for k in call.keywords if k.arg == "default"), None)
                 return frozenset({EnvRead(call, var if isinstance(var, str) else None, default)})
             pkg = name.split(".", 1)[0]
-            if self.project is not None and self.project.knows(name) and name not in self.project.exports:
+            if self.project is not None and name in self.project.holders:
                 return frozenset({ProjectInst(name)})  # a class of the project whose attributes hold clients
             if name in surface.FRAMEWORK_CLASSES:
                 return frozenset({FrameworkObj(pkg, name, call)})
@@ -921,19 +921,21 @@ class ProjectIndex:
     # classes with exported attributes that some module imports without reaching the attribute through a
     # subclass (it may build one and read ``obj.client``, which the index does not follow)
     opaque_classes: set[str] = field(default_factory=set)
+    # class (``app.bots.BaseBot``) -> the exported client attributes it holds (``app.bots.BaseBot.client``)
+    holders: dict[str, list[str]] = field(default_factory=dict)
 
     def lookup(self, qual: str) -> ClientExport | None:
         return self.exports.get(qual)
 
     def add(self, export: ClientExport) -> None:
-        self.exports[f"{export.module}.{export.name}"] = export
+        qual = f"{export.module}.{export.name}"
+        self.exports[qual] = export
+        if "." in export.name:  # ``BaseBot.client``
+            self.holders.setdefault(qual.rsplit(".", 1)[0], []).append(qual)
 
     def knows(self, qual: str) -> bool:
         """``qual`` is an export or a constant, or a class whose attributes are (``app.bots.BaseBot``)."""
-        if qual in self.exports or qual in self.constants:
-            return True
-        prefix = qual + "."
-        return any(e.startswith(prefix) and "." not in e[len(prefix):] for e in self.exports)
+        return qual in self.exports or qual in self.constants or qual in self.holders
 
 
 def module_name_for(parts: Iterable[str]) -> str | None:

@@ -259,8 +259,7 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
         project.imported_anywhere = {q for r in results for q in r.project_imports}
         # a client held by a class (``BaseBot.client``) is shared with the modules that import the class
-        held_by = {q.rsplit(".", 1)[0]: q for q, e in project.exports.items() if "." in e.name}
-        project.imported |= {q for c, q in held_by.items() if c in project.imported_anywhere}
+        project.imported |= {q for c, quals in project.holders.items() if c in project.imported_anywhere for q in quals}
         defines_used |= {project.exports[q].module for q in project.imported}
         held = [i for i, r in enumerate(results) if r.native.classes & project.imported_anywhere]
         for i, r in zip(held, _map([work[i] for i in held], options, project, jobs, None), strict=True):
@@ -366,8 +365,8 @@ def _native_shared(project: ProjectIndex, results: list, work: list, again: list
     modules involved run once more with that decision. A client held by a class (``app.bots.BaseBot.client``)
     is used by the modules that import the class: each must reach it through a subclass it can rewrite."""
     for qual in project.imported:
-        held = "." in project.exports[qual].name if qual in project.exports else False
         cls = qual.rsplit(".", 1)[0]
+        held = qual in project.holders.get(cls, ())
         importers = [i for i in again if qual in imports_of[i] or (held and cls in imports_of[i])]
         if held and any(qual not in imports_of[i] for i in importers):
             project.opaque_classes.add(cls)

@@ -116,6 +116,30 @@ EXCEPTIONS = frozenset(
     }
 )
 
+# What a call can raise, as events (native style's exception classes, rules/features/native_errors.py;
+# the provider specs' ``NativeSpec.error_raised`` use the same names): an HTTP status, a connection
+# failure, a timeout. openai 1.x ``_exceptions.py``: the class each status is raised as (>= 500:
+# InternalServerError) and the hierarchy above them.
+ERROR_STATUSES = ("400", "401", "403", "404", "409", "422", "429", "500", "502", "503", "504", "other status")
+ERROR_EVENTS = (*ERROR_STATUSES, "connection", "timeout")
+EXCEPTION_EVENTS: dict[str, frozenset[str]] = {
+    "BadRequestError": frozenset({"400"}),
+    "AuthenticationError": frozenset({"401"}),
+    "PermissionDeniedError": frozenset({"403"}),
+    "NotFoundError": frozenset({"404"}),
+    "ConflictError": frozenset({"409"}),
+    "UnprocessableEntityError": frozenset({"422"}),
+    "RateLimitError": frozenset({"429"}),
+    "InternalServerError": frozenset({"500", "502", "503", "504"}),
+    "APIStatusError": frozenset(ERROR_STATUSES),
+    "APITimeoutError": frozenset({"timeout"}),
+    "APIConnectionError": frozenset({"connection", "timeout"}),
+    "APIError": frozenset(ERROR_EVENTS),
+    "OpenAIError": frozenset(ERROR_EVENTS),
+}
+# per-call transport arguments of every openai method: a native call that cannot send them changes the request
+PER_CALL_TRANSPORT = ("extra_headers", "extra_query")
+
 # Pre-1.0 module API (``openai.ChatCompletion.create``): reported, migrated by the legacy feature.
 LEGACY_RESOURCES = frozenset(
     {"ChatCompletion", "Completion", "Embedding", "Image", "Moderation", "Audio", "Model", "File", "FineTune",

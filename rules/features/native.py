@@ -547,7 +547,7 @@ class _Planner:
         has no way to send (``extra_headers=`` on dashscope and qianfan)."""
         method = self._method(use)
         for k in use.node.keywords if method is not None and isinstance(use.node, ast.Call) else ():
-            if k.arg in ("extra_headers", "extra_query") and k.arg in method.drops:  # type: ignore[union-attr]
+            if k.arg in surface.PER_CALL_TRANSPORT and k.arg in method.drops:  # type: ignore[union-attr]
                 return f"{self._show(use.node)} sends {k.arg}= ({method.drops[k.arg]})"  # type: ignore[union-attr]
         return None
 

@@ -9,7 +9,7 @@ connection errors that now also retries the 400 the next handler meant to report
 This module models the errors a call can raise as *events* (an HTTP status, a connection failure, a
 timeout). Each openai class catches a set of events (its place in openai's hierarchy); each SDK
 class catches the events the SDK raises as that class or a subclass (``NativeSpec.error_classes`` /
-``error_raised``, checked against the installed SDKs by tests/test_native.py). A handler's new classes
+``error_raised``, checked against the installed SDKs by tests/test_native_errors.py). A handler's new classes
 are those that catch exactly its events. Where the SDK has none (zai's 404), the class the event is
 raised as is broader; it is kept when every event of the ``try`` still ends in the handler it ended in
 before (an earlier handler takes the rest), else the handler gets the narrower classes, and what it no
@@ -27,30 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from migrator.model import Severity
+from migrator.rules import surface
 from migrator.rules.base import PlanContext
 from migrator.rules.providers import NativeSpec
 from migrator.sites import Site
 
-STATUSES = ("400", "401", "403", "404", "409", "422", "429", "500", "502", "503", "504", "other status")
-EVENTS = (*STATUSES, "connection", "timeout")
-_SERVER = frozenset({"500", "502", "503", "504"})
-# openai 1.x ``_exceptions.py``: the class each status is raised as (>= 500: InternalServerError) and the
-# hierarchy above them
-OPENAI_EVENTS: dict[str, frozenset[str]] = {
-    "BadRequestError": frozenset({"400"}),
-    "AuthenticationError": frozenset({"401"}),
-    "PermissionDeniedError": frozenset({"403"}),
-    "NotFoundError": frozenset({"404"}),
-    "ConflictError": frozenset({"409"}),
-    "UnprocessableEntityError": frozenset({"422"}),
-    "RateLimitError": frozenset({"429"}),
-    "InternalServerError": _SERVER,
-    "APIStatusError": frozenset(STATUSES),
-    "APITimeoutError": frozenset({"timeout"}),
-    "APIConnectionError": frozenset({"connection", "timeout"}),
-    "APIError": frozenset(EVENTS),
-    "OpenAIError": frozenset(EVENTS),
-}
+STATUSES, EVENTS, OPENAI_EVENTS = surface.ERROR_STATUSES, surface.ERROR_EVENTS, surface.EXCEPTION_EVENTS
 ALL = frozenset(EVENTS)
 # what a handler of other classes catches of the events: everything (``except Exception``, a bare
 # ``except``) or nothing the model knows of
@@ -183,8 +165,6 @@ class Handlers:
         """``widening``: why the project's clients stay compat because of these handlers (said on them)."""
         ctx, native = self.ctx, self.native
         sites = [s for s in self.sites if s.kind == "exception" and s.attr and not s.attr.startswith("error.")]
-        in_try: dict[int, list[Site]] = {}
-        tries: dict[int, ast.Try] = {}
         kept: list[tuple[Site, Mapping]] = []
         for site in sites:
             m = mapping(native, site.attr or "")
@@ -207,16 +187,33 @@ class Handlers:
                 continue
             kept.append((site, m))
         self.rewritten = {id(site.node) for site, _ in kept}
-        for site, m in kept:
+        loose, tries = self._grouped([site for site, _ in kept])
+        for site in loose:
+            self._rewrite(site, self._loose(site), unsafe=True)
+        for node, in_try in tries:
+            maps, same = self._plan_try(node, in_try)
+            for site in in_try:
+                self._rewrite(site, maps[id(site.node)], unsafe=not same)
+
+    def _grouped(self, sites: list[Site]) -> tuple[list[Site], list[tuple[ast.Try, list[Site]]]]:
+        """The classes outside an ``except`` (``isinstance(e, openai.RateLimitError)``, ``RETRYABLE =
+        (openai.APIError, ...)``), and those of each ``try``'s handlers."""
+        loose: list[Site] = []
+        tries: dict[int, tuple[ast.Try, list[Site]]] = {}
+        for site in sites:
             found = self._try_of(site.node)
-            if found is None:  # ``isinstance(e, openai.RateLimitError)``, ``RETRYABLE = (openai.APIError, ...)``
-                n = mapping(native, site.attr or "", narrow=True) if m.extra else None
-                self._rewrite(site, n if n is not None and n.classes else m, unsafe=True)
-                continue
-            tries[id(found)] = found
-            in_try.setdefault(id(found), []).append(site)
-        for key, node in tries.items():
-            self._try(node, in_try[key])
+            if found is None:
+                loose.append(site)
+            else:
+                tries.setdefault(id(found), (found, []))[1].append(site)
+        return loose, list(tries.values())
+
+    def _loose(self, site: Site) -> Mapping:
+        """A class outside an ``except``: the narrower classes where the broader would catch more."""
+        m = mapping(self.native, site.attr or "")
+        assert m is not None
+        n = mapping(self.native, site.attr or "", narrow=True) if m.extra else None
+        return n if n is not None and n.classes else m
 
     def _try_of(self, node: ast.AST) -> ast.Try | None:
         """The ``try`` whose handler's class ``node`` is (in a tuple or not)."""
@@ -245,11 +242,6 @@ class Handlers:
             out.append(Handler(frozenset(before), frozenset(after)))
         return out
 
-    def _try(self, node: ast.Try, sites: list[Site]) -> None:
-        maps, same = self._plan_try(node, sites)
-        for site in sites:
-            self._rewrite(site, maps[id(site.node)], unsafe=not same)
-
     def _plan_try(self, node: ast.Try, sites: list[Site]) -> tuple[dict[int, Mapping], bool]:
         """The classes of the handlers of one ``try``: those that catch what openai's caught; where the SDK
         has none, a broader class if the handlers still catch what they did (an earlier handler takes the
@@ -275,21 +267,13 @@ class Handlers:
         retry the 400 too). None: every handler catches what it caught, or less (reported)."""
         sites = [s for s in self.sites if s.kind == "exception" and s.attr and not s.attr.startswith("error.")
                  and mapping(self.native, s.attr) is not None]
-        in_try: dict[int, list[Site]] = {}
-        tries: dict[int, ast.Try] = {}
-        for site in sites:
-            found = self._try_of(site.node)
-            m = mapping(self.native, site.attr or "")
-            if found is None:
-                n = mapping(self.native, site.attr or "", narrow=True)
-                if m is not None and m.extra and not (n is not None and n.classes):
-                    return self._widens(site, m)
-                continue
-            tries[id(found)] = found
-            in_try.setdefault(id(found), []).append(site)
-        for key, node in tries.items():
-            maps, same = self._plan_try(node, in_try[key])
-            for site in in_try[key] if not same else ():
+        loose, tries = self._grouped(sites)
+        for site in loose:
+            if self._loose(site).extra:
+                return self._widens(site, self._loose(site))
+        for node, in_try in tries:
+            maps, same = self._plan_try(node, in_try)
+            for site in in_try if not same else ():
                 if maps[id(site.node)].extra:
                     return self._widens(site, maps[id(site.node)])
         return None
