@@ -11,8 +11,9 @@ from migrator import markers
 from migrator.edits import Edit
 from migrator.model import Finding, NativeFacts, Severity, Span, worst
 from migrator.resolve import ProjectIndex, Resolver
-from migrator.rules import all_rules, providers
+from migrator.rules import providers
 from migrator.rules.base import Options, PlanContext
+from migrator.rules.registry import all_rules
 from migrator.sites import Destination, Site, SiteFinder, module_destination, pre_v1_ranges
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
