@@ -146,3 +146,24 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.new_bytes is not None and self.new_bytes != self.old_bytes
+
+
+def merge_findings(per_spec: list[list[Finding]], names: list[str]) -> list[Finding]:
+    """Without a target: one finding per site and code, at the worst severity over the providers."""
+    merged: dict[tuple, list[tuple[str, Finding]]] = {}
+    for name, findings in zip(names, per_spec, strict=True):
+        for f in findings:
+            merged.setdefault((f.span, f.code), []).append((name, f))
+    out: list[Finding] = []
+    for entries in merged.values():
+        sev = worst(*(f.severity for _, f in entries))
+        first = next(f for _, f in entries if f.severity == sev)
+        message = first.message
+        if len({f.message for _, f in entries}) > 1 or len(entries) < len(names):
+            by = {n: f.severity.value for n, f in entries}
+            parts = [f"{n}: {by.get(n, 'nothing to do')}" for n in names]
+            same = len({f.severity for _, f in entries}) == 1 and len(entries) == len(names)
+            message = first.subject if same else f"{first.subject} ({' · '.join(parts)})"
+        out.append(Finding(first.path, first.span, first.code, first.feature, sev, message,
+                           any(f.reaches_openai for _, f in entries), first.subject))
+    return out

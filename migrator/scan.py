@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import ast
-import re
 import warnings
 from dataclasses import dataclass, field
 
 from migrator import markers
 from migrator.edits import Edit
-from migrator.model import Finding, NativeFacts, Severity, Span, worst
+from migrator.model import Finding, NativeFacts, Severity, Span, merge_findings
 from migrator.resolve import ProjectIndex, Resolver
 from migrator.rules import providers
 from migrator.rules.base import Options, PlanContext
 from migrator.rules.registry import all_rules
 from migrator.sites import Destination, Site, SiteFinder, module_destination, pre_v1_ranges
+from migrator.suppress import SUPPRESS, UNUSED_SUPPRESSION, suppressed_codes, suppressing_line
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 # ``OpenAI`` catches framework classes imported from modules without the word (``langchain.chat_models``,
@@ -24,7 +24,6 @@ _NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create", 
 # scan and migrate also look at files that name OpenAI models (a settings module with MODEL = "gpt-4o").
 _MODEL_NEEDLES = (b'gpt-', b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1")
 
-_SUPPRESS = re.compile(r"#\s*migrator:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 
 _RULES = None
 
@@ -153,7 +152,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         analysis.edits = ctx.edits
         analysis.imports = {i for i in ctx.imports if not _bound(resolver, i)} if ctx.edits else set()
     else:
-        analysis.findings = _merge([p.findings for p in plans], [p.spec.name for p in plans])
+        analysis.findings = merge_findings([p.findings for p in plans], [p.spec.name for p in plans])
     return _read_markers(analysis, text, path, options)
 
 
@@ -206,7 +205,7 @@ def _suppress(ctx: PlanContext) -> None:
     ctx.site_of_finding = keep_sites
     ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
     for index, text in enumerate(ctx.lines):  # a suppression that silences nothing is noise: say so
-        m = _SUPPRESS.search(text)
+        m = SUPPRESS.search(text)
         if m and index not in used and ctx.options.enabled(UNUSED_SUPPRESSION):
             line = index + 1
             ctx.findings.append(Finding(ctx.path, Span(line, m.start() + 1, line, m.end() + 1), UNUSED_SUPPRESSION,
@@ -214,54 +213,6 @@ def _suppress(ctx: PlanContext) -> None:
                                         "unused `# migrator: ignore` comment: nothing is reported here; remove it",
                                         False, "unused suppression"))
             ctx.site_of_finding.append(0)
-
-
-UNUSED_SUPPRESSION = "OA990"  # rules/features/suppressions.py documents it
-
-
-def suppressing_line(lines: list[str], line: int) -> int | None:
-    """The 0-based index of the comment line that would silence a finding at ``line``."""
-    for index in (line - 1, line - 2):
-        if 0 <= index < len(lines):
-            m = _SUPPRESS.search(lines[index])
-            if m:
-                if index == line - 2 and not lines[index].lstrip().startswith("#"):
-                    continue
-                return index
-    return None
-
-
-def suppressed_codes(lines: list[str], line: int) -> set[str] | None:
-    """Codes silenced at a line (empty set: all), from a comment on it or on the line above."""
-    for index in (line - 1, line - 2):
-        if 0 <= index < len(lines):
-            m = _SUPPRESS.search(lines[index])
-            if m:
-                if index == line - 2 and lines[index].lstrip().startswith("#") is False:
-                    continue  # a trailing comment on the line above belongs to that line
-                return {c.strip() for c in m.group(1).split(",")} if m.group(1) else set()
-    return None
-
-
-def _merge(per_spec: list[list[Finding]], names: list[str]) -> list[Finding]:
-    """Without a target: one finding per site and code, at the worst severity over the providers."""
-    merged: dict[tuple, list[tuple[str, Finding]]] = {}
-    for name, findings in zip(names, per_spec, strict=True):
-        for f in findings:
-            merged.setdefault((f.span, f.code), []).append((name, f))
-    out: list[Finding] = []
-    for entries in merged.values():
-        sev = worst(*(f.severity for _, f in entries))
-        first = next(f for _, f in entries if f.severity == sev)
-        message = first.message
-        if len({f.message for _, f in entries}) > 1 or len(entries) < len(names):
-            by = {n: f.severity.value for n, f in entries}
-            parts = [f"{n}: {by.get(n, 'nothing to do')}" for n in names]
-            same = len({f.severity for _, f in entries}) == 1 and len(entries) == len(names)
-            message = first.subject if same else f"{first.subject} ({' · '.join(parts)})"
-        out.append(Finding(first.path, first.span, first.code, first.feature, sev, message,
-                           any(f.reaches_openai for _, f in entries), first.subject))
-    return out
 
 
 def _model_like(value: str) -> bool:

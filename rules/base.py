@@ -18,6 +18,7 @@ from migrator.model import Finding, NativeFacts, Severity, Span
 from migrator.resolve import Resolver, ordered
 from migrator.rules.providers import ProviderSpec
 from migrator.sites import Destination, Site
+from migrator.suppress import silenced
 
 
 @dataclass
@@ -170,13 +171,8 @@ class PlanContext:
 
     def suppressed(self, node: ast.AST, code: str) -> bool:
         """True when a ``# migrator: ignore`` comment silences ``code`` at ``node``."""
-        from migrator.scan import suppressed_codes
-
         line = getattr(node, "lineno", None)  # a constant defined in another module has no place here
-        if line is None:
-            return False
-        codes = suppressed_codes(self.lines, line)
-        return codes is not None and (not codes or code in codes)
+        return line is not None and silenced(self.lines, line, code)
 
     @property
     def legacy_file(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from migrator.model import Finding
-from migrator.report import Report
+from migrator.report.base import Report
 
 _LEVEL = {"auto": "notice", "review": "warning", "manual": "error"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from migrator import __version__
-from migrator.report import Report
+from migrator.report.base import Report
 
 
 def document(report: Report) -> dict:

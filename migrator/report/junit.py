@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from migrator.report import Report
+from migrator.report.base import Report
 
 
 def render(report: Report) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from migrator.report import Report
+from migrator.report.base import Report
 from migrator.rules import surface
 from migrator.rules.providers import ProviderSpec
 

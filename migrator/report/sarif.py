@@ -6,7 +6,7 @@ import json
 
 from migrator import __version__
 from migrator.model import Finding
-from migrator.report import Report
+from migrator.report.base import Report
 
 _LEVEL = {"auto": "note", "review": "warning", "manual": "error"}
 

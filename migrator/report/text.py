@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.report import Report
+from migrator.report.base import Report
 
 
 def render(report: Report) -> str:
