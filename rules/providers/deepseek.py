@@ -4,7 +4,7 @@ Facts from docs/providers/deepseek.md (endpoint and key §1, chat §2, other end
 the suggested mapping §4, thinking §5), each with its source URL and confidence there.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
+from migrator.rules.spec import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _O_SERIES = "o-series: deepseek-v4-pro thinks by default; set reasoning_effort=\"high\"/\"max\" to tune it"
 _NO_EMBEDDINGS = ("DeepSeek has no embeddings endpoint; keep an embeddings provider (vectors must be re-embedded "

@@ -5,7 +5,7 @@ the suggested mapping §4, thinking §5), each with its source URL and confidenc
 carry a version suffix (doubao-seed-2-1-pro-260628); an account may also call its own endpoint IDs (ep-…).
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
+from migrator.rules.spec import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _IDS = "Ark model IDs are versioned; check the ID (or use your endpoint ID ep-…) in the Ark console"
 

@@ -4,7 +4,7 @@ Facts from providers.md §3 (endpoint and key §3.1, chat parameters §3.2, othe
 models and the suggested mapping §3.5, warnings §3.6) and §6.
 """
 
-from migrator.rules.providers import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range, dated
+from migrator.rules.spec import ModelTarget, NativeMethod, NativeSpec, ProviderSpec, Range, dated
 
 _X1 = "reasoning model: ernie-x1-turbo-32k rejects stop, seed and response_format"
 _EMB = "Chinese text; use bge-large-en for English corpora"

@@ -4,7 +4,7 @@ Facts from providers.md §4 (endpoints §4.1, chat parameters §4.2, other endpo
 the suggested mapping §4.5, warnings §4.6) and §6.
 """
 
-from migrator.rules.providers import (
+from migrator.rules.spec import (
     ModelTarget,
     NativeMethod,
     NativeSpec,

@@ -4,7 +4,7 @@ Facts from docs/providers/kimi.md (endpoints and key §1, chat §2, other endpoi
 suggested mapping §4, thinking §5), each with its source URL and confidence there.
 """
 
-from migrator.rules.providers import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
+from migrator.rules.spec import ModelTarget, ProviderSpec, Range, ResponsesAPI, dated
 
 _O_SERIES = "o-series: kimi-k2.6 thinks by default (reasoning_content); keep thinking on"
 _NO_EMBEDDINGS = ("Moonshot has no embeddings endpoint; keep an embeddings provider (vectors must be re-embedded "

@@ -4,7 +4,7 @@ Facts from providers.md §2 (endpoints §2.1, chat limits §2.2, other endpoints
 suggested mapping §2.5, warnings §2.6) and §6.
 """
 
-from migrator.rules.providers import (
+from migrator.rules.spec import (
     ModelTarget,
     NativeMethod,
     NativeSpec,
