@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pathspec
 
-from migrator.kinds import kind_of, kind_of_name
+from migrator.kinds.base import kind_of, kind_of_name
 from migrator.model import FileError, SourceFile
 
 # Folders never worth scanning: tool caches, virtual environments, installed and built packages.

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 
 from migrator import markers, safety
 from migrator.edits import PlacedEdit, Placer
+from migrator.kinds import config, envfile, notebook, requirements
+from migrator.kinds.base import KindOutcome, per_spec
 from migrator.model import Finding, NativeFacts, Severity
 from migrator.resolve import ProjectIndex
 from migrator.rewrite import RewriteError, apply, place_with_layout
@@ -273,14 +275,59 @@ def line_map(new: str, old: str) -> Callable[[int], int]:
     return to_old
 
 
+def analyze_kind(text: str, kind: str, options: Options, *, path: str = "<string>",
+                 project: ProjectIndex | None = None) -> KindOutcome:
+    """Findings (and, with a target, the new text) of one non-Python file (migrator.kinds). No I/O.
+    ``project`` (clients and constants other modules offer) serves notebooks, whose cells import the
+    project's modules. A notebook is an adapter: its Python units go through this engine, and the
+    notebook module splices the results back into the cells."""
+    if kind == "notebook":
+        book = notebook.units(text, options, project=project)
+        if isinstance(book, KindOutcome):
+            return book
+        results = [_python_unit(unit, path) for unit in book.units]
+        return notebook.assemble(text, book, results, options, path=path)
+    module = _LINE_KINDS.get(kind)
+    if module is None:
+        raise ValueError(f"unsupported kind {kind!r}")
+    return per_spec(text, options, lambda spec: module.run(text, kind, options, spec, path))
+
+
+_LINE_KINDS = {"env": envfile, "config": config, "requirements": requirements, "pyproject": requirements,
+               "setup_cfg": requirements, "pipfile": requirements, "setup_py": requirements}
+
+
+def _python_unit(unit: notebook.Unit, path: str) -> notebook.UnitResult:
+    """A notebook's Python unit analysed and, with a target, migrated as a module."""
+    tree = None
+    try:
+        if unit.cell is None:  # the code cells: parsed here, so that an error maps back to its cell
+            tree = parse(unit.text, filename=path)
+        analysis = analyze(unit.text, path=path, options=unit.options, tree=tree, project=unit.project)
+    except SyntaxError as exc:
+        return notebook.UnitResult([], unit.text, syntax_error=exc)
+    imports = list(analysis.resolver.project_imports)
+    if not unit.options.target:
+        return notebook.UnitResult(list(analysis.findings), unit.text, tree, None, analysis.secrets, imports)
+    options = unit.options if unit.todo_comments else replace(unit.options, todo_comments=False)
+    outcome = migrate(unit.text, "python", options, path=path, analysis=analysis, project=unit.project)
+    return notebook.UnitResult(outcome.findings, outcome.new_text, _parsed(outcome.new_text), outcome.error,
+                               analysis.secrets, imports)
+
+
+def _parsed(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except SyntaxError:
+        return None
+
+
 def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: ProjectIndex | None = None) -> Outcome:
     """A file of another kind (migrator.kinds); verified like Python: a second run changes nothing."""
-    from migrator import kinds
-
-    out = kinds.analyze(text, kind, settings, path=path, project=project)
+    out = analyze_kind(text, kind, settings, path=path, project=project)
     if out.error or out.new_text == text:
         return Outcome(text, out.findings, out.error, secrets=out.secrets, project_imports=out.project_imports)
-    again = kinds.analyze(out.new_text, kind, settings, path=path, project=project)
+    again = analyze_kind(out.new_text, kind, settings, path=path, project=project)
     if again.error or again.new_text != out.new_text:
         return Outcome(text, out.findings, again.error or "internal: a second run would change the file again; "
                                                            "left as it was", secrets=out.secrets,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from migrator.kinds import split_lines
+from migrator.kinds.base import split_lines
 from migrator.model import Finding, Severity, Span
 
 TODO_MARKER = "OA980"

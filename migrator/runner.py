@@ -16,8 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from migrator.engine import migrate
+from migrator.engine import analyze_kind, migrate
 from migrator.kinds import envfile
+from migrator.kinds.base import may_contain_sites as kind_may_contain_sites
 from migrator.model import FileError, FileResult, SourceFile
 from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules.base import Options
@@ -118,9 +119,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
     if job.mode != "migrate":
         findings = analysis.findings
         if kind == "setup_py":  # and its install_requires literals
-            from migrator import kinds
-
-            findings = findings + kinds.analyze(decoded.text, kind, options, path=job.source.display).findings
+            findings = findings + analyze_kind(decoded.text, kind, options, path=job.source.display).findings
         result.findings = _redacted(findings, result.secrets)
         return
     outcome = migrate(decoded.text, kind, settings=options, path=job.source.display, module_name=job.module_name,
@@ -146,20 +145,16 @@ def _may_contain(kind: str, data: bytes, mode: str) -> bool:
     (``check`` skips model names in Python modules; in .env and configuration files they count.)"""
     if kind in _PYTHON:
         return may_contain_sites(data, models=mode != "check")
-    from migrator import kinds
-
-    return kinds.may_contain_sites(kind, data)
+    return kind_may_contain_sites(kind, data)
 
 
 def _process_kind(job: Job, options: Options, project: ProjectIndex | None, result: FileResult, data: bytes,
                   decoded: Decoded) -> None:
     """A notebook, .env, dependency or configuration file (migrator.kinds)."""
-    from migrator import kinds
-
     if job.mode == "migrate":
         out = migrate(decoded.text, job.source.kind, settings=options, path=job.source.display, project=project)
     else:
-        out = kinds.analyze(decoded.text, job.source.kind, options, path=job.source.display, project=project)  # type: ignore[assignment]
+        out = analyze_kind(decoded.text, job.source.kind, options, path=job.source.display, project=project)  # type: ignore[assignment]
         out.new_text = decoded.text
     result.project_imports = out.project_imports  # a notebook that uses a client from the project: a second look
     secrets, findings, error, new_text = out.secrets, out.findings, out.error, out.new_text

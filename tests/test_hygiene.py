@@ -39,10 +39,10 @@ def test_docstring_has_an_example_that_parses(rule) -> None:
     blocks = re.findall(r"::\n\n((?:    .*\n|\n)+)", doc + "\n")
     assert blocks, rule.CODE
     if getattr(rule, "KIND", None):  # written in its file's syntax: the example shows the rule
-        from migrator import kinds
+        from migrator.engine import analyze_kind
 
         example = textwrap.dedent(blocks[0])
-        found = kinds.analyze(example, rule.KIND, Options(target="qwen"), path=rule.EXAMPLE_FILE).findings
+        found = analyze_kind(example, rule.KIND, Options(target="qwen"), path=rule.EXAMPLE_FILE).findings
         assert rule.CODE in {f.code for f in found}, rule.CODE
         return
     for block in blocks:
@@ -52,14 +52,14 @@ def test_docstring_has_an_example_that_parses(rule) -> None:
 def _codes_in_fixtures() -> set[str]:
     from test_fixtures import case_kind, file_inputs
 
-    from migrator import kinds
+    from migrator.engine import analyze_kind
 
     seen: set[str] = set()
     for input_file in file_inputs():
         kind = case_kind(input_file)
         text = decode(input_file.read_bytes()).text
         for target in providers.builtin_targets():
-            seen.update(f.code for f in kinds.analyze(text, kind, Options(target=target), path=input_file.name).findings)
+            seen.update(f.code for f in analyze_kind(text, kind, Options(target=target), path=input_file.name).findings)
     for input_file in FIXTURES.glob("*/*/input.py"):
         text = decode(input_file.read_bytes()).text
         for target in providers.builtin_targets():

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 from migrator.cli import app
 from migrator.discover import discover
+from migrator.engine import analyze_kind as analyze
 from migrator.engine import migrate
-from migrator.kinds import analyze, kind_of
+from migrator.kinds.base import kind_of
 from migrator.kinds.notebook import build, read
 from migrator.rules import providers
 from migrator.rules.base import Options

@@ -1,7 +1,9 @@
-"""File kinds besides Python modules: one module per kind (design.md §6, item 10).
+"""File kinds besides Python modules: what they share (design.md §6, item 10).
 
 Every kind is a pure function of the file's text (no I/O): ``analyze(text, path, options)`` returns the
-new text (when ``options.target`` is set) and the findings. Provider facts — key variables, base URLs,
+new text (when ``options.target`` is set) and the findings. ``engine.analyze_kind`` dispatches to them.
+A notebook is an adapter: it yields Python units with a map back to its cells, the engine migrates the
+units, and the notebook module splices the results back (kinds never call the engine). Provider facts — key variables, base URLs,
 model tables, native SDK packages — are read from the ``ProviderSpec``; nothing here re-types them.
 
 =============  ==========================================================================
@@ -26,11 +28,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from migrator.model import Finding, Severity, Span
-from migrator.resolve import ProjectIndex
-from migrator.rules import providers
+from migrator.model import Finding, Severity, Span, merge_findings
+from migrator.rules import providers, surface
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
+from migrator.suppress import silenced
 
 # Names that look like configuration but are data or belong to other ecosystems.
 _NOT_CONFIG = frozenset({"package.json", "package-lock.json", "tsconfig.json", "composer.json", "pyrightconfig.json",
@@ -102,25 +104,6 @@ class KindOutcome:
     project_imports: list[str] = field(default_factory=list)  # names a notebook imports from the project
 
 
-def analyze(text: str, kind: str, options: Options, *, path: str = "<string>",
-            project: ProjectIndex | None = None) -> KindOutcome:
-    """Findings (and, with a target, the new text) of one non-Python file. No I/O. ``project`` (clients
-    and constants other modules offer) serves notebooks, whose cells import the project's modules."""
-    if kind == "notebook":
-        from migrator.kinds import notebook
-
-        return notebook.analyze(text, options, path=path, project=project)
-    if kind == "env":
-        from migrator.kinds import envfile as module
-    elif kind == "config":
-        from migrator.kinds import config as module  # type: ignore[no-redef]
-    elif kind in ("requirements", "pyproject", "setup_cfg", "pipfile", "setup_py"):
-        from migrator.kinds import requirements as module  # type: ignore[no-redef]
-    else:
-        raise ValueError(f"unsupported kind {kind!r}")
-    return per_spec(text, options, lambda spec: module.run(text, kind, options, spec, path))
-
-
 def per_spec(text: str, options: Options, run: Callable[[ProviderSpec], KindOutcome]) -> KindOutcome:
     """Run a kind for the target, or, without one, for every provider and merge (the worst severity wins,
     as for Python files)."""
@@ -128,11 +111,9 @@ def per_spec(text: str, options: Options, run: Callable[[ProviderSpec], KindOutc
         return run(providers.load(options.target))
     if options.neutral:  # check: what reaches OpenAI does not depend on the provider (as for Python files)
         return run(providers.all_specs()[0])
-    from migrator.scan import _merge
-
     specs = providers.all_specs()
     outs = [run(spec) for spec in specs]
-    findings = _merge([o.findings for o in outs], [s.name for s in specs])
+    findings = merge_findings([o.findings for o in outs], [s.name for s in specs])
     return KindOutcome(text, findings, outs[0].error, set().union(*(o.secrets for o in outs)))
 
 
@@ -140,7 +121,6 @@ def per_spec(text: str, options: Options, run: Callable[[ProviderSpec], KindOutc
 # shared by the line-based kinds
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-_SUPPRESS = re.compile(r"#\s*migrator:\s*ignore(?:\[([A-Za-z0-9_, ]+)\])?")
 
 
 def split_lines(text: str) -> list[str]:
@@ -165,13 +145,7 @@ class LineReport:
         self.inserted: dict[int, list[str]] = {}  # 0-based line -> lines to insert after it
 
     def silenced(self, index: int, code: str) -> bool:
-        for i in (index, index - 1):
-            if 0 <= i < len(self.lines):
-                m = _SUPPRESS.search(self.lines[i])
-                if m and (i == index or self.lines[i].lstrip().startswith("#")):
-                    codes = {c.strip() for c in (m.group(1) or "").split(",") if c.strip()}
-                    return not codes or code in codes
-        return False
+        return silenced(self.lines, index + 1, code)
 
     def report(self, index: int, start: int, end: int, code: str, feature: str, severity: Severity, message: str,
                *, reaches_openai: bool, subject: str = "") -> bool:
@@ -209,8 +183,6 @@ class LineReport:
 
 def model_target(name: str, options: Options, spec: ProviderSpec) -> tuple[str | None, providers.ModelTarget | None]:
     """(OpenAI family, provider model) for an OpenAI model name, with the overrides of config and --model."""
-    from migrator.rules import surface
-
     family = surface.model_family(name)
     if name in options.models:
         return family, providers.ModelTarget(options.models[name])
@@ -243,8 +215,6 @@ def model_tokens(text: str, *, o_series: bool = False) -> list[re.Match[str]]:
 def is_model_name(name: str) -> bool:
     """An OpenAI model name: one the catalogue knows, or one with a version (gpt-4.2-foo is a model,
     gpt-researcher is a project)."""
-    from migrator.rules import surface
-
     return surface.model_family(name) is not None or bool(_VERSIONED.match(name) and re.fullmatch(r"[\w.\-]+", name))
 
 
@@ -271,8 +241,6 @@ def map_model(report: LineReport, index: int, start: int, end: int, name: str, c
                       f"model {name!r} {where}: if it is sent to {spec.display}, change it to {target.model!r}",
                       reaches_openai=True, subject=f"OpenAI model {name!r} {where}")
         return
-    from migrator.rules import surface
-
     family, _ = model_target(name, report.options, spec)
     model = surface.OPENAI_MODELS.get(family or "")
     note = target.note

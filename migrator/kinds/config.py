@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from migrator.kinds import KindOutcome, LineReport, map_model, model_tokens, split_lines
+from migrator.kinds.base import KindOutcome, LineReport, map_model, model_tokens, split_lines
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import Options

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from migrator.kinds import KindOutcome, LineReport, is_model_name, map_model, split_lines
+from migrator.kinds.base import KindOutcome, LineReport, is_model_name, map_model, split_lines
 from migrator.model import Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import Options

@@ -16,10 +16,10 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from json.decoder import scanstring  # the C string scanner of the json module: fast on large outputs
 
-from migrator.kinds import KindOutcome, split_lines
+from migrator.kinds.base import KindOutcome, split_lines
 from migrator.model import Finding, Severity, Span
 from migrator.resolve import ProjectIndex
 from migrator.rules import providers
@@ -387,11 +387,41 @@ def splice(text: str, cells: list[Cell], new_sources: dict[int, str]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def analyze(text: str, options: Options, *, path: str = "<string>", project: ProjectIndex | None = None) -> KindOutcome:
-    from migrator.engine import migrate
-    from migrator.scan import analyze as analyze_python
-    from migrator.scan import parse
+@dataclass(frozen=True)
+class Unit:
+    """A Python module inside a notebook, for the engine to analyse and, with a target, migrate."""
 
+    text: str
+    options: Options
+    project: ProjectIndex | None = None  # what other modules offer (the cells import the project's modules)
+    cell: Cell | None = None  # the ``%%writefile x.py`` cell whose body this is; None: the code cells
+    head: int = 0  # lines of that cell before the body
+    todo_comments: bool = True  # the migration may add TODO markers (not to a written module)
+
+
+@dataclass
+class UnitResult:
+    """What the engine made of a unit."""
+
+    findings: list[Finding]
+    new_text: str
+    module: ast.Module | None = None  # the unit's Python after migration (as it is without a target)
+    error: str | None = None
+    secrets: set[str] = field(default_factory=set)
+    project_imports: list[str] = field(default_factory=list)
+    syntax_error: SyntaxError | None = None  # the unit is not Python (mapped back to its cell here)
+
+
+@dataclass(frozen=True)
+class Notebook:
+    cells: list[Cell]
+    virtual: Virtual
+    units: list[Unit]  # the code cells as one module, then each %%writefile body
+
+
+def units(text: str, options: Options, *, project: ProjectIndex | None = None) -> Notebook | KindOutcome:
+    """The notebook's Python as units (its code cells as one module, then each ``%%writefile`` body), or
+    the outcome when there is none to migrate (not a Python notebook, not a notebook)."""
     try:
         doc, cells = read(text)
     except (NotebookError, RecursionError) as exc:
@@ -399,31 +429,42 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
     if not is_python(doc):
         return KindOutcome(text)
     virtual = build(cells)
-    try:
-        tree = parse(virtual.text, filename=path)
-    except SyntaxError as exc:
+    found = [Unit(virtual.text, options, project)]
+    for cell in cells:
+        if cell.cell_type == "code" and _writes_python(cell.lines):
+            head = next(n for n, ln in enumerate(cell.lines) if ln.strip()) + 1
+            found.append(Unit("".join(cell.lines[head:]), options, None, cell, head, todo_comments=False))
+    return Notebook(cells, virtual, found)
+
+
+def assemble(text: str, notebook: Notebook, results: list[UnitResult], options: Options, *,
+             path: str = "<string>") -> KindOutcome:
+    """The notebook with the units' results spliced back into its cells, findings in cell coordinates."""
+    cells, virtual = notebook.cells, notebook.virtual
+    main = results[0]
+    if main.syntax_error is not None:
+        exc = main.syntax_error
         where = virtual.where[(exc.lineno or 1) - 1] if exc.lineno and exc.lineno <= len(virtual.where) else None
         at = f"cell {where[0] + 1}, line {where[1]}" if where else f"line {exc.lineno}"
         return KindOutcome(text, [], f"syntax error in {at}: {exc.msg}")
-    analysis = analyze_python(virtual.text, path=path, options=options, tree=tree, project=project)
-    findings = list(analysis.findings)
+    findings = list(main.findings)
     new_text = text
     new_sources: dict[int, str] = {}
-    error = None
-    modules = [tree]  # the notebook's Python after migration: does it import the provider's SDK?
-    if options.target:
-        outcome = migrate(virtual.text, "python", options, path=path, analysis=analysis, project=project)
-        findings = outcome.findings
-        error = outcome.error
-        modules = [_parsed(outcome.new_text)]
-        if error is None and outcome.new_text != virtual.text:
-            try:
-                new_sources = restore(outcome.new_text, virtual, cells)
-            except NotebookError as exc:
-                error = str(exc)
-    for cell in cells:
-        if cell.cell_type == "code" and _writes_python(cell.lines):
-            error = error or _written_module(cell, options, path, findings, new_sources, analysis.secrets, modules)
+    error = main.error
+    secrets = set(main.secrets)
+    modules = [main.module]  # the notebook's Python after migration: does it import the provider's SDK?
+    if options.target and error is None and main.new_text != virtual.text:
+        try:
+            new_sources = restore(main.new_text, virtual, cells)
+        except NotebookError as exc:
+            error = str(exc)
+    for unit, result in zip(notebook.units[1:], results[1:], strict=True):
+        if error:
+            break
+        if result.syntax_error is not None:
+            raise result.syntax_error
+        secrets |= result.secrets
+        error = _written_module(unit, result, options, findings, new_sources, modules)
     pip_findings, pip_sources = _pip_lines(cells, virtual, options, path, new_sources, modules)
     new_sources.update(pip_sources)
     line_of = _file_lines(text, cells)
@@ -435,14 +476,7 @@ def analyze(text: str, options: Options, *, path: str = "<string>", project: Pro
         error = _verify(text, new_text, cells, new_sources)
         if error:
             new_text = text
-    return KindOutcome(new_text, mapped, error, set(analysis.secrets), list(analysis.resolver.project_imports))
-
-
-def _parsed(text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text)
-    except SyntaxError:
-        return None
+    return KindOutcome(new_text, mapped, error, secrets, main.project_imports)
 
 
 def _imports(modules: list[ast.Module | None], name: str) -> bool:
@@ -455,27 +489,19 @@ def _imports(modules: list[ast.Module | None], name: str) -> bool:
                for tree in modules if tree is not None for n in ast.walk(tree))
 
 
-def _written_module(cell: Cell, options: Options, path: str, findings: list[Finding], new_sources: dict[int, str],
-                    secrets: set[str], modules: list[ast.Module | None]) -> str | None:
+def _written_module(unit: Unit, result: UnitResult, options: Options, findings: list[Finding],
+                    new_sources: dict[int, str], modules: list[ast.Module | None]) -> str | None:
     """A ``%%writefile x.py`` cell: its body migrated as a module of its own; findings carry the cell."""
-    from migrator.engine import migrate
-    from migrator.scan import analyze as analyze_python
-
-    head = next(n for n, ln in enumerate(cell.lines) if ln.strip()) + 1
-    body = "".join(cell.lines[head:])
-    analysis = analyze_python(body, path=path, options=options)
-    secrets |= analysis.secrets
-    own = analysis.findings
+    cell = unit.cell
+    assert cell is not None
     if options.target:
-        outcome = migrate(body, "python", replace(options, todo_comments=False), path=path, analysis=analysis)
-        own = outcome.findings
-        if outcome.error:
-            return outcome.error
-        modules.append(_parsed(outcome.new_text))
-        if outcome.new_text != body:
-            new_sources[cell.index] = "".join(cell.lines[:head]) + outcome.new_text
-    for f in own:
-        f.span = Span(f.span.line + head, f.span.column, f.span.end_line + head, f.span.end_column)
+        if result.error:
+            return result.error
+        modules.append(result.module)
+        if result.new_text != unit.text:
+            new_sources[cell.index] = "".join(cell.lines[:unit.head]) + result.new_text
+    for f in result.findings:
+        f.span = Span(f.span.line + unit.head, f.span.column, f.span.end_line + unit.head, f.span.end_column)
         f.cell = cell.index + 1
         findings.append(f)
     return None

@@ -14,7 +14,7 @@ import ast
 import re
 from collections.abc import Callable
 
-from migrator.kinds import KindOutcome, LineReport, eol, split_lines
+from migrator.kinds.base import KindOutcome, LineReport, eol, split_lines
 from migrator.model import Severity
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
