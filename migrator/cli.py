@@ -23,7 +23,8 @@ from migrator import __version__
 from migrator.discover import discover
 from migrator.markers import TODO_MARKER
 from migrator.model import RETIRED_MODEL, FileError, FileResult, Finding
-from migrator.report import Report, render
+from migrator.report.base import Report
+from migrator.report.render import render
 from migrator.rules.base import Options
 from migrator.rules.providers import builtin_targets
 from migrator.settings import ConfigError, Settings, find_config, load, models_for, parse_model_flags
