@@ -15,6 +15,7 @@ else:  # pragma: no cover
 
 from migrator.rules import providers
 from migrator.rules.providers import ModelTarget, ProviderSpec, Range
+from migrator.rules.spec import FEATURES
 
 STYLES = ("compat", "native")
 REGIONS = ("cn", "intl")
@@ -223,6 +224,8 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
         if feature not in unsupported and feature not in caveats:
             caveats[feature] = (f"not declared for {display}; check that the gateway serves it, or list it under "
                                 f"[tool.migrator.providers.{name}] unsupported")
+    supported = {f: "the gateway serves it (configuration: not listed as unsupported)" for f in FEATURES
+                 if f not in unsupported and f not in caveats}
     temperature = Range(0.0, 2.0)
     if "temperature" in table:
         t = table["temperature"]
@@ -249,6 +252,7 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
         temperature=temperature,
         unsupported=unsupported,
         caveats=caveats,
+        supported=supported,
         param_notes=notes,
         renamed_params=renamed,
         embedding_dimensions=dims,

@@ -1,6 +1,6 @@
 """What a provider is, as data: the dataclasses every module of ``rules/providers`` fills in.
 
-A leaf module (it imports nothing of migrator), so that provider modules, rules and the engine can all
+It imports only the OpenAI surface (``surface.py``, a leaf), so that provider modules, rules and the engine can all
 read a ``ProviderSpec`` without importing one another. The facts come from ``providers.md``; each
 provider module cites the rows it used.
 """
@@ -8,6 +8,14 @@ provider module cites the rows it used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
+
+from migrator.rules.surface import RESOURCES
+
+SupportLevel = Literal["supported", "caveat", "unsupported", "unclassified"]
+
+# The features of the OpenAI surface, each classified by every provider spec.
+FEATURES: tuple[str, ...] = tuple(dict.fromkeys(r.feature for r in RESOURCES))
 
 
 @dataclass(frozen=True)
@@ -141,6 +149,9 @@ class ProviderSpec:
     temperature: Range
     unsupported: dict[str, str]  # feature -> why it cannot be migrated in compat style (manual)
     caveats: dict[str, str] = field(default_factory=dict)  # feature -> what to check (review)
+    # feature -> how the provider serves it (auto). Every feature of ``surface.FEATURES`` is in exactly one
+    # of ``supported``, ``caveats`` and ``unsupported`` (tests/test_targets.py); one in none is manual
+    supported: dict[str, str] = field(default_factory=dict)
     # chat parameter -> why it needs a look when given (not at its OpenAI default)
     param_notes: dict[str, str] = field(default_factory=dict)
     renamed_params: dict[str, str] = field(default_factory=dict)  # OpenAI name -> provider name
@@ -180,12 +191,29 @@ class ProviderSpec:
     custom: bool = False  # defined in [tool.migrator.providers.<name>], not a module of this package
 
     def unsupported_reason(self, feature: str, path: tuple[str, ...] = ()) -> str | None:
-        """Why a call cannot be migrated: by method (``images.create_variation``), then by feature."""
+        """Why a call cannot be migrated: by method (``images.create_variation``), then by feature. A
+        feature of the OpenAI surface the spec does not classify is never guessed to work."""
         for n in range(len(path), 1, -1):
             reason = self.unsupported.get(".".join(path[:n]))
             if reason:
                 return reason
-        return self.unsupported.get(feature)
+        reason = self.unsupported.get(feature)
+        if reason is None and self.support(feature) == ("unclassified", ""):
+            return (f"{self.display}'s support for {feature} is not recorded in migrator; migrate it by hand and "
+                    "tell us what the provider serves")
+        return reason
+
+    def support(self, feature: str) -> tuple[SupportLevel, str]:
+        """How the provider serves a feature of the OpenAI surface, and why (or what to check)."""
+        if feature in self.unsupported:
+            return "unsupported", self.unsupported[feature]
+        if feature in self.caveats:
+            return "caveat", self.caveats[feature]
+        if feature in self.supported:
+            return "supported", self.supported[feature]
+        if feature not in FEATURES:
+            return "supported", ""  # finer keys (``response_format:json_object``) only refine a feature
+        return "unclassified", ""
 
     def for_style(self, style: str) -> ProviderSpec:
         """The spec as a style sees it: native style adds what only the provider's SDK offers."""
@@ -227,5 +255,7 @@ def _native_view(spec: ProviderSpec) -> ProviderSpec:
         assert native is not None
         view = _NATIVE_VIEWS[id(spec)] = dataclasses.replace(
             spec, unsupported={k: v for k, v in spec.unsupported.items() if k not in native.native_only},
+            supported={**spec.supported, **{k: f"through {native.module} (--style native)" for k in native.native_only
+                                            if k in spec.unsupported}},
             models={**spec.models, **native.models})
     return view

@@ -216,3 +216,38 @@ def test_model_from_elsewhere_mentions_the_thinking_switch(tree: Path) -> None:
     doc = json.loads(invoke("scan", ".", "--target", "ernie", "--format", "json").stdout)  # no thinking switch
     [finding] = [f for f in doc["findings"] if f["code"] == "OA601"]
     assert "think by default" not in finding["message"]
+
+
+# -- explicit support: every provider classifies every feature of the OpenAI surface ----------------
+
+@pytest.mark.parametrize("name", providers.builtin_targets())
+def test_every_provider_classifies_every_feature_once(name: str) -> None:
+    from migrator.rules import surface
+    from migrator.rules.spec import FEATURES
+
+    spec = providers.load(name)
+    assert set(FEATURES) == {r.feature for r in surface.RESOURCES}
+    for feature in FEATURES:
+        homes = [table for table in ("supported", "caveats", "unsupported") if feature in getattr(spec, table)]
+        assert len(homes) == 1, f"{name}: {feature!r} is classified in {homes or 'none'} of supported/caveats/unsupported"
+        level, why = spec.support(feature)
+        assert level in ("supported", "caveat", "unsupported") and why.strip(), (name, feature)
+
+
+def test_a_feature_no_provider_classifies_is_manual_not_auto() -> None:
+    """A new resource in the surface (``webhooks``) that a provider does not classify is never guessed."""
+    import dataclasses
+
+    spec = providers.load("qwen")
+    assert spec.unsupported_reason("chat") is None
+    bare = dataclasses.replace(spec, supported={k: v for k, v in spec.supported.items() if k != "chat"})
+    reason = bare.unsupported_reason("chat")
+    assert reason and "not recorded" in reason
+    assert bare.support("chat") == ("unclassified", "")
+
+
+def test_native_only_features_are_supported_in_native_style() -> None:
+    spec = providers.load("qwen")
+    assert spec.support("images")[0] == "unsupported"
+    level, why = spec.for_style("native").support("images")
+    assert level == "supported" and "dashscope" in why

@@ -42,6 +42,11 @@ SPEC = ProviderSpec(
                            note="DeepSeek serves the Responses API for its v4 models"),
     native_model_prefixes=("deepseek-",),
     temperature=Range(0.0, 2.0),
+    supported={
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "responses": "the Responses API where ``responses`` below serves it; otherwise the call becomes chat.completions",
+        "models": "models.list on the compatible endpoint",
+    },
     unsupported={
         "embeddings": _NO_EMBEDDINGS,
         "images": "DeepSeek has no image generation endpoint",

@@ -43,6 +43,11 @@ SPEC = ProviderSpec(
                                 "endpoint ID offers it"),
     native_model_prefixes=("doubao-", "ep-"),
     temperature=Range(0.0, 2.0),
+    supported={
+        "structured": "json_schema structured output on the Ark endpoint",
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "responses": "the Responses API where ``responses`` below serves it; otherwise the call becomes chat.completions",
+    },
     unsupported={
         "embeddings": "Ark serves /embeddings, but its embedding model IDs and vector sizes could not be confirmed "
         "here; choose a Doubao embedding model (or endpoint ID) for your account, then re-embed",

@@ -110,6 +110,12 @@ SPEC = ProviderSpec(
         "ernie-", "deepseek-", "qwen", "glm-", "bge-large", "embedding-v1", "tao-8k", "irag-", "flux.1", "gme-",
     ),
     temperature=Range(0.0, 1.0, low_inclusive=False),
+    supported={
+        "structured": "json_schema structured output on the v2 endpoint",
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "embeddings": "embeddings on the v2 endpoint (bge-large-zh / bge-large-en / tao-8k)",
+        "images": "images.generate on the v2 endpoint (irag-1.0)",
+    },
     unsupported={
         "images.edit": "Qianfan V2 has no image edit endpoint (only /v2/images/generations)",
         "images.create_variation": "Qianfan V2 has no image variation endpoint (only /v2/images/generations)",

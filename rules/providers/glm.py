@@ -148,6 +148,11 @@ SPEC = ProviderSpec(
     }, "2026-12-06"),
     native_model_prefixes=("glm-", "cogview", "embedding-2", "embedding-3", "charglm", "codegeex", "moderation"),
     temperature=Range(0.0, 1.0),
+    supported={
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "embeddings": "embeddings on the v4 endpoint (embedding-3 / embedding-2)",
+        "responses": "the Responses API where ``responses`` below serves it; otherwise the call becomes chat.completions",
+    },
     unsupported={
         "images.edit": "Zhipu has no image edit endpoint (only /images/generations)",
         "images.create_variation": "Zhipu has no image variation endpoint (only /images/generations)",

@@ -50,6 +50,11 @@ SPEC = ProviderSpec(
     ),
     native_model_prefixes=("kimi-", "moonshot-v1"),
     temperature=Range(0.0, 1.0),  # moonshot-v1 series; kimi-k2.x fix it (param_notes)
+    supported={
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "responses": "the Responses API where ``responses`` below serves it; otherwise the call becomes chat.completions",
+        "models": "models.list on the compatible endpoint",
+    },
     unsupported={
         "embeddings": _NO_EMBEDDINGS,
         "images": "Moonshot has no image generation endpoint",

@@ -178,6 +178,12 @@ SPEC = ProviderSpec(
     }, "2026-12-06"),
     native_model_prefixes=("qwen", "qwq", "qvq", "text-embedding-v", "wan", "paraformer", "cosyvoice", "fun-asr"),
     temperature=Range(0.0, 2.0, high_inclusive=False),
+    supported={
+        "chat": "chat.completions on the OpenAI-compatible endpoint (streaming and tools included)",
+        "embeddings": "embeddings on the compatible endpoint (text-embedding-v4 / v3, with dimensions=)",
+        "responses": "the Responses API where ``responses`` below serves it; otherwise the call becomes chat.completions",
+        "files": "files on the compatible endpoint (uploads for qwen-long documents and batches)",
+    },
     unsupported={
         "images": "DashScope has no OpenAI-compatible image endpoint; Wan / Qwen-Image models use the native API "
         "(migrate --style native: dashscope's client.images.generate)",
