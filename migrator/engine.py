@@ -12,7 +12,7 @@ from migrator import markers, safety
 from migrator.edits import PlacedEdit, Placer
 from migrator.kinds import config, envfile, notebook, requirements
 from migrator.kinds.base import KindOutcome, per_spec
-from migrator.model import Finding, NativeFacts, Severity
+from migrator.model import Finding, NativeFacts, Severity, Span
 from migrator.resolve import ProjectIndex
 from migrator.rewrite import RewriteError, apply, place_with_layout
 from migrator.rules.base import Options
@@ -365,8 +365,6 @@ def verify(new_text: str, settings: Options, *, path: str, module_name: str | No
 
 
 def _unplaced(edit, reason: str, path: str, text: str) -> Finding:
-    from migrator.model import Span
-
     node = edit.node
     line = getattr(node, "lineno", 1)
     col = getattr(node, "col_offset", 0) + 1

@@ -9,7 +9,7 @@ from collections import defaultdict
 import libcst as cst
 
 from migrator import cst as h
-from migrator.edits import Anchor, Edit, PlacedEdit, Placer, Unplaceable
+from migrator.edits import HOLE, Anchor, Edit, PlacedEdit, Placer, Unplaceable
 
 
 class RewriteError(Exception):
@@ -214,8 +214,6 @@ class _Applier(cst.CSTTransformer):
 
 def _templated(template: str, inner: cst.CSTNode, outer: cst.CSTNode | None = None) -> cst.BaseExpression:
     """``template`` with ``HOLE`` replaced by the code of ``inner``; the parentheses of ``outer`` stay."""
-    from migrator.edits import HOLE
-
     code = cst.Module(body=[]).code_for_node(inner)  # with its own parentheses
     new = cst.parse_expression(template.replace(HOLE, code))
     if outer is not None and getattr(outer, "lpar", None) and hasattr(new, "lpar"):

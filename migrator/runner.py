@@ -19,8 +19,10 @@ from pathlib import Path
 from migrator.engine import analyze_kind, migrate
 from migrator.kinds import envfile
 from migrator.kinds.base import may_contain_sites as kind_may_contain_sites
-from migrator.model import FileError, FileResult, SourceFile
-from migrator.resolve import ProjectIndex, module_name_for
+from migrator.model import FileError, FileResult, Finding, Severity, SourceFile, Span
+from migrator.report.diff import redact_all
+from migrator.resolve import ProjectIndex, Resolver, module_name_for
+from migrator.rules import providers, surface
 from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports, may_contain_sites, parse
 from migrator.textio import Decoded, DecodeError, decode, encode
@@ -32,8 +34,6 @@ PARSE_ALL = os.environ.get("MIGRATOR_PARSE_ALL") == "1"
 @functools.cache
 def _key_pattern() -> re.Pattern[str]:
     """Key formats of OpenAI and of every provider (from the specs)."""
-    from migrator.rules import providers, surface
-
     parts = [surface.OPENAI_KEY_PATTERN, *(s.key_pattern for s in providers.all_specs() if s.key_pattern)]
     return re.compile(r"\b(" + "|".join(f"(?:{p})" for p in parts) + r")\b")
 
@@ -172,8 +172,6 @@ def _process_kind(job: Job, options: Options, project: ProjectIndex | None, resu
 
 def _redacted(findings: list, secrets: set[str]) -> list:
     if secrets:
-        from migrator.report.diff import redact_all
-
         for f in findings:
             f.message = redact_all(f.message, secrets)
     return findings
@@ -282,8 +280,6 @@ def _patch_targets(results: list, work: list) -> None:
     """The migration removed or renamed an import of ``app.llm`` (native style's ``from openai import OpenAI``,
     compat style's ``AzureOpenAI``): a test that patches the string ``"app.llm.OpenAI"`` (``mock.patch``,
     ``monkeypatch.setattr``) would fail; report every such string."""
-    from migrator.model import Finding, Severity, Span
-
     targets: dict[bytes, str] = {}
     for r, job in zip(results, work, strict=True):
         if job.module_name and r.changed:
@@ -337,8 +333,6 @@ def _native_handlers(project: ProjectIndex, results: list, work: list, options: 
 def _imports_elsewhere(project: ProjectIndex, results: list, work: list) -> None:
     """Native style: modules the prefilter skipped may still import a shared client (``registry =
     [get_client]``); read those that name one."""
-    from migrator.resolve import Resolver
-
     names = {q.rsplit(".", 1)[1].encode() for q in project.exports}
     if not names:
         return

@@ -23,6 +23,7 @@ from pyflakes import messages as m
 from pyflakes.checker import Checker
 
 from migrator.resolve import dotted
+from migrator.rules import providers
 
 # pyflakes messages that mean the program fails at run time (the rest are style: unused names, ...);
 # return / yield / break outside their block are the compiler's (which allows a notebook's top-level await)
@@ -80,8 +81,6 @@ def problems(text: str, tree: ast.Module | None = None) -> list[Problem]:
 @functools.cache
 def _no_cm_streams() -> frozenset[str]:
     """The native SDK packages whose stream is no context manager (provider data: ``stream_in_with``)."""
-    from migrator.rules import providers
-
     return frozenset(spec.native.module.split(".")[0] for spec in providers.all_specs()
                      if spec.native is not None and not spec.native.stream_in_with)
 
@@ -112,8 +111,6 @@ def _stream_context_managers(tree: ast.Module) -> list[Problem]:
 @functools.cache
 def _native_clients() -> dict[str, tuple[object, bool]]:
     """Each native SDK client class (dotted) -> (its NativeSpec, whether it is an asyncio client)."""
-    from migrator.rules import providers
-
     out: dict[str, tuple[object, bool]] = {}
     for spec in providers.all_specs():
         native = spec.native

@@ -9,11 +9,18 @@ from dataclasses import dataclass, field
 from migrator import markers
 from migrator.edits import Edit
 from migrator.model import Finding, NativeFacts, Severity, Span, merge_findings
-from migrator.resolve import ProjectIndex, Resolver
-from migrator.rules import providers
+from migrator.resolve import Client, ClientExport, Func, ProjectIndex, Qual, Resolver, ordered
+from migrator.rules import providers, surface
 from migrator.rules.base import Options, PlanContext
 from migrator.rules.registry import all_rules
-from migrator.sites import Destination, Site, SiteFinder, module_destination, pre_v1_ranges
+from migrator.sites import (
+    Destination,
+    Site,
+    SiteFinder,
+    client_destination,
+    module_destination,
+    pre_v1_ranges,
+)
 from migrator.suppress import SUPPRESS, UNUSED_SUPPRESSION, suppressed_codes, suppressing_line
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
@@ -172,8 +179,6 @@ def _azure(settings: list[Site]) -> bool:
 
 def _bound(resolver: Resolver, imp: tuple[str, str | None]) -> bool:
     """The module already binds what the import would (``import os`` at module level)."""
-    from migrator.resolve import Qual
-
     module, name = imp
     local = name or module
     qual = f"{module}.{name}" if name else module
@@ -216,15 +221,11 @@ def _suppress(ctx: PlanContext) -> None:
 
 
 def _model_like(value: str) -> bool:
-    from migrator.rules import surface
-
     return surface.looks_like_openai_model(value) or any(spec.owns_model(value) for spec in providers.all_specs())
 
 
 def client_exports(analysis: Analysis, module_name: str | None) -> list:
     """Module-level clients and client factories this module offers to the rest of the project."""
-    from migrator.resolve import Client, ClientExport, Func, ordered
-    from migrator.sites import client_destination
 
     if not module_name:
         return []

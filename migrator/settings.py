@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from migrator.rules import providers
+from migrator.rules import providers, surface
 from migrator.rules.providers import ModelTarget, ProviderSpec, Range
 from migrator.rules.spec import FEATURES
 
@@ -214,8 +214,6 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
     display = table.get("display", name)
     if not isinstance(display, str) or not display.strip():
         raise ConfigError(f"{where} display: must be a non-empty string")
-    from migrator.rules import surface
-
     features = {r.feature for r in surface.RESOURCES} | {".".join(r.path) for r in surface.RESOURCES}
     unsupported = _features(table.get("unsupported", []), features, f"{where} unsupported",
                             f"{display} does not offer it (configuration)")
@@ -269,8 +267,6 @@ def _is_number(v: object) -> bool:
 
 
 def _custom_models(value: object, where: str) -> tuple[dict[str, ModelTarget], dict[str, tuple[int, ...]]]:
-    from migrator.rules import surface
-
     if not isinstance(value, dict) or not value:
         raise ConfigError(f"{where}: must be a non-empty table of OpenAI model = \"gateway model\"")
     models: dict[str, ModelTarget] = {}

@@ -16,8 +16,9 @@ from typing import ClassVar
 from migrator.edits import Edit
 from migrator.model import Finding, NativeFacts, Severity, Span
 from migrator.resolve import Resolver, ordered
+from migrator.rules import providers
 from migrator.rules.providers import ProviderSpec
-from migrator.sites import Destination, Site
+from migrator.sites import Destination, Site, client_destination
 from migrator.suppress import silenced
 
 
@@ -56,8 +57,6 @@ class Options:
 
     def target_spec(self) -> ProviderSpec:
         """The spec of ``target``: from configuration, else the built-in module of that name."""
-        from migrator.rules import providers
-
         if self.custom_spec is not None and self.custom_spec.name == self.target:
             return self.custom_spec
         if self.target is None:
@@ -197,8 +196,6 @@ class PlanContext:
         return self.spec.base_url(self.options.region)
 
     def destination(self, clients: Iterable) -> Destination:
-        from migrator.sites import client_destination
-
         dests = [self.legacy_dest if getattr(c, "legacy", False) else
                  client_destination(c, self.resolver, self.provider_hosts, self.module_dest) for c in ordered(clients)]
         for kind in ("openai", "configured", "provider", "injected", "unknown", "other"):

@@ -15,6 +15,7 @@ import bisect
 import re
 
 from migrator.kinds.base import KindOutcome, LineReport, map_model, model_tokens, split_lines
+from migrator.kinds.envfile import BASE_URL_VARS, KEY_VARS, OPENAI_ONLY
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import Options
@@ -220,8 +221,6 @@ def _url_value(body: str, start: int, end: int) -> bool:
 def _variable(report: LineReport, i: int, m: re.Match[str]) -> None:
     """An ``OPENAI_*`` name. Those the OpenAI SDKs read (key, base URL, organisation, Azure) configure
     OpenAI and fail ``check``; a project's own names (``OPENAI_TEMPERATURE``) are only listed."""
-    from migrator.kinds.envfile import BASE_URL_VARS, KEY_VARS, OPENAI_ONLY
-
     spec = report.spec
     name = m.group(0)
     reaches = name in (*KEY_VARS, *BASE_URL_VARS, *OPENAI_ONLY) or name.startswith("AZURE_OPENAI")

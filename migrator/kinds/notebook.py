@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from json.decoder import scanstring  # the C string scanner of the json module: fast on large outputs
 
 from migrator.kinds.base import KindOutcome, split_lines
+from migrator.kinds.requirements import is_legacy, provider_requirement
 from migrator.model import Finding, Severity, Span
 from migrator.resolve import ProjectIndex
 from migrator.rules import providers
@@ -543,8 +544,6 @@ def _pip_lines(cells: list[Cell], virtual: Virtual, options: Options, path: str,
     """``!pip install openai==0.27`` lines: report the pin, raise a pre-1.0 one, add the provider's SDK
     (native style, when the migrated notebook imports it: a notebook whose clients all stayed on the
     openai SDK does not need it)."""
-    from migrator.kinds.requirements import is_legacy, provider_requirement
-
     specs = [providers.load(options.target)] if options.target else providers.all_specs()
     spec = specs[0]
     findings: list[Finding] = []

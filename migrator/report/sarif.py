@@ -7,13 +7,13 @@ import json
 from migrator import __version__
 from migrator.model import Finding
 from migrator.report.base import Report
+from migrator.report.github import cell_note
+from migrator.scan import rules
 
 _LEVEL = {"auto": "note", "review": "warning", "manual": "error"}
 
 
 def render(report: Report) -> str:
-    from migrator.scan import rules
-
     findings = report.shown()
     used = {f.code for f in findings}
     sarif_rules = [
@@ -51,8 +51,6 @@ def render(report: Report) -> str:
 
 
 def _result(f: Finding, report: Report) -> dict:
-    from migrator.report.github import cell_note
-
     span = f.stored_span  # a notebook finding: the line of the .ipynb file that holds the source line
     properties = {"severity": f.severity.value, "feature": f.feature, "reaches_openai": f.reaches_openai}
     if f.cell is not None:
