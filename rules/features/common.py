@@ -203,6 +203,32 @@ def consistent_model(ctx: PlanContext, lit: ast.Constant, new: str, code: str, f
     return True
 
 
+# Values that mean "the OpenAI default": passing them changes nothing, so they need no look.
+DEFAULT_PARAMS: dict[str, tuple] = {
+    "n": (1,), "logprobs": (False, None), "top_logprobs": (None, 0), "presence_penalty": (0, 0.0),
+    "frequency_penalty": (0, 0.0), "logit_bias": (None,), "tool_choice": ("auto", None),
+    "parallel_tool_calls": (None,),
+}
+
+
+def constant_number(node: ast.expr) -> float | None:
+    """A number written in the code (``0.7``, ``-1``) as a float; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = constant_number(node.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def literal_value(node: ast.expr) -> object:
+    """The value of a literal expression; ``...`` when the node is not one."""
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return ...
+
+
 def per_module(resolver: object, name: str, make):
     """Per-module facts that do not depend on the provider: computed once, not once per target."""
     value = getattr(resolver, name, None)

@@ -17,8 +17,15 @@ from migrator.resolve import DictLit
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features.clients import plan_key
-from migrator.rules.features.common import is_plain_string, kwarg, source, target_for
-from migrator.rules.features.params import _DEFAULTS, _literal, _number
+from migrator.rules.features.common import (
+    DEFAULT_PARAMS,
+    constant_number,
+    is_plain_string,
+    kwarg,
+    literal_value,
+    source,
+    target_for,
+)
 from migrator.rules.providers import ModelTarget
 from migrator.sites import Destination, Site, expr_destination
 
@@ -236,7 +243,7 @@ class FrameworkRule(Rule):
         k = kwarg(call, "temperature")
         if k is None:
             return
-        value = _number(k.value)
+        value = constant_number(k.value)
         rng = ctx.spec.temperature
         if value is None or rng.contains(value):
             return
@@ -250,8 +257,8 @@ class FrameworkRule(Rule):
             k = kwarg(call, name)
             if k is None:
                 continue
-            value = _literal(k.value)
-            if value is not ... and value in _DEFAULTS.get(name, ()):
+            value = literal_value(k.value)
+            if value is not ... and value in DEFAULT_PARAMS.get(name, ()):
                 continue
             plan.review(f"{name}={source(ctx, k.value)}: {note}")
 
@@ -342,7 +349,7 @@ class FrameworkRule(Rule):
             ctx.edit(call, "add_kwarg", self.CODE, name=name, src=str(limit))
             plan.notes.append(f"{name}={limit} (the provider's batch limit)")
             return
-        value = _number(k.value)
+        value = constant_number(k.value)
         if value is None:
             plan.review(f"{name}={source(ctx, k.value)}: {ctx.spec.display} takes at most {limit} texts a request")
         elif value > limit:

@@ -9,34 +9,19 @@ from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses, structured, text_completions
-from migrator.rules.features.common import call_destination, kwarg, models_of, source, thinking_off_entries
+from migrator.rules.features.common import (
+    DEFAULT_PARAMS,
+    call_destination,
+    constant_number,
+    kwarg,
+    literal_value,
+    models_of,
+    source,
+    thinking_off_entries,
+)
 from migrator.sites import Site
 
-# Values that mean "the OpenAI default": passing them changes nothing, so they need no look.
-_DEFAULTS: dict[str, tuple] = {
-    "n": (1,), "logprobs": (False, None), "top_logprobs": (None, 0), "presence_penalty": (0, 0.0),
-    "frequency_penalty": (0, 0.0), "logit_bias": (None,), "tool_choice": ("auto", None),
-    "parallel_tool_calls": (None,),
-}
-
-
-def _number(node: ast.expr) -> float | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _number(node.operand)
-        return -inner if inner is not None else None
-    return None
-
-
 STOP_DROPPED = LOSSY_EDIT  # stop sequences dropped: the TODO marker stays after the edit (markers.py)
-
-
-def _literal(node: ast.expr) -> object:
-    try:
-        return ast.literal_eval(node)
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return ...
 
 
 class ChatParameters(Rule):
@@ -92,8 +77,8 @@ class ChatParameters(Rule):
             k = kwarg(call, name)
             if k is None:
                 continue
-            value = _literal(k.value)
-            if value is not ... and value in _DEFAULTS.get(name, ()):
+            value = literal_value(k.value)
+            if value is not ... and value in DEFAULT_PARAMS.get(name, ()):
                 continue
             ctx.report(k, self.CODE, feature, Severity.REVIEW, f"{name}={source(ctx, k.value)}: {note}")
         for name in ("functions", "function_call"):  # deprecated by OpenAI; the providers document tools
@@ -116,7 +101,7 @@ class ChatParameters(Rule):
         if k is None:
             return
         rng = ctx.spec.temperature
-        value = _number(k.value)
+        value = constant_number(k.value)
         if value is None and self._temperature_default(k.value, ctx, feature, site):
             return
         if value is None:
@@ -155,7 +140,7 @@ class ChatParameters(Rule):
         spec = ctx.spec
         if k is None or (spec.stop_max_items is None and spec.stop_max_chars is None):
             return
-        value = _literal(k.value)
+        value = literal_value(k.value)
         if value is ...:
             ctx.report(k, self.CODE, feature, Severity.REVIEW,
                        f"stop={source(ctx, k.value)}: {spec.display} accepts at most {spec.stop_max_items} stop "
