@@ -7,9 +7,9 @@ import ast
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.clients import keep_on_openai
 from migrator.rules.features.common import call_destination, kwarg, models_of
 from migrator.rules.features.resources import call_label
+from migrator.rules.features.second_client import keep_on_openai
 from migrator.sites import Site, call_kwarg
 
 

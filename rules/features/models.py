@@ -9,7 +9,6 @@ from migrator.model import RETIRED_MODEL, Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses
-from migrator.rules.features.clients import stays_on_openai
 from migrator.rules.features.common import (
     call_destination,
     consistent_model,
@@ -21,6 +20,7 @@ from migrator.rules.features.common import (
     source,
     target_for,
 )
+from migrator.rules.features.second_client import stays_on_openai
 from migrator.rules.providers import ModelTarget
 from migrator.sites import Site
 

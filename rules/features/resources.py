@@ -14,8 +14,8 @@ from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses, structured, text_completions
-from migrator.rules.features.clients import keep_on_openai, unsupported_only
 from migrator.rules.features.common import call_destination
+from migrator.rules.features.second_client import keep_on_openai, unsupported_only
 from migrator.sites import Site
 
 
