@@ -17,6 +17,8 @@ from migrator.rules.features import (
     frameworks,
     langchain,
     legacy,
+    legacy_errors,
+    legacy_reports,
     legacy_responses,
     llama_index,
     models,
@@ -26,6 +28,7 @@ from migrator.rules.features import (
     resources,
     structured,
     suppressions,
+    untraced,
 )
 
 
@@ -35,9 +38,9 @@ def all_rules() -> list[Rule]:
         legacy.LegacyApi(),
         legacy.LegacySettings(),
         legacy_responses.LegacyResponses(),
-        legacy.LegacyErrors(),
-        legacy.RemovedModule(),
-        legacy.TestDouble(),
+        legacy_errors.LegacyErrors(),
+        legacy_reports.RemovedModule(),
+        legacy_reports.TestDouble(),
         clients.ClientConstruction(),
         module_client.ModuleClient(),
         clients.AzureClient(),
@@ -74,7 +77,7 @@ def all_rules() -> list[Rule]:
         native.NativeResponse(),
         native.NativeException(),
         exceptions.TypesImport(),
-        legacy.UntracedCall(),
+        untraced.UntracedCall(),
         suppressions.UnusedSuppression(),
         suppressions.TodoMarker(),
         files.OpenAIDependency(),

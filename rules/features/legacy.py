@@ -1,109 +1,24 @@
 """openai<1.0 code (``openai.ChatCompletion.create``) moved straight onto a v1 client at the provider.
 
-The plan for a module: one client per module (per function for a function-local import), built with
-the provider's URL and key and with the module-level settings (``openai.api_key``, ``openai.api_base``)
-folded into it; every legacy call goes through it. The v1 rules then map models and parameters of
+The plan for a module (``legacy_plan.py``): one client per module (per function for a function-local
+import), built with the provider's URL and key and with the module-level settings (``openai.api_key``,
+``openai.api_base``) folded into it; every legacy call goes through it. The v1 rules then map models and parameters of
 the converted calls in the same run (``migrator/sites.py`` gives each legacy call its v1 site).
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 
 from migrator.model import Severity
-from migrator.resolve import Qual, Scope, dotted
+from migrator.resolve import Scope, dotted
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import text_completions
 from migrator.rules.features.clients import redact
-from migrator.rules.features.common import example_mapping, kwarg, per_module, source
+from migrator.rules.features.common import kwarg, source
+from migrator.rules.features.legacy_plan import LegacyPlan, Slot, module_alias, plan_for
 from migrator.sites import Site, classify_host, host_of
-
-FOLDED = ("api_key", "api_base", "base_url", "organization", "api_type", "api_version")
-_SYNC_NAMES = ("client", "openai_client", "llm_client", "_openai_client")
-_ASYNC_NAMES = ("aclient", "async_client", "openai_aclient", "_openai_aclient")
-
-
-@dataclass
-class Slot:
-    """A client that replaces the module API in one scope."""
-
-    scope: Scope
-    is_async: bool
-    name: str
-
-
-@dataclass
-class LegacyPlan:
-    slots: dict[tuple[int, bool], Slot] = field(default_factory=dict)
-    homes: dict[int, Scope] = field(default_factory=dict)  # id(call site node) -> scope that imports openai
-    folded: list[Site] = field(default_factory=list)  # top-level settings moved into the module client
-
-    def slot(self, site: Site, is_async: bool) -> Slot | None:
-        home = self.homes.get(id(site.node))
-        if home is None:
-            return None
-        return self.slots.get((id(home), is_async))
-
-    def module_slot(self, scope: Scope) -> Slot | None:
-        return self.slots.get((id(scope), False)) or self.slots.get((id(scope), True))
-
-
-def _identifiers(tree: ast.Module) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.alias):
-            names.add(node.asname or node.name.split(".")[0])
-    return names
-
-
-def plan_for(ctx: PlanContext) -> LegacyPlan:
-    cached = getattr(ctx, "_legacy_plan", None)
-    if cached is not None:
-        return cached
-    plan = LegacyPlan()
-    r = ctx.resolver
-    calls = [s for s in ctx.sites if s.kind == "legacy" and s.extra.get("method")]
-    if not calls:
-        ctx._legacy_plan = plan  # type: ignore[attr-defined]
-        return plan
-    taken = set(per_module(r, "_identifiers", lambda: _identifiers(r.tree)))
-    for site in calls:
-        root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
-        entries = r._binding_entries(root, site.scope)
-        if not entries:
-            continue
-        home = entries[0][1]
-        plan.homes[id(site.node)] = home
-        key = (id(home), bool(site.extra["is_async"]))
-        if key in plan.slots:
-            continue
-        for name in _ASYNC_NAMES if key[1] else _SYNC_NAMES:
-            if name not in taken:
-                taken.add(name)
-                plan.slots[key] = Slot(home, key[1], name)
-                break
-    module = r.module_scope
-    if plan.module_slot(module) is not None:
-        plan.folded = [s for s in ctx.sites if s.kind == "module_setting" and s.attr in FOLDED
-                       and s.extra.get("top")]
-    ctx._legacy_plan = plan  # type: ignore[attr-defined]
-    return plan
-
-
-def _module_alias(scope: Scope) -> str | None:
-    """A name bound to the openai module in ``scope`` (``openai``, ``oa``)."""
-    for name, entries in scope.bindings.items():
-        if any(e[0] == "value" and e[1] == Qual("openai") for e in entries):
-            return name
-    return None
 
 
 class LegacyApi(Rule):
@@ -215,7 +130,7 @@ class LegacyApi(Rule):
 
     def _construct(self, slot: Slot, plan: LegacyPlan, ctx: PlanContext) -> None:
         module = ctx.resolver.module_scope
-        alias = _module_alias(slot.scope)
+        alias = module_alias(slot.scope)
         cls = "AsyncOpenAI" if slot.is_async else "OpenAI"
         prefix: list[str] = []
         if alias is not None:
@@ -472,214 +387,3 @@ class LegacySettings(Rule):
             return
         ctx.edit(site.node, "replace_expr", self.CODE, src=f"{slot.name}.{new}")
         ctx.report(site.node, self.CODE, self.FEATURE, Severity.AUTO, f"openai.{site.attr} → {slot.name}.{new}")
-
-
-class LegacyErrors(Rule):
-    """Maps ``openai.error.X`` to the v1 exception with the same meaning.
-
-    What it does: ``openai.error.RateLimitError`` becomes ``openai.RateLimitError``; classes v1 renamed
-    or split are mapped by meaning: ``Timeout`` → ``APITimeoutError`` (v1 ``openai.Timeout`` is a
-    configuration class), ``InvalidRequestError`` → ``(BadRequestError, NotFoundError)``,
-    ``ServiceUnavailableError`` and ``TryAgain`` → ``InternalServerError``. ``from openai.error import X``
-    becomes ``from openai import V1 as X``, so the code that uses ``X`` keeps working. On a caught
-    error, ``e.http_status`` becomes ``e.status_code`` and ``e.json_body`` ``e.body``.
-
-    Example::
-
-        try:
-            reply = ask(prompt)
-        except openai.error.Timeout as e:
-            log(e.http_status)
-
-    becomes::
-
-        try:
-            reply = ask(prompt)
-        except openai.APITimeoutError as e:
-            log(e.status_code)
-
-    Fix safety: review where a class was split or has no exact equivalent.
-    """
-
-    CODE = "OA053"
-    NAME = "legacy-errors"
-    FEATURE = "exceptions"
-    SITES = ("legacy_error", "legacy_error_import", "legacy_error_attr")
-    SUMMARY = "openai.error.X mapped to the v1 exceptions by meaning"
-
-    def check(self, site: Site, ctx: PlanContext) -> None:
-        if site.kind == "legacy_error_attr":
-            if site.extra.get("anywhere") and not ctx.legacy_file:
-                return
-            new = surface.LEGACY_ERROR_ATTRS[site.attr or ""]
-            extra, _, last = new.rpartition(".")
-            ctx.edit(site.node, "rename_attr", self.CODE, name=last, extra=extra or None)
-            ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW if site.attr == "error" else Severity.AUTO,
-                       f".{site.attr} (openai<1.0 error) → .{new}")
-            return
-        if site.kind == "legacy_error_import":
-            self._import(site, ctx)
-            return
-        name = site.attr or ""
-        if site.extra.get("top_level") and name == "Timeout" and not ctx.legacy_file:
-            return  # v1 code: openai.Timeout is a configuration class there; nothing to map
-        v1 = surface.LEGACY_ERRORS.get(name)
-        note = surface.LEGACY_ERROR_NOTES.get(name)
-        if v1 is None:
-            ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
-                       f"openai.error.{name} has no equivalent in openai>=1.0")
-            return
-        node = site.node
-        if isinstance(node, ast.Attribute):
-            root = (dotted(node) or "openai").split(".")[0]
-            module = root if Qual("openai") in ctx.resolver.lookup(root, site.scope) else "openai"
-            if module != root:
-                ctx.need_import("openai")
-            single = site.extra.get("single") or len(v1) == 1
-            src = f"{module}.{v1[0]}" if single else "(" + ", ".join(f"{module}.{c}" for c in v1) + ")"
-            ctx.edit(node, "replace_expr", self.CODE, src=src)
-            message = f"openai.error.{name} → {src}"
-        else:
-            message = f"{name} (openai.error) → openai.{v1[0]}"
-        if site.extra.get("constructed"):
-            note = ((note + "; ") if note else "") + ("v1 exception classes take (message, *, response, body): "
-                                                      "raise one of your own, or build the response")
-            ctx.report(node, self.CODE, self.FEATURE, Severity.MANUAL, message + f" ({note})",
-                       subject=f"openai.error.{name}(...)")
-            return
-        ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW if note else Severity.AUTO,
-                   message + (f" ({note})" if note else ""), subject=f"openai.error.{name}")
-
-    def _import(self, site: Site, ctx: PlanContext) -> None:
-        node = site.node
-        if isinstance(node, ast.Import):
-            ctx.edit(node, "rewrite_import", self.CODE, old="openai.error", module="openai")
-            ctx.report(node, self.CODE, self.FEATURE, Severity.AUTO, "import openai.error → import openai")
-            return
-        assert isinstance(node, ast.ImportFrom)
-        if node.module == "openai" and site.extra.get("names"):  # from openai import InvalidRequestError
-            names = [n for n in site.extra["names"] if n != "Timeout" or ctx.legacy_file]
-            if not names:
-                return
-            renames = {n: (surface.LEGACY_ERRORS.get(n) or ("OpenAIError",))[0] for n in names}
-            ctx.edit(node, "rewrite_import", self.CODE, module="openai", names=renames)
-            ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW,
-                       "openai<1.0 error names imported from openai: "
-                       + ", ".join(f"{k} → {v}" for k, v in renames.items()))
-            return
-        if node.module == "openai":  # from openai import error
-            ctx.need_import("openai")
-            ctx.edit(node, "remove_import_name", self.CODE, name="error")
-            ctx.report(node, self.CODE, self.FEATURE, Severity.AUTO, "from openai import error → import openai")
-            return
-        renames = {}
-        for alias in node.names:
-            v1 = surface.LEGACY_ERRORS.get(alias.name)
-            renames[alias.name] = v1[0] if v1 else "OpenAIError"
-        ctx.edit(node, "rewrite_import", self.CODE, module="openai", names=renames)
-        shown = ", ".join(f"{k} → {v}" for k, v in renames.items() if k != v) or "same names"
-        split = [n for n in renames if n in surface.LEGACY_ERROR_NOTES]
-        ctx.report(node, self.CODE, self.FEATURE, Severity.REVIEW if split else Severity.AUTO,
-                   f"from openai.error import … → from openai import … ({shown})"
-                   + (f"; {surface.LEGACY_ERROR_NOTES[split[0]]}" if split else ""))
-
-
-class RemovedModule(Rule):
-    """Reports modules that exist only in openai<1.0.
-
-    What it does: ``openai.embeddings_utils`` (``get_embedding``, ``cosine_similarity``),
-    ``openai.openai_object``, ``openai.util``, ``openai.aiosession`` are gone in openai>=1.0; each is
-    reported as manual work with the replacement to use.
-
-    Example::
-
-        from openai.embeddings_utils import get_embedding, cosine_similarity
-
-    Fix safety: manual.
-    """
-
-    CODE = "OA054"
-    NAME = "removed-module"
-    FEATURE = "legacy"
-    SITES = ("removed_module",)
-    SUMMARY = "modules removed in openai>=1.0 (embeddings_utils, openai_object, ...)"
-
-    def check(self, site: Site, ctx: PlanContext) -> None:
-        module = site.attr or ""
-        ctx.report(site.node, self.CODE, self.FEATURE, Severity.MANUAL,
-                   f"{module} does not exist in openai>=1.0: {surface.REMOVED_MODULES[module]}",
-                   reaches_openai=False)
-
-
-class TestDouble(Rule):
-    """Reports test doubles and version checks that name the openai<1.0 API.
-
-    What it does: ``mock.patch("openai.ChatCompletion.create")``,
-    ``patch.object(openai.ChatCompletion, "create")``, ``monkeypatch.setattr(openai, "ChatCompletion", …)``
-    and checks of ``openai.__version__`` keep pointing at the old API after the migration; each is
-    reported with what to patch instead (the module's client).
-
-    Example::
-
-        with mock.patch("openai.ChatCompletion.create") as create:
-            create.return_value = {"choices": [{"message": {"content": "hi"}}]}
-
-    Fix safety: review.
-    """
-
-    CODE = "OA055"
-    NAME = "legacy-test-double"
-    FEATURE = "legacy"
-    SITES = ("test_double", "version_check")
-    SUMMARY = "mock.patch / monkeypatch targets and version checks of the openai<1.0 API"
-
-    def check(self, site: Site, ctx: PlanContext) -> None:
-        if site.kind == "version_check":
-            ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
-                       f"{site.attr}: code that switches on the SDK version; after the migration only the v1 "
-                       "branch runs — check that both branches were migrated or drop the old one")
-            return
-        target = site.attr or ""
-        parts = target.split(".")
-        method = surface.LEGACY_METHODS.get((parts[1], parts[2])) if len(parts) > 2 else None
-        new = f"<client>.{'.'.join(method.v1_path)}" if method else "the client's resource method"
-        ctx.report(site.node, self.CODE, self.FEATURE, Severity.REVIEW,
-                   f"patches {target}, which the migrated code no longer calls: patch {new} instead "
-                   "(mock.patch.object(module.client.chat.completions, \"create\")); responses are objects, not dicts")
-
-
-class UntracedCall(Rule):
-    """Reports OpenAI-shaped calls whose receiver migrator could not trace to an OpenAI client.
-
-    What it does: ``x.chat.completions.create(...)`` where ``x`` comes from a parameter without a type,
-    another package or a dynamic lookup is reported for review and not rewritten: it may be an OpenAI
-    client built elsewhere, or a look-alike SDK. Annotating the parameter (``client: OpenAI``) lets
-    migrator follow it.
-
-    Example::
-
-        def ask(llm, prompt):
-            return llm.chat.completions.create(model="gpt-4o", messages=[...])
-
-    Fix safety: review.
-    """
-
-    CODE = "OA950"
-    NAME = "untraced-call"
-    FEATURE = "chat"
-    SITES = ("probable_call",)
-    SUMMARY = "OpenAI-shaped call on a receiver migrator cannot trace"
-
-    def check(self, site: Site, ctx: PlanContext) -> None:
-        path = ".".join(site.extra.get("path", ()))
-        kind = "embedding" if site.resource and site.resource.feature == "embeddings" else "chat"
-        feature = site.resource.feature if site.resource else self.FEATURE
-        reason = ctx.spec.unsupported_reason(feature, tuple(site.extra.get("path", ())))
-        if reason:
-            ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
-                       f"{path} on an object migrator could not trace to an OpenAI client; if it is one, this call "
-                       f"needs OpenAI ({reason}): keep that client on OpenAI, or move the feature by hand")
-            return
-        ctx.report(site.node, self.CODE, site.resource.feature if site.resource else self.FEATURE, Severity.REVIEW,
-                   f"{path} on an object migrator could not trace to an OpenAI client; if it is one, annotate it "
-                   f"(client: OpenAI) or map its model by hand ({example_mapping(ctx, kind)})")

@@ -9,7 +9,7 @@ from migrator.resolve import Func, dotted
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import text_completions
 from migrator.rules.features.common import module_index
-from migrator.rules.features.legacy import plan_for
+from migrator.rules.features.legacy_plan import plan_for
 from migrator.sites import Site
 
 RESPONSE_KEYS = frozenset({"choices", "usage", "data"})
