@@ -23,13 +23,13 @@ from migrator.rules.features import (
     llama_index,
     models,
     module_client,
-    native,
     params,
     resources,
     structured,
     suppressions,
     untraced,
 )
+from migrator.rules.features.native import rules as native
 
 
 def all_rules() -> list[Rule]:

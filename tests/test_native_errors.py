@@ -15,7 +15,7 @@ import pytest
 from migrator.engine import migrate_source
 from migrator.rules import providers
 from migrator.rules.base import Options
-from migrator.rules.features import native_errors as ne
+from migrator.rules.features.native import errors as ne
 
 TARGETS = ("qwen", "ernie", "glm")
 
