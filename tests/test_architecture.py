@@ -128,3 +128,10 @@ def test_package_inits_import_nothing_of_their_own_package() -> None:
     for module, (path, is_package) in _modules().items():
         if is_package:
             assert not {t for t in graph[module] if t.startswith(module + ".")}, path
+
+
+def test_no_module_under_rules_is_over_450_lines() -> None:
+    """One concern per module: a rule module that grows past this is split by concern."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "rules").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
+    assert not long, long
