@@ -107,7 +107,7 @@ class FileError:
 @dataclass
 class NativeFacts:
     """What one module's native pass tells the runner's project passes (migrator/runner.py): the rule
-    (rules/features/native.py) fills it, the runner decides for the project and runs modules again."""
+    (rules/features/native/) fills it, the runner decides for the project and runs modules again."""
 
     # client shared between modules (``app.llm.client``, ``app.bots.BaseBot.client``) -> whether this
     # side can take it to the SDK: the module that builds it (exports), each module that uses it (imports)

@@ -94,7 +94,7 @@ class NativeSpec:
     # them, and those it lacks -> what to read instead
     error_renames: dict[str, str] = field(default_factory=dict)
     error_missing: dict[str, str] = field(default_factory=dict)
-    # how the SDK reports the errors a call can raise (rules/features/native_errors.py): its exception
+    # how the SDK reports the errors a call can raise (rules/features/native/errors.py): its exception
     # classes (dotted, as the migrated code names them) -> the class above it ("": a root), and each
     # event (an HTTP status, "connection", "timeout") -> the classes it is raised as
     error_classes: dict[str, str] = field(default_factory=dict)

@@ -1,5 +1,5 @@
 """Native style's exception classes: the SDK error data against the installed SDKs, and handlers that
-still catch what they caught (rules/features/native_errors.py)."""
+still catch what they caught (rules/features/native/errors.py)."""
 
 from __future__ import annotations
 
