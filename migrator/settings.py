@@ -214,7 +214,7 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
     display = table.get("display", name)
     if not isinstance(display, str) or not display.strip():
         raise ConfigError(f"{where} display: must be a non-empty string")
-    features = {r.feature for r in surface.RESOURCES} | {".".join(r.path) for r in surface.RESOURCES}
+    features = set(FEATURES) | {".".join(r.path) for r in surface.RESOURCES}
     unsupported = _features(table.get("unsupported", []), features, f"{where} unsupported",
                             f"{display} does not offer it (configuration)")
     caveats = _features(table.get("caveats", {}), features, f"{where} caveats", "")
