@@ -9,6 +9,7 @@ is the one migrator writes, the others are aliases the class also accepts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,28 @@ class FrameworkClass:
     model_pos: int | None = None  # the model may also be passed as this positional argument
 
 
-_LC = dict(model_kw=("model", "model_name"), key_kw=("api_key", "openai_api_key"),
-           url_kw=("base_url", "openai_api_base"))
-_LC_LEGACY = dict(model_kw=("model_name", "model"), key_kw=("openai_api_key", "api_key"),
-                  url_kw=("openai_api_base", "base_url"), legacy=True)
-_LC_EMBED = dict(model_kw=("model",), key_kw=("api_key", "openai_api_key"), url_kw=("base_url", "openai_api_base"))
-_LI = dict(key_kw=("api_key",), url_kw=("api_base",))
+class _Endpoint(TypedDict):
+    """The endpoint keywords a family of classes shares, passed to FrameworkClass as ``**``."""
+
+    key_kw: tuple[str, ...]
+    url_kw: tuple[str, ...]
+
+
+class _Keywords(_Endpoint):
+    model_kw: tuple[str, ...]
+
+
+class _LegacyKeywords(_Keywords):
+    legacy: bool
+
+
+_LC = _Keywords(model_kw=("model", "model_name"), key_kw=("api_key", "openai_api_key"),
+                url_kw=("base_url", "openai_api_base"))
+_LC_LEGACY = _LegacyKeywords(model_kw=("model_name", "model"), key_kw=("openai_api_key", "api_key"),
+                             url_kw=("openai_api_base", "base_url"), legacy=True)
+_LC_EMBED = _Keywords(model_kw=("model",), key_kw=("api_key", "openai_api_key"),
+                      url_kw=("base_url", "openai_api_base"))
+_LI = _Endpoint(key_kw=("api_key",), url_kw=("api_base",))
 
 
 def _framework_table() -> dict[str, FrameworkClass]:
@@ -77,7 +94,7 @@ def _framework_table() -> dict[str, FrameworkClass]:
          "langchain_community.embeddings.OpenAIEmbeddings", "langchain_community.embeddings.openai.OpenAIEmbeddings"),
         FrameworkClass("embeddings", "langchain", "OpenAIEmbeddings (legacy)", default_model="text-embedding-ada-002",
                        replacement=("langchain_openai", "OpenAIEmbeddings"), package="langchain-openai",
-                       legacy=True, **{k: v for k, v in _LC_EMBED.items()}))
+                       legacy=True, **_LC_EMBED))
     add(("langchain_openai.OpenAI", "langchain_openai.llms.OpenAI", "langchain_openai.llms.base.OpenAI",
          "langchain_openai.AzureOpenAI", "langchain_openai.llms.AzureOpenAI"),
         FrameworkClass("completion", "langchain", "OpenAI (LangChain completion model)", **_LC))
