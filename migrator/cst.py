@@ -141,11 +141,12 @@ def spread_kwarg(call: cst.Call, name: str) -> cst.Call:
             args.append(a)
             continue
         d = a.value
+        entries = d.elements if isinstance(d, cst.Dict) else ()
         keys = [e.key.evaluated_value if isinstance(e, cst.DictElement) and isinstance(e.key, cst.SimpleString)
-                else None for e in d.elements] if isinstance(d, cst.Dict) else []
+                else None for e in entries]
         if keys and all(isinstance(k, str) and k.isidentifier() for k in keys):
             equal = a.equal if isinstance(a.equal, cst.AssignEqual) else _equal_style(list(call.args))
-            for i, (key, e) in enumerate(zip(keys, d.elements, strict=True)):  # type: ignore[union-attr]
+            for i, (key, e) in enumerate(zip(keys, entries, strict=True)):
                 last = i == len(keys) - 1
                 comma = a.comma if last else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
                 args.append(cst.Arg(value=e.value, keyword=cst.Name(key), equal=equal, comma=comma,  # type: ignore[arg-type]
@@ -260,9 +261,10 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
     if kind == "cmp" and isinstance(node, cst.Comparison):
         if step[1] == 0:
             return node.with_changes(left=sub(node.left))
-        targets = list(node.comparisons)
-        targets[step[1] - 1] = targets[step[1] - 1].with_changes(comparator=sub(targets[step[1] - 1].comparator))
-        return node.with_changes(comparisons=targets)
+        comparisons = list(node.comparisons)
+        comparisons[step[1] - 1] = comparisons[step[1] - 1].with_changes(
+            comparator=sub(comparisons[step[1] - 1].comparator))
+        return node.with_changes(comparisons=comparisons)
     if kind == "boolop" and isinstance(node, cst.BooleanOperation):
         return _replace_bool_operand(node, step[1], sub)
     if kind == "ifexp" and isinstance(node, cst.IfExp):
@@ -276,12 +278,12 @@ def replace_at(node: cst.CSTNode, path: tuple, fn: Callable[[cst.CSTNode], cst.C
                 return node.with_changes(elements=elements)
         raise PathError(f"no dict key {step[1]}")
     if kind == "elt" and isinstance(node, cst.List | cst.Tuple):
-        elements = list(node.elements)
-        element = elements[step[1]]
+        items = list(node.elements)
+        element = items[step[1]]
         if not isinstance(element, cst.Element):
             raise PathError("starred element")
-        elements[step[1]] = element.with_changes(value=sub(element.value))
-        return node.with_changes(elements=elements)
+        items[step[1]] = element.with_changes(value=sub(element.value))
+        return node.with_changes(elements=items)
     if kind == "returns" and isinstance(node, cst.FunctionDef) and node.returns is not None:
         return node.with_changes(returns=node.returns.with_changes(annotation=sub(node.returns.annotation)))
     if kind == "annotation" and isinstance(node, cst.AnnAssign):

@@ -184,7 +184,7 @@ class Placer:
         if isinstance(parent, ast.Assign | ast.AnnAssign) and child is parent.value:
             return ("value",), parent
         if isinstance(parent, ast.Assign) and child in parent.targets:
-            return ("target", parent.targets.index(child)), parent  # type: ignore[arg-type]
+            return ("target", parent.targets.index(child)), parent
         if isinstance(parent, ast.Expr) and child is parent.value:
             return ("value",), parent
         if isinstance(parent, ast.arg) and child is parent.annotation:  # ``def f(client: OpenAI)``
@@ -196,14 +196,14 @@ class Placer:
             return ("bitor", "left" if child is parent.left else "right"), None
         if isinstance(parent, ast.arguments):
             func = self.parents.get(id(parent))
-            positional = [*parent.posonlyargs, *parent.args]
-            offset = len(positional) - len(parent.defaults)
-            for i, d in enumerate(parent.defaults):
-                if d is child:
-                    return ("default", positional[offset + i].arg), func
-            for arg, d in zip(parent.kwonlyargs, parent.kw_defaults, strict=True):
-                if d is child:
-                    return ("default", arg.arg), func
+            params = [*parent.posonlyargs, *parent.args]
+            offset = len(params) - len(parent.defaults)
+            for i, default in enumerate(parent.defaults):
+                if default is child:
+                    return ("default", params[offset + i].arg), func
+            for kwonly, kw_default in zip(parent.kwonlyargs, parent.kw_defaults, strict=True):
+                if kw_default is child:
+                    return ("default", kwonly.arg), func
             raise Unplaceable("annotation")
         if isinstance(parent, ast.BoolOp):
             return ("boolop", parent.values.index(child)), None  # type: ignore[arg-type]

@@ -132,8 +132,8 @@ def place(new_text: str, new_tree: ast.Module, marks: Iterable[tuple[int, str, s
     for m in found:
         if m.code == LOSSY_EDIT:  # what was dropped stays said
             above.setdefault(_below(lines, m.line), {})[m.code] = (m.reason, m.reason)
-    for line, code, reason in marks:
-        start = statements.start_of(to_new(line))
+    for marked, code, reason in marks:
+        start = statements.start_of(to_new(marked))
         if start is not None:
             above.setdefault(start, {}).setdefault(code, (reason, kept.get((start, code), reason)))
     if not above and not existing:

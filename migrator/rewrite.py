@@ -56,7 +56,7 @@ class _Applier(cst.CSTTransformer):
             self.counters[kind] += 1
         return True
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):  # type: ignore[override]
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode):
         kind = _KINDS.get(type(original_node))
         if kind == "attribute" and self.in_import:
             kind = None
@@ -82,7 +82,7 @@ class _Applier(cst.CSTTransformer):
                     self.pending_after = []
                     lines = [*self.orphan_lines, *result.leading_lines]  # type: ignore[union-attr]
                     self.orphan_lines = []
-                    stmts[0] = stmts[0].with_changes(leading_lines=lines)  # type: ignore[union-attr]
+                    stmts[0] = stmts[0].with_changes(leading_lines=lines)
                     return cst.FlattenSentinel(stmts)
                 self.orphan_lines = [*self.orphan_lines, *result.leading_lines]  # type: ignore[union-attr]
                 return cst.RemovalSentinel.REMOVE
@@ -92,9 +92,9 @@ class _Applier(cst.CSTTransformer):
             stmts = [cst.parse_statement(src) for group in self.pending_after for src in group]
             self.pending_after = []
             if self.pending_blank:  # code after an import block is set apart by a blank line
-                stmts[0] = stmts[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])  # type: ignore[union-attr]
+                stmts[0] = stmts[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
                 self.pending_blank = False
-            return cst.FlattenSentinel([result, *stmts])  # type: ignore[list-item]
+            return cst.FlattenSentinel([result, *stmts])
         return result
 
     def _apply(self, node: cst.CSTNode, edit: PlacedEdit) -> cst.CSTNode:
@@ -128,7 +128,7 @@ class _Applier(cst.CSTTransformer):
                 return node
             if op == "remove_stmt":
                 self.pending_remove += 1
-                return _Removed(node)  # type: ignore[return-value]
+                return _Removed(node)
             if op == "positional_to_kw":
                 assert isinstance(node, cst.Call)
                 args = list(node.args)
@@ -179,7 +179,7 @@ class _Applier(cst.CSTTransformer):
                 names = [n for n in node.names if not (isinstance(n.name, cst.Name) and n.name.value == a["name"])]
                 if not names:
                     self.pending_remove += 1
-                    return _Removed(node)  # type: ignore[return-value]
+                    return _Removed(node)
                 names[-1] = names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
                 return node.with_changes(names=names)
             if op == "replace_string":
@@ -192,7 +192,7 @@ class _Applier(cst.CSTTransformer):
             if op == "replace_expr":
                 new = cst.parse_expression(a["src"])
                 return h.replace_at(node, edit.path, lambda old: new.with_changes(
-                    lpar=old.lpar, rpar=old.rpar) if getattr(old, "lpar", None) else new)
+                    lpar=old.lpar, rpar=old.rpar) if isinstance(old, cst.BaseExpression) and old.lpar else new)
         except h.PathError as exc:
             raise RewriteError(f"internal: {exc}") from exc
         raise RewriteError(f"internal: unknown edit {op}")
@@ -205,9 +205,10 @@ class _Applier(cst.CSTTransformer):
             quote = a["quote"]
             items = ", ".join(f"{quote}{k}{quote}: {v}" for k, v in a["entries"].items())
             return h.add_kwarg(call, name, cst.parse_expression("{" + items + "}"))
-        if not isinstance(arg.value, cst.Dict):
+        target = arg.value
+        if not isinstance(target, cst.Dict):
             raise RewriteError(f"internal: {name} is not a dict literal")
-        args = [x.with_changes(value=h.add_dict_entries(x.value, entries, a["quote"])) if x is arg else x
+        args = [x.with_changes(value=h.add_dict_entries(target, entries, a["quote"])) if x is arg else x
                 for x in call.args]
         return call.with_changes(args=args)
 
@@ -341,7 +342,7 @@ def _apply_chunks(text: str, placed: list[PlacedEdit], by_anchor: dict, imports:
     if head_chunks:
         groups.append(sorted(head_chunks | {n for n in selected if n <= max(head_chunks)}))
     groups += [[n] for n in selected if not head_chunks or n > max(head_chunks)]
-    prefix = [dict() for _ in range(len(spans) + 1)]
+    prefix: list[dict[str, int]] = [{} for _ in range(len(spans) + 1)]
     for i, counts in enumerate(layout.layout):
         prefix[i + 1] = {k: prefix[i].get(k, 0) + counts.get(k, 0) for k in {*prefix[i], *counts}}
     out: list[str] = []
@@ -410,7 +411,7 @@ def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cs
                 names = list(small.names)
                 names[-1] = names[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
                 names.append(cst.ImportAlias(name=cst.Name(obj)))
-                body[i] = stmt.with_changes(body=[small.with_changes(names=names)])  # type: ignore[union-attr]
+                body[i] = stmt.with_changes(body=[small.with_changes(names=names)])
                 break
         else:
             new_lines.append(cst.parse_statement(f"from {module_name} import {obj}"))  # type: ignore[arg-type]

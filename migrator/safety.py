@@ -130,15 +130,15 @@ def _native_calls(tree: ast.Module) -> list[Problem]:
     classes = _native_clients()
     roots = {cls.split(".")[0] for cls in classes}
     alias: dict[str, str] = {}  # local name -> dotted name, for the native modules only
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for a in node.names:
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            for a in stmt.names:
                 if a.name.split(".")[0] in roots:
                     alias[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level \
-                and node.module.split(".")[0] in roots:
-            for a in node.names:
-                alias[a.asname or a.name] = f"{node.module}.{a.name}"
+        elif isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level \
+                and stmt.module.split(".")[0] in roots:
+            for a in stmt.names:
+                alias[a.asname or a.name] = f"{stmt.module}.{a.name}"
     if not alias:
         return []
 
@@ -150,22 +150,22 @@ def _native_calls(tree: ast.Module) -> list[Problem]:
     bound: dict[str, str] = {}  # "client" / "self.client" -> native class
     calls: list[ast.Call] = []
     awaited: set[int] = set()
-    for node in ast.walk(tree):  # one walk: the clients, the calls and what is awaited
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif isinstance(node, ast.Await):
-            awaited.add(id(node.value))
-        elif isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Call):
-            cls = full(node.value.func)
+    for walked in ast.walk(tree):  # one walk: the clients, the calls and what is awaited
+        if isinstance(walked, ast.Call):
+            calls.append(walked)
+        elif isinstance(walked, ast.Await):
+            awaited.add(id(walked.value))
+        elif isinstance(walked, ast.Assign | ast.AnnAssign) and isinstance(walked.value, ast.Call):
+            cls = full(walked.value.func)
             if cls in classes:
-                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for target in walked.targets if isinstance(walked, ast.Assign) else [walked.target]:
                     if (key := dotted(target)) is not None:
                         bound[key] = cls
     if not bound:
         return []
     out: list[Problem] = []
-    for node in calls:
-        name = dotted(node.func) or ""
+    for call in calls:
+        name = dotted(call.func) or ""
         receiver = next((r for r in bound if name.startswith(r + ".")), None)
         if receiver is None:
             continue
@@ -175,16 +175,16 @@ def _native_calls(tree: ast.Module) -> list[Problem]:
                        if path in (m.call or key, m.async_call)), None)
         if method is None:
             continue
-        if id(node) in awaited and not (is_async and (not method.async_call or path == method.async_call)):
-            out.append(Problem(("await-sync", cls, path), node.lineno,
+        if id(call) in awaited and not (is_async and (not method.async_call or path == method.async_call)):
+            out.append(Problem(("await-sync", cls, path), call.lineno,
                                f"awaits `{path}` on a {cls}, which returns no awaitable "
                                f"(TypeError: object can't be used in 'await' expression)"))
         if method.accepts is None:
             continue
         allowed = method.accepts | {method.extras} - {""}
-        for k in node.keywords:
+        for k in call.keywords:
             if k.arg is not None and k.arg not in allowed:
-                out.append(Problem(("native-kw", cls, path, k.arg), node.lineno,
+                out.append(Problem(("native-kw", cls, path, k.arg), call.lineno,
                                    f"passes `{k.arg}=` to {cls.split('.')[0]}'s `{path}`, which does not take it "
                                    f"(TypeError: unexpected keyword argument '{k.arg}')"))
     return out

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
 
 from migrator.rules import providers, surface
 from migrator.rules.providers import ModelTarget, ProviderSpec, Range
@@ -230,7 +230,7 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
         if not (isinstance(t, list) and len(t) == 2 and all(_is_number(v) for v in t) and 0 <= t[0] < t[1] <= 2):
             raise ConfigError(f"{where} temperature: {t!r} must be [low, high] with 0 <= low < high <= 2")
         temperature = Range(float(t[0]), float(t[1]))
-    limits = {}
+    limits: dict[str, int] = {}
     for key in ("stop_max_items", "stop_max_chars", "embedding_max_inputs"):
         if key in table:
             v = table[key]
@@ -258,7 +258,9 @@ def custom_provider(name: str, table: object, where: str) -> ProviderSpec:
         docs=f"[tool.migrator.providers.{name}]",
         default_scan=False,
         custom=True,
-        **limits,
+        stop_max_items=limits.get("stop_max_items"),
+        stop_max_chars=limits.get("stop_max_chars"),
+        embedding_max_inputs=limits.get("embedding_max_inputs"),
     )
 
 

@@ -129,7 +129,10 @@ class SiteFinder(ast.NodeVisitor):
         """Each openai<1.0 call also gets the v1 site it becomes, so the v1 rules plan its model and
         parameters in the same run (a second run must find nothing to do)."""
         for site in [s for s in self.sites if s.kind == "legacy" and isinstance(s.node, ast.Call)]:
-            method = surface.LEGACY_METHODS.get(tuple(site.attr.split(".", 1)))  # type: ignore[union-attr, arg-type]
+            if not isinstance(site.node, ast.Call) or site.attr is None:
+                continue
+            resource, _, name = site.attr.partition(".")
+            method = surface.LEGACY_METHODS.get((resource, name))
             if method is None:
                 continue
             is_async = method.is_async or id(site.node) in self.awaited
@@ -257,9 +260,9 @@ class SiteFinder(ast.NodeVisitor):
         for arg, default in zip(positional[len(positional) - len(node.defaults):], node.defaults, strict=True):
             if isinstance(default, ast.Constant):
                 self._model_setting(arg.arg, default, f"default of {arg.arg}")
-        for arg, default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
-            if isinstance(default, ast.Constant):
-                self._model_setting(arg.arg, default, f"default of {arg.arg}")
+        for arg, kw_default in zip(node.kwonlyargs, node.kw_defaults, strict=True):
+            if isinstance(kw_default, ast.Constant):
+                self._model_setting(arg.arg, kw_default, f"default of {arg.arg}")
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -484,7 +487,7 @@ def platform_of(expr: ast.expr, r: Resolver, scope: Scope) -> str:
     if isinstance(expr, ast.Name):
         calls += [e[1] for e, _ in r._binding_entries(expr.id, scope) if e[0] == "expr" and isinstance(e[1], ast.Call)]
     for c in calls:
-        for v in ordered(r.eval(c.func, scope)):  # type: ignore[attr-defined]
+        for v in ordered(r.eval(c.func, scope)):
             if isinstance(v, Qual) and v.name.startswith("openai.providers."):
                 name = v.name.rsplit(".", 1)[-1]
                 return PLATFORMS.get(name, name)
@@ -507,9 +510,9 @@ def construction_destination(call: ast.Call, r: Resolver, scope: Scope,
     if url is not None:
         dest = expr_destination(url, r, scope, provider_hosts)
         if dest.kind == "unknown":
-            known = [lit for lit in r.literal_sources(url, scope) if lit is not None]
-            if all(classify_host(host_of(lit.value), provider_hosts).kind == "openai" for lit in known) and (
-                    known or may_be_unset(url, r, scope)):  # a configured value, else OpenAI
+            literals = [lit for lit in r.literal_sources(url, scope) if lit is not None]
+            if all(classify_host(host_of(str(lit.value)), provider_hosts).kind == "openai" for lit in literals) and (
+                    literals or may_be_unset(url, r, scope)):  # a configured value, else OpenAI
                 return Destination("configured", "api.openai.com", through=ast.unparse(url)[:60])
         return dest
     known_azure, azure = call_kwarg(call, "azure_endpoint", r, scope)
@@ -556,7 +559,7 @@ def _names_another_service(expr: ast.expr) -> bool:
         expr.slice.value if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant) and \
         isinstance(expr.slice.value, str) else None
     m = _SERVICE_SETTING.match(key.lower()) if key else None
-    return bool(m) and not set(m.group("service").split("_")) & _GENERIC_PREFIXES
+    return m is not None and not set(m.group("service").split("_")) & _GENERIC_PREFIXES
 
 
 def may_be_unset(expr: ast.expr, r: Resolver, scope: Scope, depth: int = 0) -> bool:
@@ -626,7 +629,7 @@ def expr_destination(expr: ast.expr, r: Resolver, scope: Scope, provider_hosts: 
         return classify_host(host_of(expr.values[-1].value), provider_hosts)
     literals = r.literal_sources(expr, scope)
     if literals and all(lit is not None for lit in literals):
-        dests = {classify_host(host_of(lit.value), provider_hosts) for lit in literals}  # type: ignore[union-attr]
+        dests = {classify_host(host_of(str(lit.value)), provider_hosts) for lit in literals if lit is not None}
         if len(dests) == 1:
             return dests.pop()
     return Destination("unknown")
@@ -676,7 +679,7 @@ def _chat_model(call: ast.Call, finder: SiteFinder, scope: Scope) -> bool:
         if k.arg in ("model", "engine", "deployment_id"):
             lits = finder.r.literal_sources(k.value, scope)
             kinds = {surface.OPENAI_MODELS[f].kind for lit in lits if lit is not None
-                     for f in [surface.model_family(lit.value)] if f}
+                     for f in [surface.model_family(str(lit.value))] if f}
             return kinds == {"chat"}
     return False
 

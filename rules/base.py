@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from migrator.edits import Edit
 from migrator.model import Finding, NativeFacts, Severity, Span
-from migrator.resolve import Resolver, ordered
+from migrator.resolve import ProjectIndex, Resolver, ordered
 from migrator.rules import providers
 from migrator.rules.providers import ProviderSpec
 from migrator.sites import Destination, Site, client_destination
@@ -103,12 +103,12 @@ class PlanContext:
         self.findings: list[Finding] = []
         self.edits: list[Edit] = []
         self.imports: set[tuple[str, str | None]] = set()
-        self.secrets: set[str] = set()
-        self.silenced: list[Finding] = []  # silenced by `# migrator: ignore` (check --show-suppressed)  # API key literals seen in the code: never printed in full
+        self.secrets: set[str] = set()  # API key literals seen in the code: never printed in full
+        self.silenced: list[Finding] = []  # silenced by `# migrator: ignore` (check --show-suppressed)
         self.site_id = 0
-        self.sites: list[Site] = []
-        self.project = None  # the ProjectIndex, when the runner has one
-        self.legacy_dest = module_dest  # where the client that replaces the openai<1.0 API will point  # every site of the file (rules that look across sites read it)
+        self.sites: list[Site] = []  # every site of the file (rules that look across sites read it)
+        self.project: ProjectIndex | None = None  # when the runner has one
+        self.legacy_dest = module_dest  # where the client that replaces the openai<1.0 API will point
         self.handled_literals: set[int] = set()  # model literals already planned (shared constants)
         self.site_of_finding: list[int] = []
         self.memo: dict[str, dict] = {}  # plans that several rules read (rules/features/clients.second_client)
@@ -116,8 +116,11 @@ class PlanContext:
 
     # -- reporting ------------------------------------------------------------------------------
 
-    def segment(self, node: ast.AST) -> str | None:
-        """The source text of a node (``ast.get_source_segment`` without re-splitting the file)."""
+    def segment(self, node: ast.AST | None) -> str | None:
+        """The source text of a node (``ast.get_source_segment`` without re-splitting the file); None for
+        None or a node without a position."""
+        if node is None:
+            return None
         try:
             line, end_line = node.lineno, node.end_lineno  # type: ignore[attr-defined]
             col, end_col = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]

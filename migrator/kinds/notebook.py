@@ -17,7 +17,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
-from json.decoder import scanstring  # the C string scanner of the json module: fast on large outputs
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C string scanner of the json module (not in its stubs): fast on large outputs
 
 from migrator.kinds.base import KindOutcome, split_lines
 from migrator.kinds.requirements import is_legacy, provider_requirement

@@ -52,7 +52,8 @@ def render(report: Report) -> str:
 
 def _result(f: Finding, report: Report) -> dict:
     span = f.stored_span  # a notebook finding: the line of the .ipynb file that holds the source line
-    properties = {"severity": f.severity.value, "feature": f.feature, "reaches_openai": f.reaches_openai}
+    properties: dict[str, object] = {"severity": f.severity.value, "feature": f.feature,
+                                     "reaches_openai": f.reaches_openai}
     if f.cell is not None:
         properties.update(cell=f.cell, cell_line=f.span.line, cell_column=f.span.column)
     return {
