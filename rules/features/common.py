@@ -5,14 +5,18 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from migrator.model import Severity
-from migrator.resolve import DictLit, Scope, ordered
+from migrator.resolve import DictLit, Resolver, Scope, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
 from migrator.rules.providers import ModelTarget
 from migrator.sites import Destination, Site
+
+_T = TypeVar("_T")
 
 
 def source(ctx: PlanContext, node: ast.AST, limit: int = 60) -> str:
@@ -72,7 +76,7 @@ def is_plain_string(ctx: PlanContext, node: ast.Constant) -> bool:
 @dataclass
 class ModelUse:
     literal: ast.Constant | None  # None: the model comes from an expression migrator cannot follow
-    expr: ast.expr | None
+    expr: ast.expr  # the model argument (or the value of "model" in a **dict)
     family: str | None = None  # OpenAI catalogue entry
     target: ModelTarget | None = None  # where it maps to (None: unknown or already a provider model)
     owned: bool = False  # already a model of the target provider
@@ -127,6 +131,7 @@ def models_of(site: Site, ctx: PlanContext) -> list[ModelUse]:
                 uses.append(ModelUse(None, expr))
                 continue
             name = lit.value
+            assert isinstance(name, str)  # literal_sources follows string literals only
             if ctx.spec.owns_model(name):
                 uses.append(ModelUse(lit, expr, owned=True))
                 continue
@@ -185,6 +190,7 @@ def consistent_model(ctx: PlanContext, lit: ast.Constant, new: str, code: str, f
     would fail (``"ada" in model``, ``model.startswith("gpt-")``), the literal is kept as it is with a
     manual item (False): a name is rewritten everywhere it is used, or nowhere."""
     old = lit.value
+    assert isinstance(old, str)  # a model literal
     equal, partial = _name_tests(ctx)
     for kind, s, line, src in partial:
         before = s in old if kind == "in" else getattr(old, kind)(s)
@@ -229,7 +235,7 @@ def literal_value(node: ast.expr) -> object:
         return ...
 
 
-def per_module(resolver: object, name: str, make):
+def per_module(resolver: object, name: str, make: Callable[[], _T]) -> _T:
     """Per-module facts that do not depend on the provider: computed once, not once per target."""
     value = getattr(resolver, name, None)
     if value is None:
@@ -260,14 +266,16 @@ class ModuleIndex:
                 stack.append((child, inner))
 
 
-def module_index(resolver: object) -> ModuleIndex:
+def module_index(resolver: Resolver) -> ModuleIndex:
     """The :class:`ModuleIndex` of the resolver's module, built once."""
-    return per_module(resolver, "_flow_index", lambda: ModuleIndex(resolver.tree))  # type: ignore[attr-defined]
+    return per_module(resolver, "_flow_index", lambda: ModuleIndex(resolver.tree))
 
 
 def thinking_off_entries(ctx: PlanContext) -> tuple[str, dict[str, str]]:
     """The ``extra_body`` entry that switches the provider's default thinking off, as source in the
     file's quote style: (key, {key: value source})."""
-    key, q = next(iter(ctx.spec.thinking_off)), ctx.quote
-    value = repr(ctx.spec.thinking_off[key])
+    thinking_off = ctx.spec.thinking_off
+    assert thinking_off  # callers check that the provider has one
+    key, q = next(iter(thinking_off)), ctx.quote
+    value = repr(thinking_off[key])
     return key, {key: value.replace("'", q) if q == '"' else value}

@@ -195,19 +195,19 @@ class Flow:
                 continue
             if isinstance(parent, ast.Attribute) and parent.value is node:
                 grand = self.parents.get(id(parent))
-                called = isinstance(grand, ast.Call) and grand.func is parent
-                if parent.attr == "get" and called and 1 <= len(grand.args) <= 2 and not grand.keywords \
-                        and isinstance(grand.args[0], ast.Constant) and isinstance(grand.args[0].value, str) \
-                        and grand.args[0].value.isidentifier():
-                    ctx.edit(grand, "get_to_attr", code, name=grand.args[0].value)
-                    changed.append(f'.get("{grand.args[0].value}") → .{grand.args[0].value}')
-                    node = grand
+                call = grand if isinstance(grand, ast.Call) and grand.func is parent else None
+                if parent.attr == "get" and call is not None and 1 <= len(call.args) <= 2 and not call.keywords \
+                        and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str) \
+                        and call.args[0].value.isidentifier():
+                    ctx.edit(call, "get_to_attr", code, name=call.args[0].value)
+                    changed.append(f'.get("{call.args[0].value}") → .{call.args[0].value}')
+                    node = call
                     continue
-                if parent.attr in ("to_dict", "to_dict_recursive") and called and not grand.args:
-                    ctx.edit(grand, "call_to_model_dump", code)
+                if parent.attr in ("to_dict", "to_dict_recursive") and call is not None and not call.args:
+                    ctx.edit(call, "call_to_model_dump", code)
                     changed.append(f".{parent.attr}() → .model_dump()")
                     break
-                if parent.attr in ("keys", "items", "values") and called and not grand.args:
+                if parent.attr in ("keys", "items", "values") and call is not None and not call.args:
                     ctx.edit(parent, "model_dump_before", code)
                     changed.append(f".{parent.attr}() → .model_dump().{parent.attr}()")
                     break

@@ -109,16 +109,19 @@ class ModelName(Rule):
                 continue
             if use.owned or id(use.literal) in ctx.handled_literals or id(use.literal) in ctx.resolver.remote_literals:
                 continue  # nothing to do, done already, or defined in another module (changed there)
-            ctx.handled_literals.add(id(use.literal))
-            name = use.literal.value
+            lit = use.literal
+            ctx.handled_literals.add(id(lit))
+            name = lit.value
+            assert isinstance(name, str)  # literal_sources follows string literals only
             if use.target is not None and kept:
+                mapped = use.target
                 api = ctx.spec.responses
                 if api is not None and api.vision_model and _sends_images(call, site, ctx):
                     use = dataclasses.replace(use, target=ModelTarget(
                         api.vision_model, note=f"the call sends images: {api.vision_model} reads them and serves "
                                                f"{ctx.spec.display}'s Responses API"))
                 else:
-                    use = dataclasses.replace(use, target=responses.model_target(use.target, ctx))
+                    use = dataclasses.replace(use, target=responses.model_target(mapped, ctx))
             elif use.target is not None and use.family != "gpt-4-vision" and _sends_images(call, site, ctx):
                 vision = target_for(ctx, "gpt-4-vision")[1]
                 if vision is not None and vision.model != use.target.model:
@@ -128,26 +131,26 @@ class ModelName(Rule):
             if use.target is None and name in ctx.options.models.values():
                 continue  # the user's own choice (--model OLD=NEW, [tool.migrator.models]): not ours to doubt
             if use.target is None:
-                ctx.report(use.literal, self.CODE, feature, Severity.MANUAL,
+                ctx.report(lit, self.CODE, feature, Severity.MANUAL,
                            f"unknown model {name!r} for {ctx.spec.display}: add it to [tool.migrator.models] "
                            f"or pass --model {name}=<{ctx.spec.name} model>")
                 continue
-            if not is_plain_string(ctx, use.literal):
-                ctx.report(use.literal, self.CODE, feature, Severity.REVIEW,
+            if not is_plain_string(ctx, lit):
+                ctx.report(lit, self.CODE, feature, Severity.REVIEW,
                            f"model {name!r} is built from several string pieces; change it to {use.target.model!r}")
                 continue
-            if not consistent_model(ctx, use.literal, use.target.model, self.CODE, feature):
+            if not consistent_model(ctx, lit, use.target.model, self.CODE, feature):
                 continue
-            ctx.edit(use.literal, "replace_string", self.CODE, value=use.target.model)
+            ctx.edit(lit, "replace_string", self.CODE, value=use.target.model)
             message = f"model {name!r} → {use.target.model!r}"
-            env = ctx.resolver.env_defaults.get(id(use.literal))
+            env = ctx.resolver.env_defaults.get(id(lit))
             severity = Severity.AUTO
             if use.target.note:
                 message += f" ({use.target.note})"
                 severity = Severity.REVIEW
             if env:
                 message += f"; if {env} is set where the program runs, it must name a {ctx.spec.display} model too"
-            ctx.report(use.literal, self.CODE, feature, severity, message)
+            ctx.report(lit, self.CODE, feature, severity, message)
 
 
     def _retired(self, site: Site, ctx: PlanContext, feature: str) -> None:
@@ -156,8 +159,10 @@ class ModelName(Rule):
         dest = ctx.destination(site.clients)
         if dest.kind != "provider" or dest.provider not in providers.builtin_targets():
             return
-        retired = providers.load(dest.provider).retired  # type: ignore[arg-type]
-        expr = model_expr(site.node, ctx, site)  # type: ignore[arg-type]
+        retired = providers.load(dest.provider).retired
+        call = site.node
+        assert isinstance(call, ast.Call)  # the rule's SITES are calls
+        expr = model_expr(call, ctx, site)
         for lit in ctx.resolver.literal_sources(expr, site.scope) if expr is not None else ():
             if lit is not None and lit.value in retired and id(lit) not in ctx.handled_literals:
                 ctx.handled_literals.add(id(lit))
@@ -213,7 +218,7 @@ class ModelConstant(Rule):
 
     def check(self, site: Site, ctx: PlanContext) -> None:
         lit = site.node
-        assert isinstance(lit, ast.Constant)
+        assert isinstance(lit, ast.Constant) and isinstance(lit.value, str)  # a model_constant site is a string
         if id(lit) in ctx.handled_literals or ctx.spec.owns_model(lit.value):
             return
         if not ctx.resolver.openai_names and not ctx.resolver.agents_sdk and not self._used_by_openai_code(site, ctx):
