@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from migrator.engine import migrate
+from migrator.model import Finding
 from migrator.rules import providers
 from migrator.rules.base import Options
 from migrator.scan import analyze
@@ -135,8 +136,11 @@ def _expected_findings(case: Path, target: str, style: str, findings: list, upda
     """``<target>.<style>.findings``: the findings (line, column, code, severity, message), one per line: a
     case's findings are part of its contract, as its output is (``--update-fixtures`` writes them)."""
     file = case / f"{target}.{style}.findings"
-    text = "".join(f"{f.span.line}:{f.span.column} {f.code} {f.severity.value} {f.message}\n"
-                   for f in sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code)))
+    def where(f: Finding) -> str:  # a notebook's finding: the cell, then the line in the cell
+        return f"{'' if f.cell is None else f'cell {f.cell} '}{f.span.line}:{f.span.column}"
+
+    text = "".join(f"{where(f)} {f.code} {f.severity.value} {f.message}\n"
+                   for f in sorted(findings, key=lambda f: (f.cell or 0, f.span.line, f.span.column, f.code)))
     if update:
         file.write_text(text, encoding="utf-8")
     assert file.exists(), f"missing {file.relative_to(FIXTURES)}; run pytest --update-fixtures"
@@ -151,7 +155,8 @@ def test_fixture_matrix_is_large_enough() -> None:
 
 @pytest.mark.parametrize(("input_file", "target", "style"), _file_cases())
 def test_file_fixture(input_file: Path, target: str, style: str, update_fixtures: bool) -> None:
-    """Notebooks, .env, dependency and configuration files: the expected bytes, verified and idempotent."""
+    """Notebooks, .env, dependency and configuration files: the expected bytes and findings, verified and
+    idempotent."""
     case = input_file.parent
     kind = case_kind(input_file)
     raw = input_file.read_bytes()
@@ -173,6 +178,7 @@ def test_file_fixture(input_file: Path, target: str, style: str, update_fixtures
         assert {k: v for k, v in before.items() if k != "cells"} == {k: v for k, v in after.items() if k != "cells"}
     if kind == "setup_py":
         ast.parse(outcome.new_text)
+    _expected_findings(case, target, style, outcome.findings, update_fixtures)
     if case.name.startswith("noop_"):
         assert output_bytes == raw
         return
