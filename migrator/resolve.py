@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
 
 from migrator.rules import surface
 
@@ -122,7 +123,7 @@ class ClientExport:
     held: bool = False  # the name holds the client itself (``client = OpenAI()``), not a factory that returns it
 
 
-Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | ProjectInst | Foreign
+Value = Qual | Client | Res | Lit | DictLit | EnvRead | Func | ClassRef | Inst | ProjectInst | Foreign | ClientExport
 
 EMPTY: frozenset = frozenset()
 
@@ -184,14 +185,23 @@ class Scope:
     kind: str  # module | function | class
     node: ast.AST
     parent: Scope | None
-    bindings: dict[str, list[tuple]] = field(default_factory=dict)
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
     returns: list[ast.expr] = field(default_factory=list)
     cls: ClassInfo | None = None  # for a method: the class it belongs to
     self_name: str | None = None  # for a method: the name of its first parameter
     star_openai: bool = False
 
-    def bind(self, name: str, entry: tuple) -> None:
+    def bind(self, name: str, entry: Binding) -> None:
         self.bindings.setdefault(name, []).append(entry)
+
+
+# What binds a name in a scope, tagged by its first item (compare ``entry[0]`` to narrow the type):
+ValueBinding: TypeAlias = tuple[Literal["value"], Value]  # an import, a def, a class, ``self``, ``*args``
+ExprBinding: TypeAlias = tuple[Literal["expr"], ast.expr, Scope]  # ``name = <expr>``, evaluated in the scope
+ParamBinding: TypeAlias = tuple[Literal["param"], ast.arg, ast.expr | None, Scope]  # a parameter, its default
+AnnBinding: TypeAlias = tuple[Literal["ann"], ast.expr, Scope]  # ``name: <annotation>`` without a value
+WithBinding: TypeAlias = tuple[Literal["with"], ast.expr, Scope]  # ``with <expr> as name``
+Binding: TypeAlias = ValueBinding | ExprBinding | ParamBinding | AnnBinding | WithBinding
 
 
 def _option_dest(call: ast.Call) -> str | None:
@@ -298,16 +308,16 @@ class Resolver:
     # -- lookup ---------------------------------------------------------------------------------
 
     def lookup(self, name: str, scope: Scope) -> frozenset:
-        entries = self._binding_entries(name, scope)
+        entries = self.visible_bindings(name, scope)
         if entries:
             return self._eval_bindings([e for e, _ in entries])
         if self.module_scope.star_openai and (name in surface.CLIENT_CLASSES or name in surface.EXCEPTIONS):
             return frozenset({Qual(f"openai.{name}")})
         return EMPTY
 
-    def _eval_bindings(self, entries: list[tuple]) -> frozenset:
+    def _eval_bindings(self, entries: list[Binding]) -> frozenset:
         out: set = set()
-        declared: list[tuple] = []
+        declared: list[AnnBinding] = []
         for entry in entries:
             if entry[0] == "ann":
                 declared.append(entry)
@@ -320,19 +330,18 @@ class Resolver:
                 out |= self.eval_annotation(ann, scope)
         return frozenset(out)
 
-    def _eval_entry(self, entry: tuple) -> frozenset:
-        tag = entry[0]
-        if tag == "value":
+    def _eval_entry(self, entry: Binding) -> frozenset:
+        if entry[0] == "value":
             return frozenset({entry[1]})
-        if tag == "expr":
+        if entry[0] == "expr":
             return self.eval(entry[1], entry[2])
-        if tag == "param":
+        if entry[0] == "param":
             _, arg, default, scope = entry
             out = set(self.eval_annotation(arg.annotation, scope)) if arg.annotation is not None else set()
             if default is not None:
                 out |= self.eval(default, scope.parent or scope)
             return frozenset(out)
-        if tag == "with":  # with OpenAI() as client: the value of the context manager
+        if entry[0] == "with":  # with OpenAI() as client: the value of the context manager
             return self.eval(entry[1], entry[2])
         return EMPTY
 
@@ -609,7 +618,7 @@ class Resolver:
             self._literals(node.orelse, scope, found, seen, reads)
             return
         if isinstance(node, ast.Name):
-            entries = self._binding_entries(node.id, scope)
+            entries = self.visible_bindings(node.id, scope)
             if not entries:
                 found.append(None)
             for entry, _scope in entries:
@@ -666,7 +675,7 @@ class Resolver:
 
     def _parsed_args(self, name: ast.Name, scope: Scope) -> bool:
         """``args`` bound to ``<parser>.parse_args()`` (or ``parse_known_args()[0]``)."""
-        entries = self._binding_entries(name.id, scope)
+        entries = self.visible_bindings(name.id, scope)
         return bool(entries) and all(e[0] == "expr" and _is_parse_args(e[1]) for e, _ in entries)
 
     def argparse_defaults(self) -> dict[str, list[ast.expr]]:
@@ -682,7 +691,10 @@ class Resolver:
                         self._argparse.setdefault(dest, []).append(default)
         return self._argparse
 
-    def _binding_entries(self, name: str, scope: Scope) -> list[tuple[tuple, Scope]]:
+    def visible_bindings(self, name: str, scope: Scope) -> list[tuple[Binding, Scope]]:
+        """The bindings of ``name`` seen from ``scope``, each with the scope that holds it: those of the
+        innermost scope that binds the name (a class body counts only as ``scope`` itself, as in Python);
+        empty for a name bound nowhere on the way (a builtin, a star import)."""
         s: Scope | None = scope
         first = True
         while s is not None:
@@ -766,7 +778,7 @@ class _Collector(ast.NodeVisitor):
             if self.r.project is not None and module.split(".", 1)[0] != "openai":
                 exported = self.r.project.lookup(qual)
                 if exported is not None:
-                    value = exported  # type: ignore[assignment]
+                    value = exported
             self.scope.bind(alias.asname or alias.name, ("value", value))
             if module.split(".", 1)[0] == "openai":
                 self.r.openai_names.add(alias.asname or alias.name)
@@ -807,9 +819,9 @@ class _Collector(ast.NodeVisitor):
         for arg in [*positional, *args.kwonlyargs]:
             if arg.arg in options:
                 self.r.cli_options[id(arg)] = options[arg.arg]
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                fscope.bind(arg.arg, ("value", Foreign("*args")))
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                fscope.bind(star.arg, ("value", Foreign("*args")))
         outer = self.scope
         self.scope = fscope
         for stmt in node.body:

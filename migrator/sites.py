@@ -485,7 +485,7 @@ def platform_of(expr: ast.expr, r: Resolver, scope: Scope) -> str:
     """The platform an ``OpenAI(provider=...)`` argument configures, as far as the code shows."""
     calls = [expr] if isinstance(expr, ast.Call) else []
     if isinstance(expr, ast.Name):
-        calls += [e[1] for e, _ in r._binding_entries(expr.id, scope) if e[0] == "expr" and isinstance(e[1], ast.Call)]
+        calls += [e[1] for e, _ in r.visible_bindings(expr.id, scope) if e[0] == "expr" and isinstance(e[1], ast.Call)]
     for c in calls:
         for v in ordered(r.eval(c.func, scope)):
             if isinstance(v, Qual) and v.name.startswith("openai.providers."):
@@ -575,7 +575,7 @@ def may_be_unset(expr: ast.expr, r: Resolver, scope: Scope, depth: int = 0) -> b
     if isinstance(expr, ast.IfExp):
         return any(may_be_unset(e, r, scope, depth + 1) for e in (expr.body, expr.orelse))
     if isinstance(expr, ast.Name):
-        entries = r._binding_entries(expr.id, scope)
+        entries = r.visible_bindings(expr.id, scope)
         if not entries:
             return not hasattr(builtins, expr.id)
         for entry, _ in entries:

@@ -119,7 +119,7 @@ class AgentsSDK(Rule):
             return  # an OpenAIChatCompletionsModel(...) object: its own site
         if isinstance(given_expr, ast.Name) and any(
                 e[0] == "expr" and isinstance(e[1], ast.Call)
-                for e, _ in ctx.resolver._binding_entries(given_expr.id, site.scope)):
+                for e, _ in ctx.resolver.visible_bindings(given_expr.id, site.scope)):
             return  # a model object built in the module: its own site
         client = kwarg(call, "openai_client")
         if client is not None:
@@ -251,9 +251,9 @@ def _own_model(agent: Site, ctx: PlanContext) -> bool:
     model = kwarg(agent.node, "model")  # type: ignore[arg-type]
     if model is None:
         return False
-    calls = [model.value] if isinstance(model.value, ast.Call) else []
+    calls: list[ast.expr] = [model.value] if isinstance(model.value, ast.Call) else []
     if isinstance(model.value, ast.Name):
-        calls = [e[1] for e, _ in ctx.resolver._binding_entries(model.value.id, agent.scope) if e[0] == "expr"]
+        calls = [e[1] for e, _ in ctx.resolver.visible_bindings(model.value.id, agent.scope) if e[0] == "expr"]
     if not calls or not all(isinstance(c, ast.Call) for c in calls):
         return False
     for c in calls:

@@ -126,7 +126,7 @@ def _list_literal(node: ast.expr, site: Site, ctx: PlanContext) -> ast.List | as
     if isinstance(node, ast.List | ast.Tuple):
         return node
     if isinstance(node, ast.Name):
-        entries = ctx.resolver._binding_entries(node.id, site.scope)
+        entries = ctx.resolver.visible_bindings(node.id, site.scope)
         if len(entries) == 1 and entries[0][0][0] == "expr" and isinstance(entries[0][0][1], ast.List | ast.Tuple):
             return entries[0][0][1]
     return None

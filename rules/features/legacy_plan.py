@@ -73,7 +73,7 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
     taken = set(per_module(r, "_identifiers", lambda: _identifiers(r.tree)))
     for site in calls:
         root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
-        entries = r._binding_entries(root, site.scope)
+        entries = r.visible_bindings(root, site.scope)
         if not entries:
             continue
         home = entries[0][1]

@@ -29,7 +29,7 @@ class Plan:
 
 def bound_list(name: ast.Name, site: Site, ctx: PlanContext) -> tuple[ast.Assign, ast.List] | None:
     """``name = [...]``, the one assignment of the name where the call reads it (its function or the module)."""
-    entries = ctx.resolver._binding_entries(name.id, site.scope)
+    entries = ctx.resolver.visible_bindings(name.id, site.scope)
     if len(entries) != 1 or entries[0][0][0] != "expr" or not isinstance(entries[0][0][1], ast.List):
         return None
     value = entries[0][0][1]

@@ -96,7 +96,7 @@ def single_string(expr: ast.expr, ctx: PlanContext, scope, depth: int = 0) -> bo
     if isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
         return expr.func.attr in ("format", "strip", "join", "replace", "lower", "upper", "format_map")
     if isinstance(expr, ast.Name):
-        entries = ctx.resolver._binding_entries(expr.id, scope)
+        entries = ctx.resolver.visible_bindings(expr.id, scope)
         if not entries:
             return False
         for entry, _ in entries:
