@@ -8,7 +8,7 @@ from migrator.model import Severity
 from migrator.resolve import EnvRead, Lit, ordered
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
-from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, source
+from migrator.rules.features.common import has_star_kwargs, is_plain_string, kwarg, literal_text, source
 from migrator.rules.features.second_client import second_client, unsupported_only
 from migrator.sites import (
     Site,
@@ -213,8 +213,8 @@ class ClientConstruction(Rule):
         imports = [n for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.ImportFrom) and n.module == "openai"
                    and any((a.asname or a.name) == local and a.name == name for a in n.names)]
         loads = sum(1 for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Name) and n.id == local)
-        constructions = sum(1 for s in ctx.sites if s.kind == "construct" and isinstance(s.node.func, ast.Name)
-                            and s.node.func.id == local)
+        constructions = sum(1 for s in ctx.sites if s.kind == "construct" and isinstance(s.node, ast.Call)
+                            and isinstance(s.node.func, ast.Name) and s.node.func.id == local)
         if len(imports) != 1 or loads != constructions:
             ctx.edit(call, "rename_callee", code, name=new_name)
             ctx.need_import("openai", new_name)
@@ -235,9 +235,9 @@ class ClientConstruction(Rule):
         src = ast.get_source_segment(ctx.text, kw.value)
         if not src or "\n" in src:
             return False
-        known = [lit for lit in [*ctx.resolver.literal_sources(kw.value, site.scope), *ast.walk(kw.value)]
+        known = [lit.value for lit in [*ctx.resolver.literal_sources(kw.value, site.scope), *ast.walk(kw.value)]
                  if isinstance(lit, ast.Constant) and isinstance(lit.value, str)]
-        if any(classify_host(host_of(lit.value), ctx.provider_hosts).kind != "unknown" for lit in known):
+        if any(classify_host(host_of(value), ctx.provider_hosts).kind != "unknown" for value in known):
             return False  # a default of its own (getenv("X", "https://...")): said elsewhere, or moved already
         plain = isinstance(kw.value, ast.Name | ast.Attribute | ast.Subscript | ast.Call)
         ctx.edit(kw.value, "replace_expr", self.CODE,
@@ -257,7 +257,7 @@ class ClientConstruction(Rule):
         if url is None:
             return False
         defaults = [lit for lit in ctx.resolver.literal_sources(url, site.scope)
-                    if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai"]
+                    if lit is not None and classify_host(host_of(literal_text(lit)), ctx.provider_hosts).kind == "openai"]
         if not defaults or not all(is_plain_string(ctx, lit) for lit in defaults):
             return False
         for lit in defaults:
@@ -265,7 +265,7 @@ class ClientConstruction(Rule):
         key = call_kwarg(call, "api_key", ctx.resolver, site.scope)[1]
         note = plan_key(key, call, site, ctx, self.CODE, add_kwarg=True)
         ctx.report(call, self.CODE, self.FEATURE, Severity.REVIEW,
-                   f"{name} client takes base_url from {source(ctx, url)}; its default {defaults[0].value} → "
+                   f"{name} client takes base_url from {source(ctx, url)}; its default {literal_text(defaults[0])} → "
                    f"{ctx.base_url()} ({note}); configured values must point at {ctx.spec.display} too",
                    reaches_openai=True, subject=f"{name} client defaults to api.openai.com")
         return True

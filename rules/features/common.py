@@ -24,6 +24,13 @@ def source(ctx: PlanContext, node: ast.AST, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def literal_text(lit: ast.Constant) -> str:
+    """The value of a string literal: one that ``literal_sources`` found (it follows string literals only)
+    or a site that holds one (``model_constant``)."""
+    assert isinstance(lit.value, str)
+    return lit.value
+
+
 def kwarg(call: ast.Call, name: str) -> ast.keyword | None:
     for k in call.keywords:
         if k.arg == name:
@@ -130,8 +137,7 @@ def models_of(site: Site, ctx: PlanContext) -> list[ModelUse]:
             if lit is None:
                 uses.append(ModelUse(None, expr))
                 continue
-            name = lit.value
-            assert isinstance(name, str)  # literal_sources follows string literals only
+            name = literal_text(lit)
             if ctx.spec.owns_model(name):
                 uses.append(ModelUse(lit, expr, owned=True))
                 continue

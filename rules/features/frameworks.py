@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import ClassVar
 
 from migrator.model import Severity
 from migrator.resolve import DictLit
@@ -22,6 +23,7 @@ from migrator.rules.features.common import (
     constant_number,
     is_plain_string,
     kwarg,
+    literal_text,
     literal_value,
     source,
     target_for,
@@ -103,7 +105,7 @@ class FrameworkRule(Rule):
 
     ROLE: str = ""
     FRAMEWORK: str = ""
-    SITES = ("framework",)
+    SITES: ClassVar[tuple[str, ...]] = ("framework",)
     FEATURE = "frameworks"
 
     def applies(self, site: Site) -> bool:
@@ -215,7 +217,7 @@ class FrameworkRule(Rule):
                     plan.review(f"model comes from {source(ctx, expr)}; make sure it names a {ctx.spec.display} "
                                 f"{kind} model")
                 continue
-            value = lit.value
+            value = literal_text(lit)
             if ctx.spec.owns_model(value):
                 continue
             family, target = target_for(ctx, value)
@@ -277,8 +279,8 @@ class FrameworkRule(Rule):
             plan.review(f"{kw}={source(ctx, k.value)}: add {', '.join(f'{n!r}: {v}' for n, v in entries.items())} "
                         f"to it ({what})")
             return
-        if k is not None:
-            present = {key.value for key in k.value.keys if isinstance(key, ast.Constant)}  # type: ignore[attr-defined]
+        if k is not None and isinstance(k.value, ast.Dict):  # any other value returned above
+            present = {key.value for key in k.value.keys if isinstance(key, ast.Constant)}
             entries = {n: v for n, v in entries.items() if n not in present}
             if not entries:
                 return
@@ -293,7 +295,8 @@ class FrameworkRule(Rule):
     def swap_class(self, site: Site, call: ast.Call, cls: surface.FrameworkClass, ctx: PlanContext,
                    plan: Plan) -> bool:
         """Build ``cls.replacement`` instead of the class; False when migrator cannot see how it is named."""
-        module, new = cls.replacement  # type: ignore[misc]
+        assert cls.replacement is not None  # callers swap only classes that have one
+        module, new = cls.replacement
         func = call.func
         qual = site.attr or ""
         old_module, old = qual.rsplit(".", 1)
@@ -330,7 +333,7 @@ class FrameworkRule(Rule):
         """Every use of the imported name is a construction migrator rewrites (no annotation, isinstance...)."""
         loads = sum(1 for n in ast.walk(ctx.resolver.tree) if isinstance(n, ast.Name) and n.id == local)
         builds = sum(1 for s in ctx.sites if s.kind == "framework" and s.attr == qual
-                     and isinstance(s.node.func, ast.Name) and s.node.func.id == local)  # type: ignore[attr-defined]
+                     and isinstance(s.node, ast.Call) and isinstance(s.node.func, ast.Name) and s.node.func.id == local)
         return loads == builds
 
     def _swapped_to(self, ctx: PlanContext, imp: ast.ImportFrom, alias: ast.alias, module: str) -> bool:

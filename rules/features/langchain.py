@@ -8,7 +8,7 @@ import ast
 from migrator.model import Severity
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
-from migrator.rules.features.common import is_plain_string, kwarg, source, target_for
+from migrator.rules.features.common import is_plain_string, kwarg, literal_text, source, target_for
 from migrator.rules.features.frameworks import (
     AZURE_DEPLOYMENT,
     AZURE_KWARGS,
@@ -91,7 +91,7 @@ class LangChainChat(FrameworkRule):
                        f"where it names an OpenAI model, pass model_provider=\"openai\", base_url={ctx.base_url()!r} "
                        f"and api_key=os.environ[{ctx.spec.key_env!r}]", subject="init_chat_model may build ChatOpenAI")
             return False
-        return all(self._openai_model_string(lit.value) for lit in lits)  # type: ignore[union-attr]
+        return all(self._openai_model_string(literal_text(lit)) for lit in lits if lit is not None)
 
     @staticmethod
     def _openai_model_string(value: str) -> bool:

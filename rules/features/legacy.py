@@ -16,7 +16,7 @@ from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import text_completions
 from migrator.rules.features.clients import redact
-from migrator.rules.features.common import kwarg, source
+from migrator.rules.features.common import kwarg, literal_text, source
 from migrator.rules.features.legacy_plan import LegacyPlan, Slot, module_alias, plan_for
 from migrator.sites import Site, classify_host, host_of
 
@@ -150,10 +150,13 @@ class LegacyApi(Rule):
             ctx.need_import("os")
             key_src = f"os.getenv({ctx.string(ctx.spec.key_env)}, {ctx.string('')})"
         azure = any(s.attr == "api_type" for s in folded)
+        settings: list[ast.Assign] = []
         for s in folded:
-            value = s.node.value  # type: ignore[attr-defined]
-            if s.attr == "api_key" and ctx.legacy_dest.kind in ("other", "provider") and ctx.segment(value):
-                key_src = ctx.segment(value)  # the key of the server openai.api_base names: it stays
+            assert isinstance(s.node, ast.Assign)  # a module_setting site is an assignment
+            settings.append(s.node)
+            value, segment = s.node.value, ctx.segment(s.node.value)
+            if s.attr == "api_key" and ctx.legacy_dest.kind in ("other", "provider") and segment:
+                key_src = segment  # the key of the server openai.api_base names: it stays
             elif s.attr == "api_key":
                 key_src = _key_source(value, s, ctx)
             elif s.attr in ("api_base", "base_url") and azure:
@@ -163,7 +166,7 @@ class LegacyApi(Rule):
                 url_src = _url_source(value, s, ctx)
         key_src = key_src or ctx.env_read(ctx.spec.key_env)
         line = f"{slot.name} = {ctor}(api_key={key_src}, base_url={url_src})"
-        anchor = max((s.node for s in folded), key=lambda n: n.lineno, default=None)  # type: ignore[attr-defined]
+        anchor: ast.stmt | None = max(settings, key=lambda n: n.lineno, default=None)
         if anchor is None:
             anchor = _import_statement(ctx, slot.scope)
         if anchor is None:
@@ -240,7 +243,7 @@ def _url_source(value: ast.expr, site: Site, ctx: PlanContext) -> str:
     text = ctx.segment(value) or ""
     inner = [n for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     for lit in [*inner, *ctx.resolver.literal_sources(value, site.scope)]:  # a configurable URL: move its default
-        if lit is not None and classify_host(host_of(lit.value), ctx.provider_hosts).kind == "openai":
+        if lit is not None and classify_host(host_of(literal_text(lit)), ctx.provider_hosts).kind == "openai":
             segment = ctx.segment(lit)
             if segment and segment in text:
                 text = text.replace(segment, ctx.string(ctx.base_url()))

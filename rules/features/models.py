@@ -15,6 +15,7 @@ from migrator.rules.features.common import (
     example_mapping,
     function_of,
     is_plain_string,
+    literal_text,
     model_expr,
     models_of,
     source,
@@ -111,8 +112,7 @@ class ModelName(Rule):
                 continue  # nothing to do, done already, or defined in another module (changed there)
             lit = use.literal
             ctx.handled_literals.add(id(lit))
-            name = lit.value
-            assert isinstance(name, str)  # literal_sources follows string literals only
+            name = literal_text(lit)
             if use.target is not None and kept:
                 mapped = use.target
                 api = ctx.spec.responses
@@ -178,7 +178,7 @@ def _sends_images(call: ast.Call, site: Site, ctx: PlanContext) -> bool:
         if k.arg in ("messages", "input"):
             values = [k.value]
             if isinstance(k.value, ast.Name):
-                values = [e[1] for e, _ in ctx.resolver.visible_bindings(k.value.id, site.scope) if e[0] == "expr"]
+                values = [e[1] for e, _ in ctx.resolver._binding_entries(k.value.id, site.scope) if e[0] == "expr"]
             for node in (n for v in values for n in ast.walk(v)):
                 if isinstance(node, ast.Dict) and any(
                         isinstance(key, ast.Constant) and key.value == "type" and isinstance(v, ast.Constant)

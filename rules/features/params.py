@@ -56,7 +56,8 @@ class ChatParameters(Rule):
     SUMMARY = "chat parameters: renames, ranges, stop limits, thinking switch"
 
     def check(self, site: Site, ctx: PlanContext) -> None:
-        feature = site.resource.feature  # type: ignore[union-attr]
+        assert site.resource is not None  # a call site names its resource
+        feature = site.resource.feature
         converted = (feature == "completions" and text_completions.becomes_chat(site, ctx)  # now a chat call
                      or feature == "responses" and responses.plan(site, ctx).how == "chat")
         if not converted and (feature not in ("chat", "structured") or feature in ctx.spec.unsupported):
@@ -91,9 +92,9 @@ class ChatParameters(Rule):
         if fmt is not None and isinstance(fmt.value, ast.Dict) and structured.plan(site, ctx) is None:
             kind = next((v.value for k, v in zip(fmt.value.keys, fmt.value.values, strict=True)
                          if isinstance(k, ast.Constant) and k.value == "type" and isinstance(v, ast.Constant)), None)
-            caveat = spec.caveats.get(f"response_format:{kind}")
+            caveat = spec.caveats.get(f"response_format:{kind!s}")
             if caveat:
-                ctx.report(fmt, self.CODE, feature, Severity.REVIEW, f"response_format {kind}: {caveat}")
+                ctx.report(fmt, self.CODE, feature, Severity.REVIEW, f"response_format {kind!s}: {caveat}")
         self._thinking(site, call, ctx, feature)
 
     def _temperature(self, call: ast.Call, ctx: PlanContext, feature: str, site: Site) -> None:
@@ -123,15 +124,18 @@ class ChatParameters(Rule):
         numbers are the ones to keep in range."""
         rng = ctx.spec.temperature
         sources = ctx.resolver.number_sources(value, site.scope)
-        if not sources or any(lit is None or id(lit) in ctx.resolver.remote_literals for lit in sources):
+        local = [lit for lit in sources if lit is not None and id(lit) not in ctx.resolver.remote_literals]
+        if not sources or len(local) != len(sources):
             return False
-        for lit in sources:
-            if rng.contains(float(lit.value)):  # type: ignore[union-attr, arg-type]
+        for lit in local:
+            number = lit.value
+            assert isinstance(number, int | float)  # number_sources follows int and float literals only
+            if rng.contains(float(number)):
                 continue
-            new = rng.clamp(float(lit.value))  # type: ignore[union-attr, arg-type]
-            ctx.edit(lit, "replace_expr", self.CODE, src=repr(new))  # type: ignore[arg-type]
-            ctx.report(lit, self.CODE, feature, Severity.REVIEW,  # type: ignore[arg-type]
-                       f"temperature {lit.value:g} (the value of {source(ctx, value)}) → {new:g}: "  # type: ignore[union-attr]
+            new = rng.clamp(float(number))
+            ctx.edit(lit, "replace_expr", self.CODE, src=repr(new))
+            ctx.report(lit, self.CODE, feature, Severity.REVIEW,
+                       f"temperature {number:g} (the value of {source(ctx, value)}) → {new:g}: "
                        f"{ctx.spec.display} accepts {rng}; a value set at run time must stay inside too")
         return True
 
@@ -157,11 +161,11 @@ class ChatParameters(Rule):
         if isinstance(k.value, ast.List | ast.Tuple) and not ctx.suppressed(k.value, STOP_DROPPED):
             fits = [e for e, item in zip(k.value.elts, items, strict=True) if isinstance(item, str)
                     and (spec.stop_max_chars is None or len(item) <= spec.stop_max_chars)][:spec.stop_max_items]
-            texts = [ctx.segment(e) for e in fits]
-            if fits and all(t is not None for t in texts):
+            texts = [t for t in map(ctx.segment, fits) if t is not None]
+            if fits and len(texts) == len(fits):
                 dropped = [item for e, item in zip(k.value.elts, items, strict=True) if e not in fits]
                 open_, close = ("[", "]") if isinstance(k.value, ast.List) else ("(", ",)" if len(fits) == 1 else ")")
-                ctx.edit(k.value, "replace_expr", STOP_DROPPED, src=open_ + ", ".join(texts) + close)  # type: ignore
+                ctx.edit(k.value, "replace_expr", STOP_DROPPED, src=open_ + ", ".join(texts) + close)
                 ctx.report(k, STOP_DROPPED, feature, Severity.REVIEW,
                            f"stop: dropped {', '.join(repr(d) for d in dropped)} ({'; '.join(problems)} by "
                            f"{spec.display}): the reply no longer ends there; cut it after the call if the "
@@ -197,8 +201,8 @@ class ChatParameters(Rule):
                        f"{targets[0]} thinks by default; add {key}={spec.thinking_off[key]!r} to extra_body "
                        "to keep answers fast")
             return
-        if extra is not None:
-            keys = [k.value for k in extra.value.keys if isinstance(k, ast.Constant)]  # type: ignore[attr-defined]
+        if extra is not None and isinstance(extra.value, ast.Dict):  # any other extra_body returned above
+            keys = [k.value for k in extra.value.keys if isinstance(k, ast.Constant)]
             if key in keys:
                 return
         entries = thinking_off_entries(ctx)[1]

@@ -23,6 +23,12 @@ def _sends_back_ids(ctx: PlanContext) -> bool:
         isinstance(n.value, ast.Constant) and n.value.value is None) for n in ast.walk(ctx.resolver.tree))
 
 
+def _end(node: ast.stmt) -> tuple[int, int]:
+    """Where a statement ends (a parsed node always has its end position)."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return node.end_lineno, node.end_col_offset
+
+
 class Reads:
     """The reads of the call's result: each must have a chat form (planned into ``plan.edits``)."""
 
@@ -30,7 +36,8 @@ class Reads:
         self.site, self.ctx, self.plan = site, ctx, plan
         index = module_index(ctx.resolver)
         self.parents, self.owner = index.parents, index.owner
-        stream = kwarg(site.node, "stream")  # type: ignore[arg-type]
+        assert isinstance(site.node, ast.Call)  # responses.plan checks it
+        stream = kwarg(site.node, "stream")
         self.stream = stream is not None and isinstance(stream.value, ast.Constant) and bool(stream.value.value)
         self.guards: set[int] = set()  # ids of the delta tests already translated
         self.why = ""  # a specific reason the reads cannot be translated
@@ -72,26 +79,27 @@ class Reads:
         this one and the next (None: migrator cannot tell)."""
         if len(stores) == 1:
             return loads
-        statements = [self.parents.get(id(s)) for s in stores]
-        if not all(isinstance(st, ast.Assign) and len(st.targets) == 1 for st in statements):
+        holders = [self.parents.get(id(s)) for s in stores]
+        statements = [st for st in holders if isinstance(st, ast.Assign) and len(st.targets) == 1]
+        if len(statements) != len(holders):
             return None
         body = self._body_of(assign)
-        if body is None or not all(self._body_of(st) is body for st in statements):  # type: ignore[arg-type]
+        if body is None or not all(self._body_of(st) is body for st in statements):
             return None
         node: ast.AST | None = assign
         while node is not None and not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Module):
             if isinstance(node, ast.For | ast.AsyncFor | ast.While):
                 return None
             node = self.parents.get(id(node))
-        later = sorted((st for st in statements if st.lineno > assign.lineno), key=lambda st: st.lineno)  # type: ignore[union-attr]
-        nxt = later[0] if later else None
-        done = (assign.end_lineno, assign.end_col_offset)
+        later = sorted((st for st in statements if st.lineno > assign.lineno), key=lambda st: st.lineno)
+        done = _end(assign)
+        until = _end(later[0]) if later else None
 
         def mine(n: ast.Name) -> bool:
             """Read after this assignment, and before the next one stores (its value is evaluated first)."""
-            if (n.lineno, n.col_offset) < done:  # type: ignore[operator]
+            if (n.lineno, n.col_offset) < done:
                 return False
-            return nxt is None or (n.lineno, n.col_offset) < (nxt.end_lineno, nxt.end_col_offset)  # type: ignore[union-attr, operator]
+            return until is None or (n.lineno, n.col_offset) < until
 
         return [n for n in loads if mine(n)]
 

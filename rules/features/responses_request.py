@@ -25,7 +25,8 @@ class Translation:
 
     def __init__(self, site: Site, ctx: PlanContext, plan: Plan, method: str) -> None:
         self.site, self.ctx, self.plan, self.method = site, ctx, plan, method
-        self.call: ast.Call = site.node  # type: ignore[assignment]
+        assert isinstance(site.node, ast.Call)  # responses.plan checks it
+        self.call = site.node
         self.q = ctx.quote
 
     def edit(self, node: ast.AST, op: str, **args: object) -> None:
@@ -41,7 +42,7 @@ class Translation:
             return "migrator cannot rename the method"
         known = {"input", "instructions", "max_output_tokens", "stream", "store", "text", "text_format",
                  "tool_choice", "reasoning", "tools", *_SAME_ON_CHAT}
-        other = [k.arg for k in call.keywords if k.arg not in known]
+        other = [k.arg for k in call.keywords if k.arg is not None and k.arg not in known]
         if other:
             return f"{', '.join(other)} ha{'s' if len(other) == 1 else 've'} no chat form migrator writes"
         stream = kwarg(call, "stream")
@@ -186,8 +187,8 @@ class Translation:
             if isinstance(parent, ast.AugAssign) and parent.target is node and _output_of(parent.value):
                 continue  # items += response.output: the response's reads plan it
             method = parents.get(id(parent)) if isinstance(parent, ast.Attribute) and parent.value is node else None
-            if isinstance(method, ast.Call) and method.func is parent and len(method.args) == 1 \
-                    and not method.keywords:
+            if isinstance(method, ast.Call) and isinstance(parent, ast.Attribute) and method.func is parent \
+                    and len(method.args) == 1 and not method.keywords:
                 arg = method.args[0]
                 if parent.attr == "extend" and _output_of(arg):
                     continue
@@ -233,11 +234,12 @@ class Translation:
         q, seg = self.q, ctx.segment
         for tool in literal.elts:
             entries = {key.value: v for key, v in zip(tool.keys, tool.values, strict=True)
-                       if isinstance(key, ast.Constant)} if isinstance(tool, ast.Dict) else {}
+                       if isinstance(key, ast.Constant) and isinstance(key.value, str)} \
+                if isinstance(tool, ast.Dict) else {}
             kind = entries.get("type")
-            if not (isinstance(kind, ast.Constant) and kind.value == "function") or "name" not in entries \
-                    or len(entries) != len(tool.keys) or set(entries) - {"type", "name", "description", "parameters",  # type: ignore[union-attr]
-                                                                          "strict"}:
+            if not isinstance(tool, ast.Dict) or not (isinstance(kind, ast.Constant) and kind.value == "function") \
+                    or "name" not in entries or len(entries) != len(tool.keys) \
+                    or set(entries) - {"type", "name", "description", "parameters", "strict"}:
                 return "its tools are not all function tools written out (hosted tools have no chat form)"
             inner = ", ".join(f"{q}{key}{q}: {seg(v)}" for key, v in entries.items() if key != "type")
             self.edit(tool, "replace_expr", src=f"{{{q}type{q}: {q}function{q}, {q}function{q}: {{{inner}}}}}")
@@ -326,7 +328,7 @@ class Translation:
                      if not (isinstance(k, ast.Constant) and k.value == "type")]
             src = f"{{{q}type{q}: {q}json_schema{q}, {q}json_schema{q}: {{{', '.join(inner)}}}}}"
         else:
-            return f"{ctx.spec.display} does not take a {kind.value} response format"
+            return f"{ctx.spec.display} does not take a {kind.value!s} response format"
         if src is None:
             return "migrator cannot read its text format"
         self.edit(text.value, "replace_expr", src=src)
