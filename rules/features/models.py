@@ -178,7 +178,7 @@ def _sends_images(call: ast.Call, site: Site, ctx: PlanContext) -> bool:
         if k.arg in ("messages", "input"):
             values = [k.value]
             if isinstance(k.value, ast.Name):
-                values = [e[1] for e, _ in ctx.resolver._binding_entries(k.value.id, site.scope) if e[0] == "expr"]
+                values = [e[1] for e, _ in ctx.resolver.visible_bindings(k.value.id, site.scope) if e[0] == "expr"]
             for node in (n for v in values for n in ast.walk(v)):
                 if isinstance(node, ast.Dict) and any(
                         isinstance(key, ast.Constant) and key.value == "type" and isinstance(v, ast.Constant)
