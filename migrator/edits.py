@@ -227,3 +227,26 @@ class Placer:
         if isinstance(parent, ast.Subscript):
             return (("subvalue",) if child is parent.value else ("slice",)), None
         raise Unplaceable(type(parent).__name__)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The place stage's result: every planned edit anchored to the statement that holds it (what the
+    rewrite applies), the edits that could not be anchored with the reason, and the anchors' layout."""
+
+    placed: list[PlacedEdit]
+    failed: list[tuple[Edit, str]]
+    layout: Placer
+
+
+def place(tree: ast.Module, edits: list[Edit]) -> Placement:
+    """The place stage: anchor every edit of the plan in ``tree``."""
+    placer = Placer(tree)
+    placed: list[PlacedEdit] = []
+    failed: list[tuple[Edit, str]] = []
+    for e in edits:
+        try:
+            placed.append(placer.place(e))
+        except Unplaceable as exc:
+            failed.append((e, str(exc)))
+    return Placement(placed, failed, placer)

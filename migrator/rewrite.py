@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 import re
 from collections import defaultdict
 
 import libcst as cst
 
 from migrator import cst as h
-from migrator.edits import HOLE, Anchor, Edit, PlacedEdit, Placer, Unplaceable
+from migrator.edits import HOLE, Anchor, PlacedEdit, Placer
 
 
 class RewriteError(Exception):
@@ -271,25 +270,6 @@ def _without_duplicates(names: list[cst.ImportAlias]) -> list[cst.ImportAlias]:
     return kept
 
 
-def place(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]]]:
-    """Anchor every edit; the ones that cannot be placed come back with the reason."""
-    placed, failed, _ = place_with_layout(tree, edits)
-    return placed, failed
-
-
-def place_with_layout(tree: ast.Module, edits: list[Edit]) -> tuple[list[PlacedEdit], list[tuple[Edit, str]],
-                                                                    Placer]:
-    placer = Placer(tree)
-    placed: list[PlacedEdit] = []
-    failed: list[tuple[Edit, str]] = []
-    for e in edits:
-        try:
-            placed.append(placer.place(e))
-        except Unplaceable as exc:
-            failed.append((e, str(exc)))
-    return placed, failed, placer
-
-
 def apply(text: str, placed: list[PlacedEdit], imports: set[tuple[str, str | None]], layout: Placer) -> str:
     """The module's new source. ``text`` is the decoded source (no BOM)."""
     by_anchor: dict[tuple[str, int], list[PlacedEdit]] = defaultdict(list)
@@ -424,4 +404,4 @@ def _add_imports(module: cst.Module, imports: set[tuple[str, str | None]]) -> cs
     return module.with_changes(body=[*body[:head], *new_lines, *rest])
 
 
-__all__ = ["Anchor", "RewriteError", "apply", "place"]
+__all__ = ["Anchor", "RewriteError", "apply"]

@@ -1,27 +1,27 @@
-"""Scan: bytes → sites → findings and planned edits. Fast path: a byte prefilter, then ``ast``."""
+"""The analyse stage: bytes → parse → resolve (names, sites, where each client points) → plan
+(migrator/plan.py). Fast path: a byte prefilter, then ``ast``."""
 
 from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from migrator import markers
 from migrator.edits import Edit
-from migrator.model import Finding, NativeFacts, Severity, Span, merge_findings
-from migrator.resolve import Client, ClientExport, Func, ProjectIndex, Qual, Resolver, ordered
+from migrator.model import Finding, NativeFacts
+from migrator.plan import plan
+from migrator.plan import rules as rules  # re-exported: the rule list
+from migrator.resolve import Client, ClientExport, Func, ProjectIndex, Resolver, ordered
 from migrator.rules import providers, surface
-from migrator.rules.base import Options, PlanContext
-from migrator.rules.registry import all_rules
+from migrator.rules.base import Options
 from migrator.sites import (
     Destination,
     Site,
     SiteFinder,
     client_destination,
-    module_destination,
     pre_v1_ranges,
 )
-from migrator.suppress import SUPPRESS, UNUSED_SUPPRESSION, suppressed_codes, suppressing_line
 
 # A file that contains none of these cannot hold an OpenAI site: it is never parsed.
 # ``OpenAI`` catches framework classes imported from modules without the word (``langchain.chat_models``,
@@ -32,21 +32,11 @@ _NEEDLES = (b"openai", b"OpenAI", b".chat.completions.", b".embeddings.create", 
 _MODEL_NEEDLES = (b'gpt-', b"text-embedding-", b"dall-e-", b"whisper-1", b"tts-1")
 
 
-_RULES = None
-
-
-def rules() -> list:
-    global _RULES
-    if _RULES is None:
-        _RULES = all_rules()
-    return _RULES
-
-
 def may_contain_sites(data: bytes, models: bool = True) -> bool:
     return any(n in data for n in _NEEDLES) or (models and any(n in data for n in _MODEL_NEEDLES))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Analysis:
     tree: ast.Module
     resolver: Resolver
@@ -98,7 +88,9 @@ def find_sites(tree: ast.Module, module_name: str | None = None, project: Projec
 def analyze(text: str, *, path: str = "<string>", options: Options | None = None, module_name: str | None = None,
             project: ProjectIndex | None = None, tree: ast.Module | None = None,
             specs: list[providers.ProviderSpec] | None = None, same_as: Analysis | None = None) -> Analysis:
-    """Findings and planned edits for one module (no I/O). Raises SyntaxError for invalid Python.
+    """The analyse stage: findings and planned edits for one module (no I/O). Raises SyntaxError for
+    invalid Python. Parse, then resolve (``find_sites``: names, sites and where each client points), then
+    plan (``migrator.plan``: the rules for each provider spec).
 
     ``same_as``: an analysis of this very text (another phase): its tree and sites are reused.
     """
@@ -110,56 +102,14 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
             tree = parse(text)
         resolver, sites, settings = find_sites(tree, module_name, project, options.dotenv_urls(path),
                                                options.local_packages)
-    analysis = Analysis(tree, resolver, sites, quote=quote_style(text), module_settings=settings)
+    quote = quote_style(text)
     if not sites:
-        return _read_markers(analysis, text, path, options)
-    hosts = providers.provider_hosts()
-    module_dest = module_destination(settings, resolver, hosts)
-    analysis.module_dest = module_dest
-    # the client that replaces the openai<1.0 API is built with the top-level settings only
-    top = [s for s in settings if s.extra.get("top")]
-    legacy_dest = module_destination(top, resolver, hosts)
-    if legacy_dest.kind == "unknown" or _azure(top):
-        # a base URL from configuration (or Azure's endpoint) stood for OpenAI: the migration moves it
-        legacy_dest = Destination("openai", "api.openai.com")
-    if specs is None:
-        if options.target:
-            specs = [options.target_spec().for_style(options.style)]
-        elif options.neutral:
-            specs = providers.all_specs()[:1]  # where a site goes does not depend on the provider
-        else:
-            specs = providers.default_scan_specs()
-    plans = []
-    for spec in specs:
-        ctx = PlanContext(path=path, text=text, resolver=resolver, spec=spec, options=options,
-                          module_dest=module_dest, provider_hosts=hosts, quote=analysis.quote)
-        ctx.sites = sites
-        ctx.project = project
-        ctx.legacy_dest = legacy_dest
-        phase_rules = [r for r in rules() if getattr(r, "NATIVE", False) == (options.phase == "native")]
-        for site in sites:
-            ctx.site_id = id(site)
-            for rule in phase_rules:
-                if rule.applies(site):
-                    rule.check(site, ctx)
-        for rule in phase_rules:
-            check_file = getattr(rule, "check_file", None)
-            if check_file is not None:
-                check_file(sites, ctx)
-        _suppress(ctx)
-        plans.append(ctx)
-    for p in plans:
-        analysis.secrets |= p.secrets
-    analysis.suppressed = plans[0].silenced
-    if len(plans) == 1:
-        ctx = plans[0]
-        analysis.native = ctx.native
-        analysis.findings = ctx.findings
-        analysis.site_of_finding = ctx.site_of_finding
-        analysis.edits = ctx.edits
-        analysis.imports = {i for i in ctx.imports if not _bound(resolver, i)} if ctx.edits else set()
-    else:
-        analysis.findings = merge_findings([p.findings for p in plans], [p.spec.name for p in plans])
+        return _read_markers(Analysis(tree, resolver, sites, quote=quote, module_settings=settings), text, path,
+                             options)
+    planned = plan(text, path, resolver, sites, settings, options, project=project, specs=specs, quote=quote)
+    analysis = Analysis(tree, resolver, sites, planned.findings, planned.edits, planned.imports, planned.secrets,
+                        planned.suppressed, quote, planned.module_dest, planned.native, settings,
+                        planned.site_of_finding)
     return _read_markers(analysis, text, path, options)
 
 
@@ -167,57 +117,10 @@ def _read_markers(analysis: Analysis, text: str, path: str, options: Options) ->
     """The TODO(migrator) comments of a past run: findings of their own, and the sites below them are
     not ``auto`` (markers.py)."""
     if markers.has_markers(text) and options.phase != "native":
-        analysis.findings = markers.scan_findings(path, text, analysis.tree, analysis.findings)
-        analysis.site_of_finding += [0] * (len(analysis.findings) - len(analysis.site_of_finding))
+        findings = markers.scan_findings(path, text, analysis.tree, analysis.findings)
+        return replace(analysis, findings=findings, site_of_finding=analysis.site_of_finding + [0] * (
+            len(findings) - len(analysis.site_of_finding)))
     return analysis
-
-
-def _azure(settings: list[Site]) -> bool:
-    return any(s.attr == "api_type" and isinstance(s.node.value, ast.Constant)  # type: ignore[attr-defined]
-               and "azure" in str(s.node.value.value).lower() for s in settings)  # type: ignore[attr-defined]
-
-
-def _bound(resolver: Resolver, imp: tuple[str, str | None]) -> bool:
-    """The module already binds what the import would (``import os`` at module level)."""
-    module, name = imp
-    local = name or module
-    qual = f"{module}.{name}" if name else module
-    return any(e[0] == "value" and e[1] == Qual(qual) for e in resolver.module_scope.bindings.get(local, ()))
-
-
-def _suppress(ctx: PlanContext) -> None:
-    """Drop findings (and the edits of their site and code) silenced by ``# migrator: ignore``."""
-    if "migrator:" not in ctx.text:
-        return
-    keep: list[Finding] = []
-    keep_sites: list[int] = []
-    dropped: set[tuple[int, str]] = set()
-    dropped_sites: set[int] = set()
-    used: set[int] = set()  # comment lines (0-based) that silenced something
-    for finding, site_id in zip(ctx.findings, ctx.site_of_finding, strict=True):
-        where = suppressing_line(ctx.lines, finding.span.line)
-        codes = suppressed_codes(ctx.lines, finding.span.line)
-        if codes is not None and (not codes or finding.code in codes):
-            used.add(where)  # type: ignore[arg-type]
-            dropped.add((site_id, finding.code))
-            if not codes:
-                dropped_sites.add(site_id)
-            ctx.silenced.append(finding)
-            continue
-        keep.append(finding)
-        keep_sites.append(site_id)
-    ctx.findings = keep
-    ctx.site_of_finding = keep_sites
-    ctx.edits = [e for e in ctx.edits if e.tag not in dropped and e.tag[0] not in dropped_sites]
-    for index, text in enumerate(ctx.lines):  # a suppression that silences nothing is noise: say so
-        m = SUPPRESS.search(text)
-        if m and index not in used and ctx.options.enabled(UNUSED_SUPPRESSION):
-            line = index + 1
-            ctx.findings.append(Finding(ctx.path, Span(line, m.start() + 1, line, m.end() + 1), UNUSED_SUPPRESSION,
-                                        "suppressions", Severity.REVIEW,
-                                        "unused `# migrator: ignore` comment: nothing is reported here; remove it",
-                                        False, "unused suppression"))
-            ctx.site_of_finding.append(0)
 
 
 def _model_like(value: str) -> bool:

@@ -6,9 +6,9 @@ import json
 
 from migrator import __version__
 from migrator.model import Finding
+from migrator.plan import rules
 from migrator.report.base import Report
 from migrator.report.github import cell_note
-from migrator.scan import rules
 
 _LEVEL = {"auto": "note", "review": "warning", "manual": "error"}
 
