@@ -42,9 +42,16 @@ def has_star_kwargs(call: ast.Call) -> bool:
     return any(k.arg is None for k in call.keywords)
 
 
+def call_feature(site: Site) -> str:
+    """The feature of a call site's resource (every ``call`` site names its resource)."""
+    assert site.resource is not None
+    return site.resource.feature
+
+
 def receiver(site: Site) -> ast.expr | None:
     """The client expression of a resource call: ``self.client`` of ``self.client.beta.threads.create``."""
-    node: ast.expr | None = site.node.func  # type: ignore[attr-defined]
+    assert isinstance(site.node, ast.Call)
+    node: ast.expr | None = site.node.func
     for _ in site.extra.get("path", ()):
         node = node.value if isinstance(node, ast.Attribute) else None
     return node

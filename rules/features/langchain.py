@@ -165,14 +165,14 @@ class LangChainChat(FrameworkRule):
             dropped = [k.arg for k in call.keywords if k.arg in AZURE_KWARGS]
             for arg in dropped:
                 ctx.edit(call, "remove_kwarg", self.CODE, name=arg)
-            deployment = next((k for k in call.keywords if k.arg in AZURE_DEPLOYMENT), None)
+            deployment = next((k.arg for k in call.keywords if k.arg in AZURE_DEPLOYMENT), None)
             if deployment is not None and find(call, cls.model_kw, site, ctx)[1] is None:
-                ctx.edit(call, "rename_kwarg", self.CODE, old=deployment.arg, new="model")
-                plan.review(f"{deployment.arg}= → model=: an Azure deployment name must become a "
+                ctx.edit(call, "rename_kwarg", self.CODE, old=deployment, new="model")
+                plan.review(f"{deployment}= → model=: an Azure deployment name must become a "
                             f"{ctx.spec.display} model")
             elif deployment is not None:
-                ctx.edit(call, "remove_kwarg", self.CODE, name=deployment.arg)
-                dropped.append(deployment.arg)  # type: ignore[arg-type]
+                ctx.edit(call, "remove_kwarg", self.CODE, name=deployment)
+                dropped.append(deployment)
             plan.review(f"{label} → ChatOpenAI; dropped {', '.join(a for a in dropped if a) or 'nothing'}"
                         + (f"; needs {cls.package}" if cls.package else ""))
             legacy = False
@@ -193,14 +193,15 @@ class LangChainChat(FrameworkRule):
                                 "max_completion_tokens, which the provider does not document)")
                 plan.severity = Severity.REVIEW
         if self.thinks(plan, ctx):
+            assert plan.target is not None  # thinks() checks it
             off = ctx.spec.thinking_off or {}
             entries = {k: self.py(v, ctx) for k, v in off.items()}
             if legacy:
-                plan.review(f"{plan.target.model} thinks by default: pass "  # type: ignore[union-attr]
+                plan.review(f"{plan.target.model} thinks by default: pass "
                             f"model_kwargs={{'extra_body': {off!r}}} to switch it off")
             else:
                 self.merge_dict(call, "extra_body", entries, ctx, plan,
-                                f"thinking switched off ({plan.target.model} thinks by default)")  # type: ignore[union-attr]
+                                f"thinking switched off ({plan.target.model} thinks by default)")
         self.native_note("langchain.chat", ctx, plan)
         self.report(call, cls, ctx, plan, f"{label} → {ctx.spec.display} compatible endpoint")
 

@@ -68,10 +68,11 @@ class Flow:
         index = module_index(ctx.resolver)
         self.parents, self.owner = index.parents, index.owner
         self.subscripts, self.calls = index.subscripts, index.calls
-        self.queue: list[tuple[ast.expr, bool]] = [
-            (s.node, bool(s.extra.get("to_chat")) or (s.extra.get("path") == ("completions", "create")
-                                                     and text_completions.legacy_to_chat(s.node, ctx)))  # type: ignore
-            for s in calls]
+        self.queue: list[tuple[ast.expr, bool]] = []
+        for s in calls:
+            assert isinstance(s.node, ast.Call)  # check_file passes call sites
+            self.queue.append((s.node, bool(s.extra.get("to_chat")) or (
+                s.extra.get("path") == ("completions", "create") and text_completions.legacy_to_chat(s.node, ctx))))
         self.seen: set[int] = set()
         self.tainted: set[tuple[int, str, bool]] = set()
         self.reported: set[int] = set()
@@ -90,11 +91,11 @@ class Flow:
     # -- where a response value goes -------------------------------------------------------------
 
     def _follow(self, expr: ast.expr, chat: bool) -> None:
-        node: ast.AST = expr
+        node: ast.expr = expr
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.Await):
             node = parent
-        node, chat = self._chain(node, chat)  # type: ignore[arg-type]  # r["choices"][0] is a response part too
+        node, chat = self._chain(node, chat)  # r["choices"][0] is a response part too
         parent = self.parents.get(id(node))
         if isinstance(parent, ast.Await):
             node, parent = parent, self.parents.get(id(parent))
@@ -171,9 +172,9 @@ class Flow:
 
     # -- how it is read --------------------------------------------------------------------------
 
-    def _chain(self, root: ast.expr, chat: bool) -> tuple[ast.AST, bool]:
+    def _chain(self, root: ast.expr, chat: bool) -> tuple[ast.expr, bool]:
         ctx, code = self.ctx, self.code
-        node: ast.AST = root
+        node = root
         changed: list[str] = []
         after_choice = False
         while True:

@@ -63,9 +63,10 @@ class LlamaIndexLLM(FrameworkRule):
             ctx.edit(call, "add_kwarg", self.CODE, name="context_window", src=str(tokens))
             plan.notes.append(f"context_window={tokens}")
         if self.thinks(plan, ctx):
+            assert plan.target is not None  # thinks() checks it
             off = {"extra_body": ctx.spec.thinking_off}
             self.merge_dict(call, "additional_kwargs", {k: self.py(v, ctx) for k, v in off.items()}, ctx, plan,
-                            f"thinking switched off ({plan.target.model} thinks by default)")  # type: ignore[union-attr]
+                            f"thinking switched off ({plan.target.model} thinks by default)")
         self.native_note("llama_index.chat", ctx, plan)
         self.report(call, cls, ctx, plan, f"{cls.label} → OpenAILike on {ctx.spec.display}")
 

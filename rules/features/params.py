@@ -12,6 +12,7 @@ from migrator.rules.features import responses, structured, text_completions
 from migrator.rules.features.common import (
     DEFAULT_PARAMS,
     call_destination,
+    call_feature,
     constant_number,
     kwarg,
     literal_value,
@@ -56,8 +57,7 @@ class ChatParameters(Rule):
     SUMMARY = "chat parameters: renames, ranges, stop limits, thinking switch"
 
     def check(self, site: Site, ctx: PlanContext) -> None:
-        assert site.resource is not None  # a call site names its resource
-        feature = site.resource.feature
+        feature = call_feature(site)
         converted = (feature == "completions" and text_completions.becomes_chat(site, ctx)  # now a chat call
                      or feature == "responses" and responses.plan(site, ctx).how == "chat")
         if not converted and (feature not in ("chat", "structured") or feature in ctx.spec.unsupported):

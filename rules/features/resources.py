@@ -8,13 +8,15 @@ and reported for review.
 
 from __future__ import annotations
 
+import ast
+
 from migrator.markers import LOSSY_EDIT
 from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses, structured, text_completions
-from migrator.rules.features.common import call_destination
+from migrator.rules.features.common import call_destination, call_feature
 from migrator.rules.features.second_client import keep_on_openai, unsupported_only
 from migrator.sites import Site
 
@@ -44,7 +46,9 @@ class ResourceRule(Rule):
         dest = call_destination(site, ctx)
         if dest is None:
             return
-        feature = site.resource.feature  # type: ignore[union-attr]
+        call = site.node
+        assert isinstance(call, ast.Call)  # a call site (applies)
+        feature = call_feature(site)
         label = call_label(site)
         reason = ctx.spec.unsupported_reason(feature, _path(site))
         if feature == "responses":
@@ -62,10 +66,10 @@ class ResourceRule(Rule):
                        "files", reaches_openai=True, subject=label)
             return
         if reason and feature == "completions" and site.extra.get("legacy") and \
-                text_completions.legacy_to_chat(site.node, ctx):  # type: ignore[arg-type]
-            mapped = text_completions.map_completion_model(site.node, ctx, self.CODE)  # type: ignore[arg-type]
+                text_completions.legacy_to_chat(call, ctx):
+            mapped = text_completions.map_completion_model(call, ctx, self.CODE)
             if mapped:
-                mapped = "; ".join([mapped, *text_completions.thinking_off(site.node, ctx, self.CODE)])  # type: ignore
+                mapped = "; ".join([mapped, *text_completions.thinking_off(call, ctx, self.CODE)])
             ctx.report(site.node, self.CODE, feature, Severity.REVIEW,
                        f"{label} → chat.completions.create on {ctx.spec.display} ({reason}): prompt → a user "
                        f"message; the choices' text → .message.content{'; ' + mapped if mapped else ''}; the reply is "

@@ -61,7 +61,8 @@ def plan(site: Site, ctx: PlanContext) -> Plan:
                     continue
                 theirs = _individual(other, ctx)
                 if theirs.how != "chat" and _shares(other, own.shared, ctx):
-                    own = Plan("", f"another Responses call (line {other.node.lineno}) uses the same tools or "  # type: ignore[attr-defined]
+                    assert isinstance(other.node, ast.Call)  # a call site
+                    own = Plan("", f"another Responses call (line {other.node.lineno}) uses the same tools or "
                                    f"conversation list and cannot become a chat call: {theirs.reason or 'kept'}")
                     break
         memo[id(site.node)] = own

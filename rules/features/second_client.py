@@ -15,7 +15,7 @@ from migrator.model import Severity
 from migrator.resolve import Client, dotted
 from migrator.rules.base import PlanContext
 from migrator.rules.features import responses, text_completions
-from migrator.rules.features.common import function_of, receiver
+from migrator.rules.features.common import call_feature, function_of, receiver
 from migrator.sites import Site, construction_destination
 
 
@@ -25,7 +25,8 @@ def unsupported_only(call: ast.Call, ctx: PlanContext) -> list[str]:
     features: dict[str, bool] = {}
     for s in ctx.sites:
         if s.kind == "call" and any(isinstance(c, Client) and c.origin is call for c in s.clients):
-            features[s.resource.feature] = features.get(s.resource.feature, True) and _unsupported(s, ctx)  # type: ignore[union-attr]
+            feature = call_feature(s)
+            features[feature] = features.get(feature, True) and _unsupported(s, ctx)
     if features.get("assistants") is True and "files" in features:
         features["files"] = True
     if features and all(features.values()):
@@ -50,11 +51,12 @@ def stays_on_openai(s: Site, ctx: PlanContext) -> bool:
 
 
 def _unsupported(s: Site, ctx: PlanContext) -> bool:
-    if s.resource.feature == "completions" and text_completions.becomes_chat(s, ctx):  # type: ignore[union-attr]
+    feature = call_feature(s)
+    if feature == "completions" and text_completions.becomes_chat(s, ctx):
         return False  # it becomes a chat call
-    if s.resource.feature == "responses":  # type: ignore[union-attr]
+    if feature == "responses":
         return not responses.handled(s, ctx)
-    return bool(ctx.spec.unsupported_reason(s.resource.feature, s.extra.get("path", ())))  # type: ignore[union-attr]
+    return bool(ctx.spec.unsupported_reason(feature, s.extra.get("path", ())))
 
 
 def second_client(call: ast.Call, ctx: PlanContext) -> SecondClient | None:
@@ -77,9 +79,9 @@ def _plan_second_client(call: ast.Call, ctx: PlanContext) -> SecondClient | None
     staying = [s for s in on if _unsupported(s, ctx)]
     if not staying or len(staying) == len(on):
         return None
-    if any(s.resource.feature == "assistants" for s in staying):  # type: ignore[union-attr]
+    if any(call_feature(s) == "assistants" for s in staying):
         # files uploaded for an assistant must be where the assistant is
-        staying += [s for s in on if s not in staying and s.resource.feature == "files"]  # type: ignore[union-attr]
+        staying += [s for s in on if s not in staying and call_feature(s) == "files"]
         if len(staying) == len(on):
             return None
     owner = next((s for s in ctx.sites if s.kind == "construct" and s.node is call), None)

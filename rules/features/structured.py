@@ -86,14 +86,16 @@ def _parsed_reads(stmt: ast.Assign, body: ast.AST) -> tuple[ast.Attribute, ...] 
     """Every use of the result is ``r.choices[i].message.<field>`` or ``r.<other>`` (usage, id); the
     ``.parsed`` reads among them. None when the result goes anywhere else (returned, passed on, the
     message kept in a variable): then a caller may read ``.parsed`` where this rule cannot see it."""
-    name = stmt.targets[0].id  # type: ignore[attr-defined]
+    target = stmt.targets[0]
+    assert isinstance(target, ast.Name)  # as _binding found it
+    name = target.id
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(body):
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     reads: list[ast.Attribute] = []
     for node in ast.walk(body):
-        if not (isinstance(node, ast.Name) and node.id == name) or node is stmt.targets[0]:
+        if not (isinstance(node, ast.Name) and node.id == name) or node is target:
             continue
         if isinstance(node.ctx, ast.Store | ast.Del):
             return None  # rebound: the reads may be of another value
@@ -107,10 +109,10 @@ def _parsed_reads(stmt: ast.Assign, body: ast.AST) -> tuple[ast.Attribute, ...] 
         if not (isinstance(msg, ast.Attribute) and msg.attr == "message"):
             return None
         field = parents.get(id(msg))
-        held = field if isinstance(field, ast.Assign) and len(field.targets) == 1 \
-            and isinstance(field.targets[0], ast.Name) else None
-        if held is not None:  # message = completion.choices[0].message
-            fields = _uses(held.targets[0].id, held, body, parents)  # type: ignore[attr-defined]
+        assign = field if isinstance(field, ast.Assign) and len(field.targets) == 1 else None
+        held = assign.targets[0] if assign is not None else None
+        if assign is not None and isinstance(held, ast.Name):  # message = completion.choices[0].message
+            fields = _uses(held.id, assign, body, parents)
             if fields is None:
                 return None
         elif isinstance(field, ast.Attribute):
@@ -213,11 +215,13 @@ class JsonObjectFallback(Rule):
         call = site.node
         assert isinstance(call, ast.Call)
         ctx.need_import("json")
-        target, src = _messages_edit(call, ctx, f"json.dumps({p.schema})")  # type: ignore[misc]
-        ctx.edit(target, "replace_expr", self.CODE, src=src)
+        messages = _messages_edit(call, ctx, f"json.dumps({p.schema})")
         fmt = kwarg(call, "response_format")
+        assert messages is not None and fmt is not None  # plan() checked both
+        target, src = messages
+        ctx.edit(target, "replace_expr", self.CODE, src=src)
         q = ctx.quote
-        ctx.edit(fmt.value, "replace_expr", self.CODE, src=f"{{{q}type{q}: {q}json_object{q}}}")  # type: ignore[union-attr]
+        ctx.edit(fmt.value, "replace_expr", self.CODE, src=f"{{{q}type{q}: {q}json_object{q}}}")
         if p.model is not None:
             ctx.edit(call.func, "replace_expr", self.CODE, src=f"{ctx.segment(receiver(site))}.chat.completions.create")
             for read in p.reads:
