@@ -12,8 +12,38 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import Literal
 
 from migrator.resolve import dotted
+
+# What an edit does, with the arguments each op reads (migrator/rewrite.py applies them).
+EditOp = Literal[
+    # a call's arguments
+    "add_kwarg",  # name, src: name=<src> added
+    "remove_kwarg",  # name
+    "rename_kwarg",  # old, new
+    "spread_kwarg",  # name: name={...} of a dict literal spread into keywords
+    "merge_extra_body",  # entries {key: src}, quote, kw="extra_body": entries merged into a dict keyword
+    "positional_to_kw",  # names: positional arguments given these keywords
+    "rename_callee",  # name: the called name (or its last attribute)
+    # expressions (at the edit's path under the anchor)
+    "replace_string",  # value: a string literal's value, its quotes and prefix kept
+    "replace_expr",  # src: the expression replaced
+    "template_expr",  # src: a template whose hole takes the expression (as other edits rewrote it)
+    "attr_template",  # src: ``value.attr`` becomes the template around ``value``
+    "rename_attr",  # name, extra: ``x.a`` -> ``x.name`` (``x.extra.name``)
+    "subscript_to_attr",  # name, extra: ``x["a"]`` -> ``x.name``
+    "get_to_attr",  # name: ``x.get("a")`` -> ``x.name``
+    "model_dump_before",  # ``r.keys()`` -> ``r.model_dump().keys()``
+    "call_to_model_dump",  # ``r.to_dict()`` / ``dict(r)`` -> ``r.model_dump()``
+    "arg_to_model_dump",  # ``json.dumps(r)`` -> ``json.dumps(r.model_dump())``
+    # statements and imports
+    "insert_after",  # stmts, blank: statements after the anchor's statement
+    "remove_stmt",
+    "rename_import",  # old, new: ``from m import old`` -> ``new``
+    "rewrite_import",  # module, old, names, rename_local: an import moved to another module
+    "remove_import_name",  # name: one name of a ``from`` import (the statement goes with its last)
+]
 
 ANCHOR_TYPES: dict[type, str] = {
     ast.Call: "call",
@@ -34,10 +64,8 @@ ANCHOR_TYPES: dict[type, str] = {
 @dataclass
 class Edit:
     node: ast.AST  # the ast node the edit applies to
-    op: str
-    # ops: add_kwarg(name, src) | remove_kwarg(name) | rename_kwarg(old, new) | replace_string(value)
-    #      | replace_expr(src) | rename_callee(name) | insert_after(stmts) | merge_extra_body(entries, kw="extra_body")
-    args: dict = field(default_factory=dict)
+    op: EditOp
+    args: dict = field(default_factory=dict)  # what the op reads (EditOp)
     tag: tuple[int, str] = (0, "")  # (site id, rule code): suppressions drop edits by tag
 
 
@@ -52,7 +80,7 @@ class Anchor:
 class PlacedEdit:
     anchor: Anchor
     path: tuple
-    op: str
+    op: EditOp
     args: dict
     top: int = 0  # index of the top-level statement (in ast terms) that holds the anchor
     tag: tuple[int, str] = (0, "")  # the planned edit's (site id, rule code)

@@ -9,7 +9,7 @@ from migrator import markers
 from migrator.edits import place
 from migrator.kinds import config, envfile, notebook, requirements
 from migrator.kinds.base import KindOutcome, per_spec
-from migrator.model import Finding, NativeFacts, Severity, Span
+from migrator.model import FileKind, Finding, NativeFacts, Severity, Span
 from migrator.resolve import ProjectIndex
 from migrator.rules.base import Options
 from migrator.scan import Analysis, analyze, parse
@@ -30,7 +30,7 @@ class Outcome:
     marks: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def migrate_source(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
+def migrate_source(text: str, kind: FileKind = "python", settings: Options | None = None, *, path: str = "<string>",
                    module_name: str | None = None, project: ProjectIndex | None = None,
                    analysis: Analysis | None = None) -> tuple[str, list[Finding]]:
     """Migrate one file's source. ``kind`` is ``python`` (a module; raises SyntaxError when the input is
@@ -44,7 +44,7 @@ def migrate_source(text: str, kind: str = "python", settings: Options | None = N
     return outcome.new_text, outcome.findings
 
 
-def migrate(text: str, kind: str = "python", settings: Options | None = None, *, path: str = "<string>",
+def migrate(text: str, kind: FileKind = "python", settings: Options | None = None, *, path: str = "<string>",
             module_name: str | None = None, project: ProjectIndex | None = None,
             analysis: Analysis | None = None) -> Outcome:
     settings = settings or Options()
@@ -140,7 +140,7 @@ def _migrate_native(text: str, settings: Options, *, path: str, module_name: str
                    rolled_back=first.rolled_back + second.rolled_back, marks=marks)
 
 
-def analyze_kind(text: str, kind: str, options: Options, *, path: str = "<string>",
+def analyze_kind(text: str, kind: FileKind, options: Options, *, path: str = "<string>",
                  project: ProjectIndex | None = None) -> KindOutcome:
     """Findings (and, with a target, the new text) of one non-Python file (migrator.kinds). No I/O.
     ``project`` (clients and constants other modules offer) serves notebooks, whose cells import the
@@ -187,7 +187,7 @@ def _parsed(text: str) -> ast.Module | None:
         return None
 
 
-def _migrate_kind(text: str, kind: str, settings: Options, path: str, project: ProjectIndex | None = None) -> Outcome:
+def _migrate_kind(text: str, kind: FileKind, settings: Options, path: str, project: ProjectIndex | None = None) -> Outcome:
     """A file of another kind (migrator.kinds); verified like Python: a second run changes nothing."""
     out = analyze_kind(text, kind, settings, path=path, project=project)
     if out.error or out.new_text == text:

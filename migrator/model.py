@@ -5,6 +5,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+Style = Literal["compat", "native"]  # --style: the OpenAI SDK against the provider, or its own SDK
+Phase = Literal["", "compat", "native"]  # the pass of native style that runs ("": what the style needs)
+Region = Literal["cn", "intl"]  # --region
+Mode = Literal["scan", "check", "migrate"]  # the command a run serves
+# the file kinds migrator reads (migrator/kinds/base.kind_of): each has its reader
+FileKind = Literal["python", "setup_py", "notebook", "env", "requirements", "pyproject", "setup_cfg", "pipfile",
+                   "config"]
 
 # a provider model that is retired or going, named by already-migrated code: check counts it
 RETIRED_MODEL = "OA604"
@@ -92,7 +101,7 @@ class SourceFile:
     path: Path  # as found on disk
     display: str  # relative to the current directory, with '/'
     explicit: bool = False  # named on the command line
-    kind: str = "python"  # which reader handles it (migrator.kinds)
+    kind: FileKind = "python"  # which reader handles it (migrator.kinds)
 
 
 @dataclass

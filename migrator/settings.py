@@ -6,6 +6,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, get_args
 from urllib.parse import urlsplit
 
 if sys.version_info >= (3, 11):
@@ -13,12 +14,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]  # installed on 3.10 only
 
+from migrator.model import Region, Style
 from migrator.rules import providers, surface
 from migrator.rules.providers import ModelTarget, ProviderSpec, Range
 from migrator.rules.spec import FEATURES
 
-STYLES = ("compat", "native")
-REGIONS = ("cn", "intl")
+STYLES: tuple[Style, ...] = get_args(Style)
+REGIONS: tuple[Region, ...] = get_args(Region)
 RESPONSES = ("auto", "chat")  # Responses API calls: kept where the target serves them, or chat calls
 
 
@@ -29,8 +31,8 @@ class ConfigError(Exception):
 @dataclass
 class Settings:
     target: str | None = None
-    style: str = "compat"
-    region: str = "cn"
+    style: Style = "compat"
+    region: Region = "cn"
     responses: str = "auto"
     models: dict[str, str] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
@@ -110,10 +112,15 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _choice(value: object, allowed: tuple[str, ...], where: str) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ConfigError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
-    return value
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def _choice(value: object, allowed: tuple[_Choice, ...], where: str) -> _Choice:
+    for option in allowed:
+        if isinstance(value, str) and value == option:
+            return option
+    raise ConfigError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+
 
 
 def _models(value: object, targets: tuple[str, ...], where: str) -> dict[str, str]:

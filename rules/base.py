@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from migrator.edits import Edit
-from migrator.model import Finding, NativeFacts, Severity, Span
+from migrator.edits import Edit, EditOp
+from migrator.model import Finding, NativeFacts, Phase, Region, Severity, Span, Style
 from migrator.resolve import ProjectIndex, Resolver, ordered
 from migrator.rules import providers
 from migrator.rules.providers import ProviderSpec
@@ -27,8 +27,8 @@ class Options:
     """The part of the settings that rules read."""
 
     target: str | None = None
-    style: str = "compat"
-    region: str = "cn"
+    style: Style = "compat"
+    region: Region = "cn"
     # the Responses API: "auto" keeps calls where the target serves it, "chat" makes them chat.completions calls
     responses: str = "auto"
     models: dict[str, str] = field(default_factory=dict)  # OpenAI model -> target model, from config / --model
@@ -37,7 +37,7 @@ class Options:
     neutral: bool = False  # no target: judge with one provider, word the messages without it (check)
     # native style is two passes over the code: "compat" (points clients at the provider), then "native"
     # (moves them to its SDK); "" runs what the style needs
-    phase: str = ""
+    phase: Phase = ""
     # the target's spec when it is defined in configuration ([tool.migrator.providers.<name>])
     custom_spec: ProviderSpec | None = None
     # migrate: a ``# TODO(migrator): OAxxx reason`` comment above each site that will not work as it
@@ -166,7 +166,7 @@ class PlanContext:
 
     # -- planning -------------------------------------------------------------------------------
 
-    def edit(self, node: ast.AST, op: str, code: str, **args: object) -> None:
+    def edit(self, node: ast.AST, op: EditOp, code: str, **args: object) -> None:
         if not self.options.enabled(code):
             return
         self.edits.append(Edit(node, op, dict(args), (self.site_id, code)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from migrator.model import Region, Style
 from migrator.rules.surface import RESOURCES
 
 SupportLevel = Literal["supported", "caveat", "unsupported", "unclassified"]
@@ -108,7 +109,7 @@ class NativeSpec:
     stream_in_with: bool = True
     models: dict[str, ModelTarget] = field(default_factory=dict)
 
-    def client_class(self, is_async: bool, region: str) -> str | None:
+    def client_class(self, is_async: bool, region: Region) -> str | None:
         kind = "async" if is_async else "sync"
         return self.clients.get(f"{kind}:{region}") or self.clients.get(kind)
 
@@ -128,7 +129,7 @@ class ResponsesAPI:
     stateless: str = ""  # why stored responses cannot be read back (retrieve, previous_response_id); "": they can
     note: str = ""  # what the report tells the user to check
 
-    def base_url(self, region: str) -> str | None:
+    def base_url(self, region: Region) -> str | None:
         """The base URL of the API in ``region``: "" for the chat base URL, None when not served there."""
         if not self.base_urls:
             return ""
@@ -215,7 +216,7 @@ class ProviderSpec:
             return "supported", ""  # finer keys (``response_format:json_object``) only refine a feature
         return "unclassified", ""
 
-    def for_style(self, style: str) -> ProviderSpec:
+    def for_style(self, style: Style) -> ProviderSpec:
         """The spec as a style sees it: native style adds what only the provider's SDK offers."""
         if style != "native" or self.native is None or not self.native.native_only:
             return self
@@ -228,7 +229,7 @@ class ProviderSpec:
                 return region
         return None
 
-    def base_url(self, region: str) -> str:
+    def base_url(self, region: Region) -> str:
         return self.base_urls.get(region) or self.base_urls["cn"]
 
     def owns_model(self, name: str) -> bool:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from migrator.model import Finding, Severity, Span, merge_findings
+from migrator.model import FileKind, Finding, Severity, Span, merge_findings
 from migrator.rules import providers, surface
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
@@ -53,7 +53,7 @@ _NEEDLES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-def kind_of(path: PurePath) -> str | None:
+def kind_of(path: PurePath) -> FileKind | None:
     """The kind of a file by its name, or None when migrator does not read it."""
     return kind_of_name(path.name, path.parent.name)
 
@@ -61,7 +61,7 @@ def kind_of(path: PurePath) -> str | None:
 _SUFFIXES = (".py", ".pyi", ".ipynb", ".env", ".txt", ".in", ".toml", ".cfg", ".yaml", ".yml", ".json")
 
 
-def kind_of_name(filename: str, folder: str = "") -> str | None:
+def kind_of_name(filename: str, folder: str = "") -> FileKind | None:
     """``kind_of`` from the file name and its folder's name (discovery calls it for every file it sees)."""
     if filename.endswith(".py"):
         return "setup_py" if filename == "setup.py" else "python"

@@ -16,7 +16,7 @@ import re
 
 from migrator.kinds.base import KindOutcome, LineReport, map_model, model_tokens, split_lines
 from migrator.kinds.envfile import BASE_URL_VARS, KEY_VARS, OPENAI_ONLY
-from migrator.model import Severity
+from migrator.model import FileKind, Severity
 from migrator.rules import surface
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
@@ -42,7 +42,7 @@ _REPORT = re.compile(r'"tool"\s*:\s*\{\s*"name"\s*:\s*"migrator"|"\$schema"\s*:\
 _RECORDED = re.compile(r"^interactions:\s*$[\s\S]*?^\s*-?\s*request:\s*$", re.M)
 
 
-def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
+def run(text: str, kind: FileKind, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
     lines = split_lines(text)
     report = LineReport(path, lines, options, spec)
     if _REPORT.search(text[:2000]) or _RECORDED.search(text[:4000]):

@@ -11,7 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from migrator.kinds.base import KindOutcome, LineReport, is_model_name, map_model, split_lines
-from migrator.model import Severity
+from migrator.model import FileKind, Severity
 from migrator.rules import providers, surface
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
@@ -54,7 +54,7 @@ def variables(lines: list[str]) -> list[tuple[int, str, int, int]]:
     return out
 
 
-def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
+def run(text: str, kind: FileKind, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
     lines = split_lines(text)
     report = LineReport(path, lines, options, spec)
     found = variables(lines)

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from migrator.kinds.base import KindOutcome, LineReport, eol, split_lines
-from migrator.model import Severity
+from migrator.model import FileKind, Severity
 from migrator.rules.base import Options
 from migrator.rules.providers import ProviderSpec
 
@@ -105,7 +105,7 @@ class _Deps:
             self.added = True
 
 
-def run(text: str, kind: str, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
+def run(text: str, kind: FileKind, options: Options, spec: ProviderSpec, path: str) -> KindOutcome:
     deps = _Deps(text, path, options, spec)
     if kind == "requirements":
         _requirements_txt(deps)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from migrator.model import Region, Style
 from migrator.report.base import Report
 from migrator.rules import surface
 from migrator.rules.providers import ProviderSpec
@@ -15,7 +16,7 @@ _INSTALL = re.compile(r"install ([a-z][a-z0-9\-]+[a-z0-9])")  # framework classe
 _MODEL_CODES = ("OA601", "OA602", "OA603", "OA120", "OA121", "OA123", "OA124")
 
 
-def render(report: Report, spec: ProviderSpec, style: str, region: str) -> str:
+def render(report: Report, spec: ProviderSpec, style: Style, region: Region) -> str:
     findings = report.findings
     changed = [r for r in report.results if r.changed]
     lines = [f"# Migration to {spec.display}", "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from migrator.edits import EditOp
 from migrator.rules.base import PlanContext
 from migrator.rules.features.common import module_index
 from migrator.sites import Site
@@ -17,7 +18,7 @@ class Plan:
     how: str  # "keep" | "chat" | "" (manual: ``reason`` says why)
     reason: str = ""
     base_url: str = ""  # keep: the Responses API's own base URL on this target ("" : the client's)
-    edits: list[tuple[ast.AST, str, dict]] = field(default_factory=list)  # chat: the rewrite, planned
+    edits: list[tuple[ast.AST, EditOp, dict]] = field(default_factory=list)  # chat: the rewrite, planned
     changes: list[str] = field(default_factory=list)  # chat: what it changes, for the message
     lossy: list[tuple[ast.AST, str]] = field(default_factory=list)  # chat: what it drops (an OA703 marker each)
     # chat: ids of the lists the call shares with other Responses calls (its tools, its conversation): those

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from migrator.edits import HOLE
+from migrator.edits import HOLE, EditOp
 from migrator.rules.base import PlanContext
 from migrator.rules.features.common import kwarg, module_index
 from migrator.rules.features.responses_common import Plan, bound_list, read_elsewhere
@@ -29,7 +29,7 @@ class Translation:
         self.call = site.node
         self.q = ctx.quote
 
-    def edit(self, node: ast.AST, op: str, **args: object) -> None:
+    def edit(self, node: ast.AST, op: EditOp, **args: object) -> None:
         self.plan.edits.append((node, op, args))
 
     def request(self) -> str | None:

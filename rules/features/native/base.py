@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from migrator.edits import Edit, Placer, Unplaceable
+from migrator.edits import Edit, EditOp, Placer, Unplaceable
 from migrator.resolve import Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
@@ -120,7 +120,7 @@ class ModuleView:
             node = parent
         return node
 
-    def placeable(self, node: ast.expr, op: str) -> bool:
+    def placeable(self, node: ast.expr, op: EditOp) -> bool:
         """An edit ``op`` of ``node`` can be placed in the source."""
         placer = per_module(self.ctx.resolver, "_placer", lambda: Placer(self.ctx.resolver.tree))
         try:
