@@ -248,16 +248,18 @@ class AgentsSDK(Rule):
 
 def _own_model(agent: Site, ctx: PlanContext) -> bool:
     """``Agent(model=OpenAIChatCompletionsModel(..., openai_client=<a client of another server>))``."""
-    model = kwarg(agent.node, "model")  # type: ignore[arg-type]
+    assert isinstance(agent.node, ast.Call)  # an agents_call site
+    model = kwarg(agent.node, "model")
     if model is None:
         return False
     calls: list[ast.expr] = [model.value] if isinstance(model.value, ast.Call) else []
     if isinstance(model.value, ast.Name):
         calls = [e[1] for e, _ in ctx.resolver.visible_bindings(model.value.id, agent.scope) if e[0] == "expr"]
-    if not calls or not all(isinstance(c, ast.Call) for c in calls):
+    built = [c for c in calls if isinstance(c, ast.Call)]
+    if not calls or len(built) != len(calls):
         return False
-    for c in calls:
-        client = kwarg(c, "openai_client")  # type: ignore[arg-type]
+    for c in built:
+        client = kwarg(c, "openai_client")
         if client is None:
             return False
         clients = {v for v in ctx.resolver.eval(client.value, agent.scope) if isinstance(v, Client)}

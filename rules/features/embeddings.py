@@ -104,8 +104,9 @@ class Embeddings(Rule):
                 old_dims = new_dims = None  # a size from a variable: unknown here
         inputs = kwarg(call, "input")
         batch = _list_literal(inputs.value, site, ctx) if inputs is not None else None
-        if spec.embedding_max_inputs and batch is not None and len(batch.elts) > spec.embedding_max_inputs:
-            ctx.report(inputs, self.CODE, self.FEATURE, Severity.REVIEW,  # type: ignore[arg-type]
+        if spec.embedding_max_inputs and inputs is not None and batch is not None \
+                and len(batch.elts) > spec.embedding_max_inputs:
+            ctx.report(inputs, self.CODE, self.FEATURE, Severity.REVIEW,
                        f"{len(batch.elts)} inputs in one call; {spec.display} takes at most "
                        f"{spec.embedding_max_inputs}: split the batch")
         elif spec.embedding_max_inputs:

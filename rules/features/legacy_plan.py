@@ -72,7 +72,8 @@ def plan_for(ctx: PlanContext) -> LegacyPlan:
         return plan
     taken = set(per_module(r, "_identifiers", lambda: _identifiers(r.tree)))
     for site in calls:
-        root = (dotted(site.node.func) or "").split(".")[0]  # type: ignore[attr-defined]
+        assert isinstance(site.node, ast.Call)  # a legacy site is a call
+        root = (dotted(site.node.func) or "").split(".")[0]
         entries = r.visible_bindings(root, site.scope)
         if not entries:
             continue

@@ -11,6 +11,7 @@ from migrator.rules.base import PlanContext, Rule
 from migrator.rules.features import responses
 from migrator.rules.features.common import (
     call_destination,
+    call_feature,
     consistent_model,
     example_mapping,
     function_of,
@@ -62,7 +63,7 @@ class ModelName(Rule):
     SUMMARY = "model names mapped to the provider's models"
 
     def check(self, site: Site, ctx: PlanContext) -> None:
-        feature = site.resource.feature  # type: ignore[union-attr]
+        feature = call_feature(site)
         self._retired(site, ctx, feature)
         kept = feature == "responses" and responses.plan(site, ctx).how == "keep"
         if feature == "responses":

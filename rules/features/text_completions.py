@@ -147,8 +147,9 @@ def _why_not(site: Site, ctx: PlanContext) -> str | None:
 def convert(site: Site, ctx: PlanContext, code: str) -> list[str]:
     """Plans the rewrite (:func:`why_not` said it is faithful); returns what it changed, for the message."""
     call = site.node
-    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-    receiver = ctx.segment(call.func.value.value)  # type: ignore[attr-defined]
+    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+        and isinstance(call.func.value, ast.Attribute)  # as why_not checked
+    receiver = ctx.segment(call.func.value.value)
     ctx.edit(call.func, "replace_expr", code, src=f"{receiver}.chat.completions.create")
     prompt = kwarg(call, "prompt")
     assert prompt is not None
@@ -207,11 +208,12 @@ def _reads(call: ast.Call, ctx: PlanContext) -> list[ast.Attribute] | None:
             return choices(parent) if parent.attr == "choices" else parent.attr in _SAME_ON_CHAT
         return False
 
+    value: ast.expr = call  # the call, or the await of it
     parent = parents.get(id(call))
     if isinstance(parent, ast.Await):
-        call, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
+        value, parent = parent, parents.get(id(parent))
     if isinstance(parent, ast.Attribute):
-        return out if result(call) else None
+        return out if result(value) else None
     if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
         return None
     name, scope = parent.targets[0].id, owner[id(parent)]
