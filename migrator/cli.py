@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import signal
@@ -532,143 +531,11 @@ def rules_cmd() -> None:
 @app.command()
 def explain(code: Annotated[str, typer.Argument(help="A rule code, e.g. OA201.")]) -> None:
     """What a rule does, with an example."""
-    from migrator.scan import rules
+    from migrator.explain import explain as print_rule
 
-    for r in rules():
-        if code.upper() in (r.CODE, *getattr(r, "ALSO", ())):
-            doc = inspect.cleandoc(r.__doc__ or r.SUMMARY)
-            also = f" (also reports {', '.join(r.ALSO)})" if getattr(r, "ALSO", ()) else ""  # type: ignore[attr-defined]
-            print(f"{r.CODE} {r.NAME} ({r.FEATURE}){also}\n")
-            print(doc)
-            if r.CODE in _DATA_TABLES:
-                _DATA_TABLES[r.CODE]()
-            if getattr(r, "KIND", None):
-                _explain_file_example(doc, r.KIND, r.EXAMPLE_FILE)
-            else:
-                _explain_examples(doc, r.CODE, "native" if getattr(r, "NATIVE", False) else "compat")
-            raise typer.Exit(0)
-    raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
-
-
-def _explain_catalogue() -> None:
-    """The model tables of the built-in targets, each entry with the date it was checked."""
-    from migrator.rules import providers, surface
-
-    print("\nThe model catalogue (OpenAI family → target model, checked on):")
-    for target in builtin_targets():
-        spec = providers.load(target)
-        chat = [(f, t) for f, t in spec.models.items()
-                if f in surface.OPENAI_MODELS and surface.OPENAI_MODELS[f].kind == "chat"]
-        print(f"\n--target {target}:")
-        for family, t in chat:
-            print(f"    {family:<14} → {t.model}" + (f"  ({t.checked})" if t.checked else ""))
-        if spec.retired:
-            print(f"    retired or going: {', '.join(sorted(spec.retired))}")
-
-
-def _explain_responses() -> None:
-    """What each built-in target does with a Responses API call (its provider data)."""
-    from migrator.rules import providers
-
-    print("\nThe Responses API per target (provider data):")
-    for target in builtin_targets():
-        api = providers.load(target).responses
-        if api is None:
-            print(f"    {target:<9} not served (or not confirmed): stateless calls become chat.completions calls")
-            continue
-        where = ", ".join(f"{r}: {u}" for r, u in api.base_urls.items()) or "the chat base URL"
-        models = ", ".join(api.models) or "any model"
-        print(f"    {target:<9} served at {where}; models: {models}; checked {api.checked}"
-              + (f"; {api.stateless}" if api.stateless else ""))
-    print("    --responses chat (or responses = \"chat\" in [tool.migrator]) makes every stateless call a chat call")
-
-
-_DATA_TABLES = {"OA601": _explain_catalogue, "OA501": _explain_responses}
-
-
-def _explain_file_example(doc: str, kind: str, name: str) -> None:
-    """A rule for another file kind: its example (in that file's syntax) migrated now for every target."""
-    import difflib
-    import re
-    import textwrap
-
-    from migrator.engine import migrate
-    from migrator.rules.base import Options
-
-    blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
-    if not blocks:
-        return
-    example = textwrap.dedent(blocks[0]).strip() + "\n"
-    print(f"\nBefore/after in {name}, migrated by this version (compat style):")
-    for target in builtin_targets():
-        out = migrate(example, kind, Options(target=target), path=name)
-        diff = difflib.unified_diff(example.splitlines(), out.new_text.splitlines(), "before", "after", n=1,
-                                    lineterm="")
-        shown = "\n".join(diff) or "\n".join(f"{f.code} [{f.severity.value}] {f.message}" for f in out.findings)
-        print(f"\n--target {target}:")
-        print(textwrap.indent(shown or "(nothing to do)", "    "))
-
-
-def _fixture_example(code: str, style: str = "compat") -> str | None:
-    """In a checkout of migrator: the smallest fixture case where the rule reports something."""
-    from migrator.engine import migrate
-    from migrator.rules.base import Options
-    from migrator.scan import analyze
-    from migrator.textio import decode
-
-    fixtures = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-    if not fixtures.is_dir():
-        return None
-    cases = sorted(fixtures.glob("*/*/input.py"), key=lambda p: p.stat().st_size)
-    for case in cases:
-        if case.parent.name.startswith("noop_"):
-            continue
-        text = decode(case.read_bytes()).text
-        options = Options(target="qwen", style=style)
-        try:
-            findings = (migrate(text, settings=options, path="input.py") if style == "native"
-                        else analyze(text, path="input.py", options=options)).findings
-        except SyntaxError:
-            continue
-        if any(f.code == code for f in findings):
-            return text
-    return None
-
-
-def _explain_examples(doc: str, code: str = "", style: str = "compat") -> None:
-    """A fixture case that shows the rule (the docstring's example outside a checkout), migrated now
-    for every target of the rule's style: the lines that change."""
-    import re
-    import textwrap
-
-    from migrator.engine import migrate
-    from migrator.rules.base import Options
-
-    example = _fixture_example(code, style)
-    blocks = re.findall(r"Example::\n\n((?:    .*\n|\n)+)", doc + "\n")
-    if example is None and not blocks:
-        return
-    if example is None:
-        example = textwrap.dedent(blocks[0]).strip() + "\n"
-    if "openai" not in example:
-        example = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n" + example
-    print(f"\nBefore/after, migrated by this version ({style} style):")
-    from migrator.rules.providers import load
-
-    for target in builtin_targets():
-        if style == "native" and load(target).native is None:
-            continue
-        try:
-            out = migrate(example, settings=Options(target=target, style=style), path="example.py")
-        except SyntaxError:
-            return
-        import difflib
-
-        diff = difflib.unified_diff(example.splitlines(), out.new_text.splitlines(), "before", "after", n=1,
-                                    lineterm="")
-        shown = "\n".join(diff)
-        print(f"\n--target {target}:")
-        print(textwrap.indent(shown or "(unchanged: the rule reports, it does not rewrite)", "    "))
+    if not print_rule(code):
+        raise _fail(f"unknown rule {code!r}; `migrator rules` lists them")
+    raise typer.Exit(0)
 
 
 def main() -> None:
