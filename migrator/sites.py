@@ -11,6 +11,7 @@ import ast
 import builtins
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
 from migrator.resolve import (
@@ -32,12 +33,30 @@ from migrator.resolve import (
 )
 from migrator.rules import surface
 
+SiteKind = Literal[
+    "construct",  # a client construction: OpenAI(...), AsyncAzureOpenAI(...)
+    "call",  # a call of the OpenAI surface on a client
+    "probable_call",  # a call shaped like it (chat.completions.create) on an object not traced to a client
+    "endpoint",  # a string naming api.openai.com that no client's base URL reads (raw HTTP, configuration)
+    "module_setting", "setting_read",  # openai.api_key = ... / a read of one
+    "model_constant",  # MODEL = "gpt-4o": a model name other sites read
+    "exception",  # an openai exception class caught or raised
+    "types_import", "removed_module",  # imports of openai.types / of modules the SDK removed
+    "legacy", "legacy_import", "legacy_error", "legacy_error_attr", "legacy_error_import",  # openai<1.0
+    "version_check",  # a branch on the SDK's version
+    "developer_role",  # a "developer" message
+    "test_double",  # mock.patch.object(openai, "ChatCompletion", ...): a test patches the pre-1.0 API
+    "framework",  # a LangChain / LlamaIndex / third-party class wrapping OpenAI
+    "framework_call",  # a method of such an object that needs a look: with_structured_output
+    "agents_import", "agents_call",  # the OpenAI Agents SDK
+]
+# where a client sends its requests (Destination.kind)
+DestinationKind = Literal["openai", "configured", "provider", "other", "unknown", "injected"]
+
 
 @dataclass(eq=False)
 class Site:
-    kind: str  # construct | call | probable_call | module_setting | module_use | exception | types_import
-    #          | endpoint | legacy | framework (a LangChain / LlamaIndex / third-party class wrapping OpenAI)
-    #          | framework_call (a method of such an object that needs a look: with_structured_output)
+    kind: SiteKind
     node: ast.AST
     scope: Scope
     resource: surface.Resource | None = None
@@ -54,7 +73,7 @@ class Destination:
 
     # configured: base_url from a parameter, configuration or the environment that may be None or empty,
     # with no default but OpenAI's: it reaches api.openai.com unless configured otherwise
-    kind: str  # openai | configured | provider | other | unknown | injected
+    kind: DestinationKind
     host: str | None = None
     provider: str | None = None  # target name when ``kind == "provider"``
     through: str = "base_url"  # the argument that sends it there (``provider``: a cloud platform of the SDK)

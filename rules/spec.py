@@ -121,7 +121,7 @@ class ResponsesAPI:
     checked: str  # the date the facts below were checked (providers.md §0.1)
     # region -> base URL of the Responses API where it is not the chat base URL (GLM: /api/v1, chat on
     # /api/paas/v4); a region missing from a non-empty table is not served there
-    base_urls: dict[str, str] = field(default_factory=dict)
+    base_urls: dict[Region, str] = field(default_factory=dict)
     models: tuple[str, ...] = ()  # model names (or prefixes) that serve it; empty: every chat model
     model: str = ""  # what a call maps to when the chat mapping names a model outside ``models``
     vision_model: str = ""  # what a call that sends images maps to ("": the mapping as it is)
@@ -143,7 +143,7 @@ class ResponsesAPI:
 class ProviderSpec:
     name: str  # target name on the command line
     display: str  # e.g. "Qwen (DashScope)"
-    base_urls: dict[str, str]  # region -> OpenAI-compatible base URL
+    base_urls: dict[Region, str]  # region -> OpenAI-compatible base URL
     key_env: str
     models: dict[str, ModelTarget]  # OpenAI model family -> target model
     native_model_prefixes: tuple[str, ...]  # names that already belong to this provider
@@ -222,7 +222,7 @@ class ProviderSpec:
             return self
         return _native_view(self)
 
-    def region_of(self, url: str) -> str | None:
+    def region_of(self, url: str) -> Region | None:
         """The region whose compat base URL this is (trailing slashes aside)."""
         for region, base in self.base_urls.items():
             if base.rstrip("/") == url.rstrip("/"):

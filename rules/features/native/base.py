@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass, field
 
 from migrator.edits import Edit, EditOp, Placer, Unplaceable
+from migrator.model import Region
 from migrator.resolve import Client
 from migrator.rules import surface
 from migrator.rules.base import PlanContext
@@ -33,7 +34,7 @@ class Candidate:
     """A client the pass may take native: built here (``site``) or in another module, and what it found."""
 
     site: Site | None  # the construction (None: a client built in another module)
-    region: str
+    region: Region
     blockers: list[str] = field(default_factory=list)
     uses: list[Site] = field(default_factory=list)
     paths: set[tuple[str, ...]] = field(default_factory=set)  # method paths of the uses

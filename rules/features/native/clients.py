@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from migrator.model import Region
 from migrator.rules.features.native.base import USES, Candidate, ModuleView, loads_of
 from migrator.sites import Site, call_kwarg
 
@@ -22,7 +23,7 @@ class ClientCheck:
         self.view = view
         self.ctx, self.native, self.sites, self.index = view.ctx, view.native, view.sites, view.index
 
-    def region(self, site: Site) -> str:
+    def region(self, site: Site) -> Region:
         """The region the construction's base URL names (else the one the options say)."""
         url = call_kwarg(site.node, "base_url", self.ctx.resolver, site.scope)[1]  # type: ignore[arg-type]
         for lit in self.ctx.resolver.literal_sources(url, site.scope) if url is not None else ():
