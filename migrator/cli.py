@@ -10,11 +10,11 @@ import sys
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
-from migrator import __version__, console
+from migrator import __version__, console, model
 from migrator.discover import NO_SUCH_PATH, discover
 from migrator.model import FileError, Finding
 from migrator.report import baseline as baseline_file
@@ -22,7 +22,16 @@ from migrator.report.base import Report
 from migrator.report.render import render
 from migrator.rules.base import Options
 from migrator.rules.providers import builtin_targets
-from migrator.settings import ConfigError, Settings, find_config, load, models_for, parse_model_flags
+from migrator.settings import (
+    REGIONS,
+    STYLES,
+    ConfigError,
+    Settings,
+    find_config,
+    load,
+    models_for,
+    parse_model_flags,
+)
 from migrator.write import write_changed, write_interactive
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -109,7 +118,15 @@ def _codes(value: str | None, fallback: list[str]) -> tuple[str, ...]:
     return tuple(c.strip() for c in value.split(",") if c.strip())
 
 
-def _options(settings: Settings, target: str | None, style: str | None, region: str | None,
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def _choice(option: Enum | None, allowed: tuple[_Choice, ...]) -> _Choice | None:
+    """An option's choice as the settings type it (None: not given)."""
+    return None if option is None else next(a for a in allowed if a == option.value)
+
+
+def _options(settings: Settings, target: str | None, style: model.Style | None, region: model.Region | None,
              model_flags: list[str] | None, select: str | None, ignore: str | None,
              responses: ResponsesMode | None = None) -> Options:
     tgt = target or settings.target
@@ -133,7 +150,7 @@ def _targets_hint(settings: Settings) -> str:
     return "{" + "|".join(settings.targets()) + "}"
 
 
-def _run(command: str, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
+def _run(command: model.Mode, paths: list[Path] | None, settings: Settings, options: Options, exclude: list[str] | None,
          jobs: int | None, use_cache: bool = False, fixes: bool = False) -> Report:
     from migrator.runner import Cache, run  # the engine: not needed for --help, rules or a usage error
 
@@ -146,7 +163,7 @@ def _run(command: str, paths: list[Path] | None, settings: Settings, options: Op
     if use_cache and command in ("scan", "check"):
         base = settings.config_file.parent if settings.config_file else cwd
         cache = Cache(base / ".migrator_cache", options, command)
-    mode = "migrate" if command == "migrate" or fixes else command  # fixes: SARIF with a target
+    mode: model.Mode = "migrate" if command == "migrate" or fixes else command  # fixes: SARIF with a target
     with console.progress(command, len(files)) as advance:
         results = run(files, options, mode, roots=roots, jobs=jobs, progress=advance,
                       cache=None if fixes else cache)
@@ -186,7 +203,7 @@ def scan(
 ) -> None:
     """List every OpenAI SDK site and how hard it is to migrate."""
     settings = _settings(paths or [])
-    options = _options(settings, target, None, region.value if region else None, None, select, ignore, responses)
+    options = _options(settings, target, None, _choice(region, REGIONS), None, select, ignore, responses)
     report = _run("scan", paths, settings, options, exclude, jobs, use_cache=not no_cache,
                   fixes=fmt is Format.sarif and options.target is not None)
     _emit(render(fmt.value, report), output)
@@ -268,8 +285,8 @@ def migrate(
 ) -> None:
     """Rewrite OpenAI code for a provider (dry run unless --write)."""
     settings = _settings(paths or [])
-    options = _options(settings, target, style.value if style else None, region.value if region else None, model,
-                       select, ignore, responses)
+    options = _options(settings, target, _choice(style, STYLES), _choice(region, REGIONS), model, select, ignore,
+                       responses)
     if no_todo_comments:
         options = replace(options, todo_comments=False)
     if not options.target:

@@ -164,7 +164,7 @@ def baselined(report: Report, baseline: Path | None) -> None:
 def check_outcome(report: Report, remaining: list[Finding], broken: list[FileResult], targets: str) -> None:
     """What a check leaves: the sites still reaching OpenAI, retired models, TODO markers, the files it
     could not check, or that nothing reaches OpenAI. ``targets`` is the ``--target`` hint."""
-    todo = [f for f in remaining if f.code == TODO_MARKER]
+    markers = [f for f in remaining if f.code == TODO_MARKER]
     retired = [f for f in remaining if f.code == RETIRED_MODEL]
     reaching = [f for f in remaining if f.code not in (TODO_MARKER, RETIRED_MODEL)]
     if reaching:
@@ -175,8 +175,8 @@ def check_outcome(report: Report, remaining: list[Finding], broken: list[FileRes
     if retired:
         err.print(f"[bold red]{len(retired)} call(s) in {len({f.path for f in retired})} file(s) name a retired "
                   "provider model[/]: each item says what to use instead", markup=True)
-    if todo:
-        err.print(f"[bold red]{len(todo)} TODO(migrator) marker(s) in {len({f.path for f in todo})} file(s)[/]: "
+    if markers:
+        err.print(f"[bold red]{len(markers)} TODO(migrator) marker(s) in {len({f.path for f in markers})} file(s)[/]: "
                   "fix the site below each, then delete the comment", markup=True)
     if not remaining and broken:
         err.print(f"[bold red]{len(broken)} file(s) that mention openai could not be checked[/] (nothing else "

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from migrator.engine import migrate
 from migrator.explain import EXAMPLES_FILE, style_of
+from migrator.model import Style
 from migrator.rules.base import Options
 from migrator.rules.features.files import FileRule
 from migrator.rules.registry import all_rules
@@ -36,7 +37,8 @@ def cases(fixtures: Path) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_size, p.relative_to(fixtures).as_posix()))
 
 
-def _codes(case: Path, style: str) -> set[str]:
+def codes_reported(case: Path, style: Style) -> set[str]:
+    """The codes the case reports for the example target, in ``style``."""
     text = decode(case.read_bytes()).text
     options = Options(target=TARGET, style=style)
     try:
@@ -50,7 +52,7 @@ def _codes(case: Path, style: str) -> set[str]:
 def examples(fixtures: Path) -> dict[str, dict]:
     """{"compat": code -> case, "native": code -> case, "cases": case -> its lines}; a case is named
     ``<feature>/<case>``."""
-    wanted: dict[str, set[str]] = {"compat": set(), "native": set()}
+    wanted: dict[Style, set[str]] = {"compat": set(), "native": set()}
     for rule in all_rules():
         if not isinstance(rule, FileRule):  # a rule of another file kind shows its docstring's example
             wanted[style_of(rule)].add(rule.CODE)
@@ -63,7 +65,7 @@ def examples(fixtures: Path) -> dict[str, dict]:
             left = codes - chosen.keys()
             if not left:
                 break
-            hits = left & _codes(case, style)
+            hits = left & codes_reported(case, style)
             if hits:
                 name = case.parent.relative_to(fixtures).as_posix()
                 sources[name] = decode(case.read_bytes()).text.splitlines(keepends=True)

@@ -15,8 +15,10 @@ import json
 import re
 import textwrap
 from importlib import resources
+from typing import get_args
 
 from migrator.engine import migrate
+from migrator.model import FileKind, Style
 from migrator.rules import providers, surface
 from migrator.rules.base import Options, Rule
 from migrator.rules.features.files import FileRule
@@ -26,9 +28,10 @@ from migrator.scan import rules
 EXAMPLES_FILE = "explain_examples.json"  # in the package ``migrator``
 _EXAMPLE_BLOCK = re.compile(r"Example::\n\n((?:    .*\n|\n)+)")
 _PREAMBLE = "import os\nimport openai\nfrom openai import OpenAI\n\nclient = OpenAI()\n"
+_FILE_KINDS: tuple[FileKind, ...] = get_args(FileKind)
 
 
-def style_of(rule: Rule) -> str:
+def style_of(rule: Rule) -> Style:
     """The style a rule's example is migrated in: native for the rules of the native pass."""
     return "native" if getattr(rule, "NATIVE", False) else "compat"
 
@@ -40,7 +43,7 @@ def _examples() -> dict[str, dict]:
     return data
 
 
-def example(code: str, style: str = "compat") -> str | None:
+def example(code: str, style: Style = "compat") -> str | None:
     """The source of the smallest fixture case where the rule ``code`` reports something, in ``style``."""
     data = _examples()
     case = data.get(style, {}).get(code)
@@ -60,7 +63,7 @@ def explain(code: str) -> bool:
         if r.CODE in _DATA_TABLES:
             _DATA_TABLES[r.CODE]()
         if isinstance(r, FileRule):
-            _file_example(doc, r.KIND, r.EXAMPLE_FILE)
+            _file_example(doc, _file_kind(r.KIND), r.EXAMPLE_FILE)
         else:
             _examples_migrated(doc, r.CODE, style_of(r))
         return True
@@ -99,6 +102,14 @@ def _responses() -> None:
 _DATA_TABLES = {"OA601": _catalogue, "OA501": _responses}
 
 
+def _file_kind(name: str) -> FileKind:
+    """A file rule's ``KIND`` as the engine types it."""
+    for kind in _FILE_KINDS:
+        if kind == name:
+            return kind
+    raise ValueError(f"not a file kind: {name!r}")
+
+
 def _docstring_example(doc: str) -> str | None:
     blocks = _EXAMPLE_BLOCK.findall(doc + "\n")
     return textwrap.dedent(blocks[0]).strip() + "\n" if blocks else None
@@ -109,7 +120,7 @@ def _diff(before: str, after: str) -> str:
                                           lineterm=""))
 
 
-def _file_example(doc: str, kind: str, name: str) -> None:
+def _file_example(doc: str, kind: FileKind, name: str) -> None:
     """A rule for another file kind: its example (in that file's syntax) migrated now for every target."""
     source = _docstring_example(doc)
     if source is None:
@@ -123,7 +134,7 @@ def _file_example(doc: str, kind: str, name: str) -> None:
         print(textwrap.indent(shown or "(nothing to do)", "    "))
 
 
-def _examples_migrated(doc: str, code: str, style: str) -> None:
+def _examples_migrated(doc: str, code: str, style: Style) -> None:
     """The rule's fixture case (else its docstring's example), migrated now for every target of the
     rule's style: the lines that change."""
     source = example(code, style) or _docstring_example(doc)
