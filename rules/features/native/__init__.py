@@ -13,5 +13,6 @@ client candidate, the view of the module), ``clients.py`` which clients built in
 (the escape analysis), ``elsewhere.py`` the clients the module uses but does not build, ``convert.py`` the
 construction and annotations of a converted client, ``calls.py`` its calls, ``responses.py`` the reads of
 its responses, ``errors.py`` the exception handlers around them, ``imports.py`` the openai imports left
-unused. This ``__init__`` imports nothing.
+unused, ``patches.py`` the finding for a test that patches an import the migration removes (the project
+pass, ``migrator/project.py``, finds them). This ``__init__`` imports nothing.
 """

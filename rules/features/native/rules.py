@@ -21,6 +21,10 @@ class NativeClient(Rule):
     SDK lacks (qianfan embeddings and images), an asyncio client the SDK lacks (zai), or the client is
     passed on to code migrator does not follow. The finding says which.
 
+    It also reports, for review, a quoted string in the project that names an import the migration removes
+    from a module (``mock.patch("app.llm.OpenAI")``; in compat style too, for the ``AzureOpenAI`` the compat
+    pass renames): a test that patches it would fail.
+
     Example::
 
         client = OpenAI(api_key=os.environ["DASHSCOPE_API_KEY"], base_url="https://dashscope.aliyuncs.com/compatible-mode/v1")
