@@ -115,8 +115,8 @@ class FileError:
 
 @dataclass
 class NativeFacts:
-    """What one module's native pass tells the runner's project passes (migrator/runner.py): the rule
-    (rules/features/native/) fills it, the runner decides for the project and runs modules again."""
+    """What one module's native pass tells the project passes (migrator/project.py): the rule
+    (rules/features/native/) fills it, the project passes decide for the project and run modules again."""
 
     # client shared between modules (``app.llm.client``, ``app.bots.BaseBot.client``) -> whether this
     # side can take it to the SDK: the module that builds it (exports), each module that uses it (imports)

@@ -16,18 +16,20 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from migrator.engine import analyze_kind, migrate
+from migrator.engine import Outcome, analyze_kind, migrate
 from migrator.kinds import envfile
+from migrator.kinds.base import KindOutcome
 from migrator.kinds.base import may_contain_sites as kind_may_contain_sites
-from migrator.model import FileError, FileResult, Finding, Severity, SourceFile, Span
+from migrator.model import FileError, FileKind, FileResult, Finding, Mode, SourceFile
+from migrator.project import Member, project_passes
 from migrator.report.diff import redact_all
-from migrator.resolve import ProjectIndex, Resolver, module_name_for
+from migrator.resolve import ProjectIndex, module_name_for
 from migrator.rules import providers, surface
 from migrator.rules.base import Options
 from migrator.scan import analyze, client_exports, may_contain_sites, parse
 from migrator.textio import Decoded, DecodeError, decode, encode
 
-PARALLEL_THRESHOLD = 24
+PARALLEL_THRESHOLD = 24  # below this many files a process pool costs more than it saves
 # robustness runs (bench/robustness.py): parse every file, not only those the byte prefilter lets through
 PARSE_ALL = os.environ.get("MIGRATOR_PARSE_ALL") == "1"
 
@@ -39,14 +41,14 @@ def _key_pattern() -> re.Pattern[str]:
 
 
 def secrets_in(text: str) -> set[str]:
-    return set(_key_pattern().findall(text))  # below this many files a process pool costs more than it saves
+    return set(_key_pattern().findall(text))
 
 
 @dataclass
 class Job:
     source: SourceFile
     module_name: str | None
-    mode: str  # scan | check | migrate
+    mode: Mode
     data: bytes | None = None  # read by the parent (which filters and looks up the cache)
 
 
@@ -140,7 +142,7 @@ def _process(job: Job, options: Options, project: ProjectIndex | None, result: F
 _PYTHON = ("python", "setup_py")
 
 
-def _may_contain(kind: str, data: bytes, mode: str) -> bool:
+def _may_contain(kind: FileKind, data: bytes, mode: Mode) -> bool:
     """The byte prefilter: a file without these bytes cannot hold a site and is never parsed.
     (``check`` skips model names in Python modules; in .env and configuration files they count.)"""
     if kind in _PYTHON:
@@ -151,10 +153,11 @@ def _may_contain(kind: str, data: bytes, mode: str) -> bool:
 def _process_kind(job: Job, options: Options, project: ProjectIndex | None, result: FileResult, data: bytes,
                   decoded: Decoded) -> None:
     """A notebook, .env, dependency or configuration file (migrator.kinds)."""
+    out: Outcome | KindOutcome
     if job.mode == "migrate":
         out = migrate(decoded.text, job.source.kind, settings=options, path=job.source.display, project=project)
     else:
-        out = analyze_kind(decoded.text, job.source.kind, options, path=job.source.display, project=project)  # type: ignore[assignment]
+        out = analyze_kind(decoded.text, job.source.kind, options, path=job.source.display, project=project)
         out.new_text = decoded.text
     result.project_imports = out.project_imports  # a notebook that uses a client from the project: a second look
     secrets, findings, error, new_text = out.secrets, out.findings, out.error, out.new_text
@@ -170,7 +173,7 @@ def _process_kind(job: Job, options: Options, project: ProjectIndex | None, resu
         result.new_text = new_text
 
 
-def _redacted(findings: list, secrets: set[str]) -> list:
+def _redacted(findings: list[Finding], secrets: set[str]) -> list[Finding]:
     if secrets:
         for f in findings:
             f.message = redact_all(f.message, secrets)
@@ -195,9 +198,10 @@ def _with_dotenv(files: list[SourceFile], options: Options) -> Options:
     return replace(options, dotenv_base_urls=tuple(found)) if found else options
 
 
-def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Path], jobs: int | None = None,
+def run(files: list[SourceFile], options: Options, mode: Mode, *, roots: list[Path], jobs: int | None = None,
         progress: Callable[[int], None] | None = None, cache: Cache | None = None) -> list[FileResult]:
-    """Process every file; files that use a client built in another module get a second look.
+    """Process every file, then the project passes (``migrator/project.py``): files that use a client
+    or a constant of another module get a second look, and native style decides shared clients there.
 
     The parent reads each file once: files that cannot hold a site are done there, files whose
     result is in the cache (same bytes, version and settings) too; the rest go to the workers.
@@ -235,145 +239,26 @@ def run(files: list[SourceFile], options: Options, mode: str, *, roots: list[Pat
         cache.save()
     for job in work:
         job.data = None
-    project = ProjectIndex()
-    for r in results:
-        for export in r.exports:
-            if isinstance(export, tuple):
-                project.constants[export[0]] = export[1]
-            else:
-                project.add(export)
-    for r in results:
-        if r.uses_openai:
-            project.used_constants.update(q for q in r.project_imports if q in project.constants)
-    defines_used = {q.rsplit(".", 1)[0] for q in project.used_constants}
-    if options.style == "native" and mode == "migrate":  # a client other modules use stays compat
-        _imports_elsewhere(project, results, work)
-        project.imported = {q for r in results for q in r.project_imports if q in project.exports}
-        defines_used |= {q.rsplit(".", 1)[0] for q in project.imported}
-        project.imported_anywhere = {q for r in results for q in r.project_imports}
-        # a client held by a class (``BaseBot.client``) is shared with the modules that import the class
-        project.imported |= {q for c, quals in project.holders.items() if c in project.imported_anywhere for q in quals}
-        defines_used |= {project.exports[q].module for q in project.imported}
-        held = [i for i, r in enumerate(results) if r.native.classes & project.imported_anywhere]
-        for i, r in zip(held, _map([work[i] for i in held], options, project, jobs, None), strict=True):
-            results[i] = r  # a client held by a class other modules import: shared, or compat
-    if project.exports or project.constants:
-        again = [i for i, r in enumerate(results) if any(project.knows(q) for q in r.project_imports)
-                 or (not r.uses_openai and work[i].module_name in defines_used)
-                 or (project.imported and work[i].module_name in defines_used)]
-        if again:
-            imports_of = {i: results[i].project_imports for i in again}
-            redone = _map([work[i] for i in again], options, project, jobs, None)
-            for i, r in zip(again, redone, strict=True):
-                results[i] = r
-                imports_of[i] = list(dict.fromkeys([*imports_of[i], *r.project_imports]))  # inherited clients
-            if project.imported:
-                _native_shared(project, results, work, again, imports_of, options, jobs)
-    if options.style == "native" and mode == "migrate":
-        _native_handlers(project, results, work, options, jobs)
-    if mode == "migrate":
-        _patch_targets(results, work)
-    return results  # type: ignore[return-value]
+    done = [r for r in results if r is not None]
+    assert len(done) == len(work)  # every file has its result by now
+
+    def rerun(indices: list[int], project: ProjectIndex) -> list[FileResult]:
+        return _map([work[i] for i in indices], options, project, jobs, None)
+
+    project_passes(done, tuple(Member(j.source, j.module_name) for j in work), options, mode, rerun=rerun,
+                   read=_read)
+    return done
 
 
-def _patch_targets(results: list, work: list) -> None:
-    """The migration removed or renamed an import of ``app.llm`` (native style's ``from openai import OpenAI``,
-    compat style's ``AzureOpenAI``): a test that patches the string ``"app.llm.OpenAI"`` (``mock.patch``,
-    ``monkeypatch.setattr``) would fail; report every such string."""
-    targets: dict[bytes, str] = {}
-    for r, job in zip(results, work, strict=True):
-        if job.module_name and r.changed:
-            for name in r.native.removed:
-                targets[f"{job.module_name}.{name}".encode()] = job.module_name
-    if not targets:
-        return
-    for r, job in zip(results, work, strict=True):
-        if job.source.kind != "python":
-            continue
-        try:
-            data = job.source.path.read_bytes()
-        except OSError:
-            continue
-        for target, module in targets.items():
-            start = data.find(target)
-            while start != -1:
-                end = start + len(target)
-                quoted = data[start - 1:start] in (b'"', b"'") and data[end:end + 1] in (b'"', b"'")
-                if quoted:
-                    line = data.count(b"\n", 0, start) + 1
-                    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
-                    name = target.decode()
-                    r.findings.append(Finding(job.source.display, Span(line, col, line, col + len(name)), "OA160",
-                                              "native", Severity.REVIEW,
-                                              f"'{name}' names an import the migration removes from {module}: "
-                                              "patch the name the migrated module uses instead, or this test "
-                                              "fails", False,
-                                              "patch target naming a removed import"))
-                start = data.find(target, end)
-
-
-def _native_handlers(project: ProjectIndex, results: list, work: list, options: Options, jobs: int | None) -> None:
-    """Native style: when every client of the project moved to the SDK, the handlers in modules without
-    a client of their own (a retry helper) catch the SDK's exceptions too."""
-    flags = [r.native.clients for r in results if r.native.clients is not None]
-    redo = [i for i, r in enumerate(results) if r.native.handlers]
-    if not flags or not all(flags) or not redo:
-        return
-    if any(results[i].native.widens for i in redo):
-        # a handler there would catch more on the SDK (qianfan's one RequestError for a RateLimitError
-        # handler): the project's clients go back to compat, and the handlers keep openai's classes
-        project.errors_widen = True
-        redo = [i for i, r in enumerate(results) if r.native.clients or r.native.handlers]
-    else:
-        project.native_errors = True
-    for i, r in zip(redo, _map([work[i] for i in redo], options, project, jobs, None), strict=True):
-        results[i] = r
-
-
-def _imports_elsewhere(project: ProjectIndex, results: list, work: list) -> None:
-    """Native style: modules the prefilter skipped may still import a shared client (``registry =
-    [get_client]``); read those that name one."""
-    names = {q.rsplit(".", 1)[1].encode() for q in project.exports}
-    if not names:
-        return
-    for r, job in zip(results, work, strict=True):
-        if r.project_imports or r.error is not None or r.findings:
-            continue
-        try:
-            data = job.source.path.read_bytes()
-            if not any(n in data for n in names):
-                continue
-            r.project_imports = Resolver(parse(decode(data).text), job.module_name).project_imports
-        except (OSError, DecodeError, SyntaxError, ValueError, RecursionError):
-            continue
-
-
-def _native_shared(project: ProjectIndex, results: list, work: list, again: list[int],
-                   imports_of: dict[int, list[str]], options: Options, jobs: int | None) -> None:
-    """Native style: a client one module builds and others use goes native when every side can; the
-    modules involved run once more with that decision. A client held by a class (``app.bots.BaseBot.client``)
-    is used by the modules that import the class: each must reach it through a subclass it can rewrite."""
-    for qual in project.imported:
-        cls = qual.rsplit(".", 1)[0]
-        held = qual in project.holders.get(cls, ())
-        importers = [i for i in again if qual in imports_of[i] or (held and cls in imports_of[i])]
-        if held and any(qual not in imports_of[i] for i in importers):
-            project.opaque_classes.add(cls)
-            continue
-        defined = any(results[i].native.exports.get(qual) for i in again)
-        users = [results[i].native.imports.get(qual) for i in importers]
-        if defined and users and all(users):
-            project.native.add(qual)
-    if project.native:
-        touched = [i for i in again if any(results[i].native.shares(q) for q in project.native)]
-        for i, r in zip(touched, _map([work[i] for i in touched], options, project, jobs, None), strict=True):
-            results[i] = r
+def _read(source: SourceFile) -> bytes:
+    """A file's bytes, for the project passes (they skip a file that cannot be read)."""
+    return source.path.read_bytes()
 
 
 def _code_stamp() -> tuple:
     """Sizes and times of migrator's own files: an edited rule invalidates the cache, not only a release."""
     here = Path(__file__).resolve().parent
-    rules_dir = Path(__import__("migrator.rules", fromlist=["x"]).__file__).resolve().parent
+    rules_dir = Path(surface.__file__).resolve().parent  # rules/, installed as migrator.rules
     stamp = []
     for folder in (here, rules_dir):
         for f in sorted(folder.rglob("*.py")):
@@ -389,7 +274,7 @@ class Cache:
     atomically at the end of a run with the entries of that run only.
     """
 
-    def __init__(self, folder: Path, options: Options, mode: str) -> None:
+    def __init__(self, folder: Path, options: Options, mode: Mode) -> None:
         import hashlib
         import pickle
 

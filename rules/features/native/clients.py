@@ -319,7 +319,7 @@ class ClientCheck:
         if not module or self.index.owner.get(id(cls), self.ctx.resolver.tree) is not self.ctx.resolver.tree:
             return None
         qual = f"{module}.{cls.name}"
-        self.ctx.native.classes.add(qual)  # the runner looks again once it knows the project's imports
+        self.ctx.native.classes.add(qual)  # the project passes look again once they know the imports
         project = self.ctx.project
         if project is None or qual not in project.imported_anywhere:
             return None

@@ -53,7 +53,7 @@ class OpenAIImports:
             else:
                 self.ctx.edit(node, "remove_import_name", CLIENT_CODE, name=name)
             removed[id(node)] = removed.get(id(node), 0) + 1
-            self.ctx.native.removed.add(local)  # tests may patch "<module>.<local>" (the runner looks)
+            self.ctx.native.removed.add(local)  # tests may patch "<module>.<local>" (migrator/project.py looks)
         # the SDK import takes the place of the first openai import that goes away entirely
         module = (self.native.module, None)
         for stmt in tree.body:

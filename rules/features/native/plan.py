@@ -83,7 +83,7 @@ class Planner:
             if ctx.native.clients is None and any(s.kind == "exception" for s in self.sites):
                 # handlers without a client of their own: they catch what clients elsewhere raise
                 ctx.native.handlers = True
-                ctx.native.widens = bool(widening)  # the project's clients stay compat (runner: _native_handlers)
+                ctx.native.widens = bool(widening)  # the project's clients stay compat (project passes)
                 project = ctx.project
                 self._exceptions(all_native=bool(project is not None and project.native_errors), elsewhere=True,
                                  why=widening)
