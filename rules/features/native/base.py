@@ -121,11 +121,11 @@ class ModuleView:
             node = parent
         return node
 
-    def placeable(self, node: ast.expr, op: EditOp) -> bool:
+    def placeable(self, node: ast.AST, op: EditOp) -> bool:
         """An edit ``op`` of ``node`` can be placed in the source."""
         placer = per_module(self.ctx.resolver, "_placer", lambda: Placer(self.ctx.resolver.tree))
         try:
-            placer.place(Edit(node, op, {}, ("", "")))
+            placer.place(Edit(node, op, {}))
         except Unplaceable:
             return False
         return True

@@ -10,8 +10,10 @@ modules of the project may import. Any use the pass would not rewrite keeps it o
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from migrator.model import Region
+from migrator.resolve import Scope
 from migrator.rules.features.native.base import USES, Candidate, ModuleView, loads_of
 from migrator.sites import Site, call_kwarg
 
@@ -33,7 +35,7 @@ class ClientCheck:
                     return region
         return self.ctx.options.region
 
-    def _chosen_at_run_time(self, value: ast.expr, scope) -> bool:  # type: ignore[no-untyped-def]
+    def _chosen_at_run_time(self, value: ast.expr, scope: Scope) -> bool:
         """``value`` may be something else than a literal of the code: a setting's, or an environment
         variable's other than OpenAI's own (``OPENAI_BASE_URL``: the OpenAI setup native style replaces)."""
         resolver = self.ctx.resolver
@@ -42,14 +44,16 @@ class ClientCheck:
                                       for lit in sources if lit is not None and id(lit) in resolver.env_defaults)
 
     def blockers(self, cand: Candidate) -> None:
-        native, call = self.native, cand.site.node
+        native, site = self.native, cand.site
+        assert site is not None  # a client built in this module
+        call = site.node
         assert isinstance(call, ast.Call)
-        classes = cand.site.extra.get("classes")
+        classes = site.extra.get("classes")
         if classes:
             cand.blockers.append(f"{ast.unparse(call.func)}(...) builds one of {', '.join(classes)}: migrator cannot "
                                  f"rename it to one {native.module} client class")
             return
-        if native.client_class(cand.site.is_async, cand.region) is None:
+        if native.client_class(site.is_async, cand.region) is None:
             cand.blockers.append(native.missing.get("async") or f"{native.module} has no asyncio client")
             return
         for k in call.keywords:
@@ -59,7 +63,7 @@ class ClientCheck:
             if k.arg not in native.client_kwargs:
                 cand.blockers.append(f"{k.arg}= has no {native.module} client equivalent")
                 return
-            if native.client_kwargs[k.arg] == "" and self._chosen_at_run_time(k.value, cand.site.scope):
+            if native.client_kwargs[k.arg] == "" and self._chosen_at_run_time(k.value, site.scope):
                 # ``base_url=os.environ.get("LLM_PROXY", <provider>)``: dropping it would lose the override
                 cand.blockers.append(f"{k.arg}= is chosen at run time ({self.view.code(k.value)}) and the "
                                      f"{native.module} client takes no OpenAI-compatible {k.arg}")
@@ -282,6 +286,7 @@ class ClientCheck:
 
     def _escape_holder(self, target: ast.expr, cand: Candidate, seen: set[int]) -> str | None:
         tree = self.ctx.resolver.tree
+        loads: Sequence[ast.expr]
         if isinstance(target, ast.Name):
             owner = self.index.owner.get(id(target), tree)
             if owner is tree:

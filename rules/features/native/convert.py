@@ -23,10 +23,11 @@ class Converter:
         self._parsed: list[ast.expr] = []  # string annotations parsed (kept alive for the resolver's memo)
 
     def convert(self, cand: Candidate) -> None:
-        ctx, native = self.ctx, self.native
-        call = cand.site.node
+        ctx, native, site = self.ctx, self.native, cand.site
+        assert site is not None  # a client built in this module
+        call = site.node
         assert isinstance(call, ast.Call)
-        cls = native.client_class(cand.site.is_async, cand.region)
+        cls = native.client_class(site.is_async, cand.region)
         assert cls is not None
         ctx.need_import(native.module)
         ctx.edit(call.func, "replace_expr", CLIENT_CODE, src=cls)
@@ -49,7 +50,7 @@ class Converter:
                 self.view.replaced(annotation)
         for name, value in native.region_kwargs.get(cand.region, {}).items():
             ctx.edit(call, "add_kwarg", CLIENT_CODE, name=name, src=ctx.string(value))
-        old = cand.site.attr or "OpenAI"
+        old = site.attr or "OpenAI"
         ctx.report(call, CLIENT_CODE, FEATURE, Severity.AUTO,
                    f"{old} client → {cls} ({ctx.spec.native_package} SDK)", reaches_openai=False,
                    subject=f"{old} client on the openai SDK")
@@ -74,6 +75,7 @@ class Converter:
         found = self._clients_in(text)
         if not found or id(text) in self.view.retyped or not self.view.placeable(text, "replace_expr"):
             return
+        assert isinstance(text.value, str)  # _clients_in read classes in it
         value = text.value.strip()
         out, end = [], 0
         for n in found:

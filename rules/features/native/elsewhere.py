@@ -9,6 +9,7 @@ built, which stay as they are and say why (``unconvertible``).
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from migrator.model import Severity
 from migrator.resolve import MODULE_CLIENT, Client, ordered
@@ -108,7 +109,8 @@ class Elsewhere:
         assert isinstance(key, ast.Assign)
         after = next((s.node for s in self.sites if s.kind == "module_setting" and s.attr == "base_url"
                       and s.node in tree.body and tree.body.index(s.node) > tree.body.index(key)), key)
-        if any(tree.body.index(self.view.top(u.node)) <= tree.body.index(after) for u in uses):
+        body: Sequence[ast.AST] = tree.body  # whose index() takes any node (top() is a statement of it)
+        if any(body.index(self.view.top(u.node)) <= body.index(after) for u in uses):
             return []  # a call before the key is set (or in the same statement)
         bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} | {
             a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}

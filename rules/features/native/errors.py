@@ -154,7 +154,7 @@ class Handlers:
     """Plans the exception classes of a module whose clients went native (``NativeException``)."""
 
     def __init__(self, ctx: PlanContext, native: NativeSpec, sites: list[Site], parents: dict[int, ast.AST],
-                 placeable: Callable[[ast.expr, EditOp], bool], replaced: Callable[[ast.expr], None]) -> None:
+                 placeable: Callable[[ast.AST, EditOp], bool], replaced: Callable[[ast.expr], None]) -> None:
         self.ctx, self.native, self.sites, self.parents = ctx, native, sites, parents
         self.placeable, self.replaced = placeable, replaced
         self.read_handlers: set[int] = set()  # except handlers whose reads of the exception were checked

@@ -45,13 +45,13 @@ class OpenAIImports:
         for local, imports in locals_.items():
             if reads.get(local) or len(imports) != 1 or local not in replaced:
                 continue
-            node, name = imports[0]
+            node, imported = imports[0]
             if node not in tree.body:
                 continue  # a function-local or conditional import: left as it is
-            if name is None:
+            if imported is None:
                 self.ctx.edit(node, "remove_stmt", CLIENT_CODE)
             else:
-                self.ctx.edit(node, "remove_import_name", CLIENT_CODE, name=name)
+                self.ctx.edit(node, "remove_import_name", CLIENT_CODE, name=imported)
             removed[id(node)] = removed.get(id(node), 0) + 1
             self.ctx.native.removed.add(local)  # tests may patch "<module>.<local>" (migrator/project.py looks)
         # the SDK import takes the place of the first openai import that goes away entirely

@@ -95,9 +95,9 @@ class Planner:
             for site in self.sites:
                 if site.kind not in USES or id(site) in self.adopted:
                     continue
-                mine = owners_of(site, candidates)
-                if any(m is not None for m in mine) and any(m is None or m.blockers for m in mine):
-                    for m in mine:
+                owners = owners_of(site, candidates)
+                if any(m is not None for m in owners) and any(m is None or m.blockers for m in owners):
+                    for m in owners:
                         if m is not None and not m.blockers:
                             m.blockers.append(f"{self.view.show(site.node)} may call it or another client")
                             changed = True

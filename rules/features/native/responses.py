@@ -34,7 +34,7 @@ class ResponseFlow(Flow):
         visits: dict[int, int] = {}
         while self.queue:
             expr, state = self.queue.pop()
-            if (id(expr), state) in self.seen:  # type: ignore[operator]
+            if (id(expr), state) in self.seen:
                 continue
             visits[id(expr)] = visits.get(id(expr), 0) + 1
             if visits[id(expr)] > 8:  # a value that flows back into itself (x = sorted(x)[...]): its path grows
@@ -74,7 +74,7 @@ class ResponseFlow(Flow):
                                     f"reads a {self.native.module} response, it is .{'.'.join((*key[:-1], new))}",
                                     subject="response read migrator could not trace")
 
-    def _chain(self, root: ast.expr, state):  # type: ignore[override]
+    def _chain(self, root: ast.expr, state):
         ctx, native = self.ctx, self.native
         kind, path = state
         renames = native.response_renames.get(kind, {})
