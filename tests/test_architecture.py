@@ -135,3 +135,22 @@ def test_no_module_under_rules_is_over_450_lines() -> None:
     long = {str(p.relative_to(ROOT)): n for p in (ROOT / "rules").rglob("*.py")
             if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450}
     assert not long, long
+
+
+def test_each_stage_has_its_entry_and_passes_a_frozen_result() -> None:
+    """discover → analyse (parse → resolve → plan) → place → verify: one entry per stage module, and what
+    it returns cannot be changed by the next stage (docs/architecture.md)."""
+    import dataclasses
+    import inspect
+    import typing
+
+    from migrator import discover, edits, engine, model, plan, scan, verify
+
+    stages = [(discover.discover, model.SourceFile), (scan.analyze, scan.Analysis), (plan.plan, plan.Plan),
+              (edits.place, edits.Placement), (verify.verify, verify.Verified), (engine.migrate, engine.Outcome)]
+    for entry, result in stages:
+        assert dataclasses.is_dataclass(result) and result.__dataclass_params__.frozen, result  # type: ignore[attr-defined]
+        returned = typing.get_type_hints(entry)["return"]
+        assert result in (returned, *typing.get_args(returned), *(a for t in typing.get_args(returned)
+                                                                    for a in typing.get_args(t))), entry
+        assert inspect.getmodule(entry) is inspect.getmodule(result) or result is model.SourceFile
