@@ -6,6 +6,7 @@ Python modules, notebooks, .env files, dependency files and configuration files 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pathspec
@@ -31,11 +32,27 @@ def display_path(path: Path, cwd: Path) -> str:
             return path.as_posix()
 
 
-def _spec(patterns: list[str]) -> pathspec.PathSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+class _Ignore:
+    """A gitignore spec, with one regex of all its patterns in front: a path that none of them matches
+    is not ignored, so most paths are answered by one ``match`` instead of one per pattern."""
+
+    def __init__(self, spec: pathspec.PathSpec) -> None:
+        self.spec = spec
+        parts = [p.regex.pattern.replace("(?P<ps_d>", "(?:") for p in spec.patterns
+                 if getattr(p, "include", None) is not None and getattr(p, "regex", None) is not None]
+        self.any = re.compile("|".join(f"(?:{x})" for x in parts)) if parts else None
+
+    def match_file(self, path: str) -> bool:
+        if self.any is None or self.any.match(path) is None:
+            return False
+        return self.spec.match_file(path)
 
 
-def _gitignore(directory: Path) -> pathspec.PathSpec | None:
+def _spec(patterns: list[str]) -> _Ignore:
+    return _Ignore(pathspec.GitIgnoreSpec.from_lines(patterns))
+
+
+def _gitignore(directory: Path) -> _Ignore | None:
     f = directory / ".gitignore"
     try:
         lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -44,11 +61,11 @@ def _gitignore(directory: Path) -> pathspec.PathSpec | None:
     return _spec(lines) if lines else None
 
 
-def _ancestor_ignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+def _ancestor_ignores(root: Path) -> list[tuple[Path, _Ignore]]:
     """The .gitignore files above ``root`` up to the top of its git work tree (none outside one)."""
     if (root / ".git").exists():
         return []
-    found: list[tuple[Path, pathspec.PathSpec]] = []
+    found: list[tuple[Path, _Ignore]] = []
     for d in root.parents:
         spec = _gitignore(d)
         if spec is not None:
@@ -115,10 +132,10 @@ def _tracked(top: Path, candidates: list[Path]) -> list[Path]:
     return [c for c in candidates if c.resolve() in listed]
 
 
-def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
-          ignores: list[tuple[Path, pathspec.PathSpec]], files: list[SourceFile], errors: list[FileError],
+def _walk(top: Path, cwd: Path, excludes: _Ignore | None,
+          ignores: list[tuple[Path, _Ignore]], files: list[SourceFile], errors: list[FileError],
           seen: set[Path], templates: list[Path]) -> None:
-    stack: list[tuple[Path, list[tuple[Path, pathspec.PathSpec]]]] = [(top, ignores)]
+    stack: list[tuple[Path, list[tuple[Path, _Ignore]]]] = [(top, ignores)]
     while stack:
         directory, active = stack.pop()
         own = _gitignore(directory)
@@ -167,6 +184,6 @@ def _walk(top: Path, cwd: Path, excludes: pathspec.PathSpec | None,
             stack.append((d, active))
 
 
-def _excluded(spec: pathspec.PathSpec, name: str, rel: str, is_dir: bool) -> bool:
+def _excluded(spec: _Ignore, name: str, rel: str, is_dir: bool) -> bool:
     suffix = "/" if is_dir else ""
     return spec.match_file(rel + suffix) or spec.match_file(name + suffix)

@@ -10,6 +10,7 @@ name bound further down the file, and a method may use ``self.client`` set in ``
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -239,6 +240,11 @@ def _is_parse_args(node: ast.expr) -> bool:
         "parse_args", "parse_known_args")
 
 
+def _may_reach(qual: str, modules: list[str]) -> bool:
+    """``qual.rest`` can start with ``module.`` for some module (``_module_attribute_imports``)."""
+    return any(qual == m or qual.startswith(m + ".") or m.startswith(qual + ".") for m in modules)
+
+
 def _dotted(node: ast.expr) -> str | None:
     parts = []
     while isinstance(node, ast.Attribute):
@@ -257,7 +263,8 @@ class Resolver:
     """Builds scopes for one module, then evaluates expressions to sets of values."""
 
     def __init__(self, tree: ast.Module, module_name: str | None = None,
-                 project: ProjectIndex | None = None, dead: list[tuple[int, int]] | None = None) -> None:
+                 project: ProjectIndex | None = None, dead: list[tuple[int, int]] | None = None,
+                 text: str | None = None) -> None:
         self.tree = tree
         # line ranges that never run (openai<1.0 branches): their assignments bind nothing
         self.dead = dead or []
@@ -278,15 +285,22 @@ class Resolver:
         self._argparse: dict[str, list[ast.expr]] | None = None
         self._literal_kind: type | tuple[type, ...] = str  # what _literals collects
         self.cli_options: dict[int, ast.expr] = {}  # id(ast.arg) -> default= of its @click.option
-        _Collector(self).collect(tree, self.module_scope)
+        # without ``:=`` in the source no expression binds a name: the collector walks statements only
+        _Collector(self, statements_only=text is not None and ":=" not in text).collect(tree, self.module_scope)
         if self.project_imports:
-            self._module_attribute_imports(tree)
+            self._module_attribute_imports(tree, text)
 
-    def _module_attribute_imports(self, tree: ast.Module) -> None:
+    def _module_attribute_imports(self, tree: ast.Module, text: str | None) -> None:
         """``from app import llm`` / ``import app.llm`` then ``llm.client``: the module reads ``app.llm.client``
         as much as ``from app.llm import client`` does (the project index must know)."""
         modules = [q for q in self.project_imports if q]
         found: list[str] = []
+        if text is not None:  # a name bound to a module (or below one) of ``modules``, then ``.``, or nothing to find
+            roots = {name for name, entries in self.module_scope.bindings.items()
+                     if any(e[0] == "value" and isinstance(e[1], Qual) and _may_reach(e[1].name, modules)
+                            for e in entries)}
+            if not roots or not re.search(r"\b(?:" + "|".join(map(re.escape, sorted(roots))) + r")(?:[\s)\\]|#[^\n]*\n)*\.", text):
+                return
         for node in ast.walk(tree):
             if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name | ast.Attribute):
                 continue
@@ -733,10 +747,35 @@ _STDLIB_HINT = frozenset({"os", "sys", "typing", "json", "re", "asyncio", "loggi
                           "functools", "collections", "pathlib", "itertools", "abc", "enum", "__future__"})
 
 
+def _body_fields() -> dict[type, tuple[str, ...]]:
+    """Node type -> its fields that hold statements, handlers or match cases (in field order)."""
+    holders = ("body", "orelse", "finalbody", "handlers", "cases")
+    out: dict[type, tuple[str, ...]] = {}
+    for cls in [*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.match_case]:
+        for sub in [cls, *cls.__subclasses__()]:
+            fields = tuple(f for f in getattr(sub, "_fields", ()) if f in holders)
+            if fields:
+                out[sub] = fields
+    return out
+
+
+_BODY_FIELDS = _body_fields()
+
+
 class _Collector(ast.NodeVisitor):
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, statements_only: bool = False) -> None:
         self.r = resolver
         self.scope: Scope = resolver.module_scope
+        if statements_only:
+            self.generic_visit = self._statements  # type: ignore[method-assign]
+
+    def _statements(self, node: ast.AST) -> None:
+        """``generic_visit`` for a module with no ``:=``: only statements bind names, so expressions are
+        skipped and only the fields that hold statements are followed (the same order as ``generic_visit``)."""
+        visit = self.visit
+        for name in _BODY_FIELDS.get(type(node), ()):
+            for child in getattr(node, name):
+                visit(child)
 
     def collect(self, tree: ast.Module, scope: Scope) -> None:
         self.scope = scope

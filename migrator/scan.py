@@ -65,10 +65,10 @@ def quote_style(text: str) -> str:
 
 
 def find_sites(tree: ast.Module, module_name: str | None = None, project: ProjectIndex | None = None,
-               dotenv_urls: tuple[str, ...] = (), local_packages: tuple[str, ...] = ()
+               dotenv_urls: tuple[str, ...] = (), local_packages: tuple[str, ...] = (), text: str | None = None
                ) -> tuple[Resolver, list[Site], list[Site]]:
     dead = pre_v1_ranges(tree)  # branches that run only on openai<1.0 stay as they are, and bind nothing
-    resolver = Resolver(tree, module_name, project, dead)
+    resolver = Resolver(tree, module_name, project, dead, text=text)
     resolver.dotenv_urls = dotenv_urls
     if "agents" in local_packages:
         resolver.agents_sdk = False  # the project's own package named agents, not the OpenAI Agents SDK
@@ -101,7 +101,7 @@ def analyze(text: str, *, path: str = "<string>", options: Options | None = None
         if tree is None:
             tree = parse(text)
         resolver, sites, settings = find_sites(tree, module_name, project, options.dotenv_urls(path),
-                                               options.local_packages)
+                                               options.local_packages, text=text)
     quote = quote_style(text)
     if not sites:
         return _read_markers(Analysis(tree, resolver, sites, quote=quote, module_settings=settings), text, path,
