@@ -299,7 +299,9 @@ class Resolver:
             roots = {name for name, entries in self.module_scope.bindings.items()
                      if any(e[0] == "value" and isinstance(e[1], Qual) and _may_reach(e[1].name, modules)
                             for e in entries)}
-            if not roots or not re.search(r"\b(?:" + "|".join(map(re.escape, sorted(roots))) + r")(?:[\s)\\]|#[^\n]*\n)*\.", text):
+            names = "|".join(map(re.escape, sorted(roots)))
+            # the name, then ``.`` after any spaces, closing parentheses, line continuations or whole comments
+            if not roots or not re.search(rf"\b(?:{names})(?:[\s)\\]|#[^\n]*\n)*\.", text):
                 return
         for node in ast.walk(tree):
             if not isinstance(node, ast.Attribute) or not isinstance(node.value, ast.Name | ast.Attribute):
@@ -750,13 +752,8 @@ _STDLIB_HINT = frozenset({"os", "sys", "typing", "json", "re", "asyncio", "loggi
 def _body_fields() -> dict[type, tuple[str, ...]]:
     """Node type -> its fields that hold statements, handlers or match cases (in field order)."""
     holders = ("body", "orelse", "finalbody", "handlers", "cases")
-    out: dict[type, tuple[str, ...]] = {}
-    for cls in [*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.match_case]:
-        for sub in [cls, *cls.__subclasses__()]:
-            fields = tuple(f for f in getattr(sub, "_fields", ()) if f in holders)
-            if fields:
-                out[sub] = fields
-    return out
+    types: list[type] = [*ast.stmt.__subclasses__(), ast.ExceptHandler, ast.match_case]
+    return {t: fields for t in types if (fields := tuple(f for f in getattr(t, "_fields", ()) if f in holders))}
 
 
 _BODY_FIELDS = _body_fields()
